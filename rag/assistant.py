@@ -1,0 +1,158 @@
+"""The facade every interface uses: CLI, web app, evaluation scripts and Python callers.
+
+Reads always go to an immutable in-memory snapshot; a write builds a new snapshot on disk and the
+assistant switches to it in one assignment, so questions asked while a document is being indexed
+keep being answered from the previous, complete index.
+"""
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from .answering import Answer, ExtractiveAnswerer, idf_table
+from .config import Config, resolve_index_dir
+from .conversation import resolve_follow_up
+from .documents import bundled_document
+from .embedding import DEFAULT_EMBEDDER, Embedder, make_embedder
+from .errors import RagError
+from .indexing import FileResult, Indexer, Progress
+from .retrieval import HybridRetriever, Hit
+from .store import DocumentRecord, IndexStore, Snapshot
+
+MAX_QUESTION_CHARS = 2000
+
+
+def validate_question(question: str) -> str:
+    """Clean a question; raise RagError for input that cannot be a question."""
+    if not isinstance(question, str):
+        raise RagError("问题必须是文字：请输入要查询的问题。")
+    cleaned = "".join(ch for ch in question if ch.isprintable() or ch in "\n\t").strip()
+    if not cleaned:
+        raise RagError("问题为空：请输入要查询的问题，例如“2023年新增城市绿地多少？”。")
+    if len(cleaned) > MAX_QUESTION_CHARS:
+        raise RagError(f"问题过长（{len(cleaned)} 字）：请把问题缩短到 {MAX_QUESTION_CHARS} 字以内。")
+    if not any(ch.isalnum() for ch in cleaned):
+        raise RagError("问题里没有文字或数字：请输入要查询的问题。")
+    return cleaned
+
+
+class Assistant:
+    def __init__(self, config: Config, embedder: Embedder, snapshot: Snapshot):
+        self.config = config
+        self.embedder = embedder
+        self._indexer = Indexer(config, embedder)
+        self._write_lock = threading.Lock()  # one writer per process; the file lock covers processes
+        self._use(snapshot)
+
+    # ---- opening ------------------------------------------------------------------------
+
+    @classmethod
+    def load(cls, index_dir: str | Path | None = None, *, config: Config | None = None,
+             embedder: Embedder | None = None, build_if_missing: bool = True, quiet: bool = True,
+             **overrides) -> "Assistant":
+        """Open the index at ``index_dir`` (``$RAG_INDEX_DIR``, else ``index/``). A missing index
+        is built from the bundled report, or with ``build_if_missing=False`` starts empty.
+        ``overrides`` are ``Config`` fields."""
+        config = (config or Config()).with_(index_dir=resolve_index_dir(index_dir or (config.index_dir if config else None)),
+                                            **overrides)
+        store = IndexStore(config.index_dir)
+        if embedder is None:
+            recorded = _recorded_embedder(store)
+            embedder = make_embedder(config.embedder or recorded or DEFAULT_EMBEDDER)
+        if not store.exists():
+            if not build_if_missing:
+                return cls(config, embedder, Snapshot.empty(embedder.dim))  # written on the first add
+            Indexer(config, embedder).add([bundled_document()], quiet=quiet)
+        return cls(config, embedder, store.load(embedder.name))
+
+    def _use(self, snapshot: Snapshot) -> None:
+        retriever = HybridRetriever(snapshot, self.embedder, self.config.search, snapshot.manifest.get("tokenizer", self.config.tokenizer))
+        self._state = (snapshot, retriever, None)  # one assignment: readers see old or new, never a mix
+
+    def _answerer(self) -> ExtractiveAnswerer:
+        snapshot, retriever, answerer = self._state
+        if answerer is None:
+            answerer = ExtractiveAnswerer(idf_table(snapshot.tokens), self.embedder)
+            self._state = (snapshot, retriever, answerer)
+        return answerer
+
+    def refresh(self) -> bool:
+        """Pick up a snapshot written by another process; True when it changed."""
+        store = IndexStore(self.config.index_dir)
+        current = self._state[0].directory
+        version = store.current_version()
+        if version and (current is None or current.name != version):
+            self._use(store.load(self.embedder.name))
+            return True
+        return False
+
+    @property
+    def snapshot(self) -> Snapshot:
+        return self._state[0]
+
+    # ---- reading ------------------------------------------------------------------------
+
+    def search(self, query: str, k: int = 5, *, doc_ids: list[str] | None = None,
+               years: list[int] | None = None, mode: str | None = None) -> list[Hit]:
+        query = validate_question(query)
+        if k < 1:
+            raise RagError(f"k 必须是正整数（收到 {k}）：例如 -k 5。")
+        return self._state[1].search(query, k, doc_ids=doc_ids, years=years, mode=mode)
+
+    def ask(self, question: str, history: Iterable | None = None, *, k: int = 5,
+            doc_ids: list[str] | None = None, years: list[int] | None = None) -> Answer:
+        answer = None
+        for piece in self.ask_stream(question, history, k=k, doc_ids=doc_ids, years=years):
+            if isinstance(piece, Answer):
+                answer = piece
+        return answer
+
+    def ask_stream(self, question: str, history: Iterable | None = None, *, k: int = 5,
+                   doc_ids: list[str] | None = None, years: list[int] | None = None) -> Iterator[str | Answer]:
+        """Text deltas of the answer, then the final ``Answer`` (whose text is authoritative)."""
+        question = validate_question(question)
+        resolved = resolve_follow_up(question, history or [])
+        hits = self._state[1].search(resolved, k, doc_ids=doc_ids, years=years)
+        answer = self._answerer().answer(resolved, hits)
+        answer.question, answer.resolved_question = question, resolved
+        for piece in answer.text.split("；"):
+            yield piece if piece.endswith("。") else piece + "；"
+        yield answer
+
+    def documents(self) -> list[DocumentRecord]:
+        return list(self._state[0].documents.values())
+
+    # ---- writing ------------------------------------------------------------------------
+
+    def add_documents(self, paths: Iterable[str | Path], *, sources: list[str] | None = None,
+                      progress: Progress | None = None, quiet: bool = True) -> list[FileResult]:
+        """Index files; a bad file is reported in its ``FileResult`` and the others still go in."""
+        with self._write_lock:
+            results = self._indexer.add(paths, sources=sources, progress=progress, quiet=quiet)
+            self.refresh()
+        return results
+
+    def remove_document(self, doc_id: str) -> DocumentRecord:
+        with self._write_lock:
+            removed = self._indexer.remove(doc_id)
+            self.refresh()
+        return removed
+
+    def rebuild(self, quiet: bool = True, progress: Progress | None = None) -> list[FileResult]:
+        with self._write_lock:
+            results = self._indexer.rebuild(quiet=quiet, progress=progress)
+            self.refresh()
+        return results
+
+
+def _recorded_embedder(store: IndexStore) -> str | None:
+    """The embedder an existing index was built with, so that it is opened with the same one."""
+    import json
+
+    version = store.current_version()
+    try:
+        return json.loads((store.root / version / "manifest.json").read_text(encoding="utf-8")).get("embedder") \
+            if version else None
+    except (OSError, ValueError):
+        return None

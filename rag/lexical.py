@@ -1,0 +1,87 @@
+"""Lexical side of hybrid search: Chinese tokenisation for BM25 (the ``bm25s`` library scores).
+
+Tokens are jieba's search-mode words plus character bigrams of Chinese runs (robust to words
+jieba does not know), with numbers kept whole: ``8.4万平方米`` yields ``8.4`` and ``8.4万平方米``,
+``19.3%`` stays ``19.3%``. Text is folded first, so full-width digits match half-width ones.
+"""
+from __future__ import annotations
+
+import logging
+import re
+from typing import Iterable, Sequence
+
+import numpy as np
+
+from .normalize import fold, strip_footnotes
+
+_NUMBER = re.compile(
+    r"\d+(?:[.,]\d+)*(?:%|‰)?"
+    r"(?:(?:万|亿|千|百)?(?:平方公里|平方米|公里|千米|千瓦|公顷|人次|场次|余人|余个|余万|"
+    r"[米吨亩人户个家元度项所张场名条座天年月日倍期次批类栋套辆台]))?"
+)
+_CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
+_WORD = re.compile(r"[\w\u3400-\u9fff]")
+# Function words and question words: frequent everywhere, they only add noise to BM25.
+STOPWORDS = frozenset(
+    "的 了 和 与 及 以及 或 是 在 有 为 对 把 被 将 从 到 向 等 个 之 其 这 那 这个 那个 哪个 并 也 都 就 还 "
+    "多少 什么 哪些 哪 几 几个 吗 呢 吧 啊 怎么 怎样 如何 是否 有没有 多大 多高 谁 么 请问 请 一下 告诉 我 你 "
+    "我们 他们 报告 中 上 下 里 方面 情况 分别 各 各自 共 总共 一共 达到 达 多 少".split()
+)
+# Question phrases removed before bigramming, so that '绿地多少' does not yield the bigram '地多'.
+_QUESTION_PHRASES = re.compile(r"多少|什么|哪些|哪个|哪里|怎么样|怎样|怎么|如何|是否|有没有|请问|为什么|吗|呢")
+TOKENIZER_MODES = ("jieba", "bigram", "jieba+bigram")
+
+_jieba = None
+
+
+def _jieba_module():
+    global _jieba
+    if _jieba is None:
+        import jieba
+
+        jieba.setLogLevel(logging.WARNING)  # its start-up chatter would pollute stderr of scripts
+        _jieba = jieba
+    return _jieba
+
+
+def _bigrams(run: str) -> list[str]:
+    return [run] if len(run) == 1 else [run[i:i + 2] for i in range(len(run) - 1)]
+
+
+def tokenize(text: str, mode: str = "jieba+bigram") -> list[str]:
+    text = fold(strip_footnotes(text))
+    tokens: list[str] = []
+    for match in _NUMBER.finditer(text):
+        number = re.match(r"\d+(?:[.,]\d+)*(?:%|‰)?", match.group()).group().replace(",", "")
+        tokens.append(number)
+        if match.group() != number:
+            tokens.append(match.group().replace(",", ""))
+    rest = _QUESTION_PHRASES.sub(" ", _NUMBER.sub(" ", text))
+    if "jieba" in mode:
+        tokens.extend(w for w in _jieba_module().cut_for_search(rest)
+                      if _WORD.search(w) and w not in STOPWORDS)
+    if "bigram" in mode:
+        for run in _CJK_RUN.findall(rest):
+            tokens.extend(b for b in _bigrams(run) if b not in STOPWORDS)
+    return tokens
+
+
+class BM25Index:
+    """BM25 over pre-tokenised chunks; scores for every chunk, so filters are simple masks."""
+
+    def __init__(self, corpus_tokens: Sequence[Sequence[str]], k1: float = 1.2, b: float = 0.75):
+        import bm25s
+
+        self._bm25 = bm25s.BM25(k1=k1, b=b)
+        self.size = len(corpus_tokens)
+        self._vocab: dict = {}
+        if self.size:
+            # An empty document still needs a placeholder token so that bm25s keeps its row.
+            self._bm25.index([list(t) or ["\u0000"] for t in corpus_tokens], show_progress=False)
+            self._vocab = self._bm25.vocab_dict
+
+    def scores(self, query_tokens: Iterable[str]) -> np.ndarray:
+        known = [t for t in query_tokens if t in self._vocab]
+        if not known or self.size == 0:
+            return np.zeros(self.size, dtype=np.float32)
+        return np.asarray(self._bm25.get_scores(known), dtype=np.float32)

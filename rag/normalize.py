@@ -1,0 +1,51 @@
+"""Text normalisation.
+
+Two levels, so that what users see and what the matcher compares never drift apart:
+
+* ``clean_text`` produces the document's *normalised text*: the text shown to users and the
+  text that every ``start``/``end`` offset points into.
+* ``fold`` maps that text character by character (same length, so offsets stay valid) to a
+  matching form: full-width digits, letters and punctuation become half-width, letters lower case.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Zero-width characters and BOMs that real reports carry and nobody wants to see or match on.
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+_SPACES = re.compile(r"[ \t\u00a0\u3000\u2002\u2003\u2009]+")
+# Footnote markers of the original reports, e.g. "亩均论英雄"评价体系[9]
+FOOTNOTE = re.compile(r"\[\d{1,3}\]|［\d{1,3}］|\[[０-９]{1,3}\]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def clean_text(raw: str) -> str:
+    """Normalised display text: one paragraph per line, no empty lines, single spaces."""
+    text = raw.translate(_INVISIBLE).replace("\r\n", "\n").replace("\r", "\n")
+    text = _CONTROL.sub("", text)
+    lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+def _fold_char(ch: str) -> str:
+    folded = unicodedata.normalize("NFKC", ch)
+    return folded.lower() if len(folded) == 1 else ch
+
+
+# Cache the per-character mapping: folding is on the hot path of tokenising and sentence scoring.
+_FOLD_TABLE: dict[int, str] = {}
+
+
+def fold(text: str) -> str:
+    """Matching form of ``text``, exactly as long as ``text`` (offsets carry over)."""
+    table = _FOLD_TABLE
+    for ch in set(text):
+        if ord(ch) not in table:
+            table[ord(ch)] = _fold_char(ch)
+    return text.translate(table)
+
+
+def strip_footnotes(text: str) -> str:
+    """Remove footnote markers so that they do not disturb embedding or lexical matching."""
+    return FOOTNOTE.sub("", text)

@@ -1,0 +1,158 @@
+"""Hybrid retrieval: dense (FAISS) and lexical (BM25) rankings fused, with filters and years.
+
+Fusion is reciprocal rank fusion by default (chosen in eval/: see eval/RESULTS.md); a weighted sum
+of min-max normalised scores is the alternative. When the question names a year, chunks about that
+year are searched first (``rag.years``).
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+
+from .embedding import Embedder
+from .lexical import tokenize
+from .store import Snapshot
+from .years import TIER_WEIGHTS, asks_for_target, year_tier, years_in_question
+
+FUSIONS = ("rrf", "weighted")
+MODES = ("hybrid", "dense", "bm25")
+
+
+@dataclass(frozen=True)
+class SearchSettings:
+    mode: str = "hybrid"
+    fusion: str = "rrf"
+    rrf_k: int = 60
+    dense_weight: float = 0.5  # for the weighted fusion only
+    candidates: int = 100  # per ranking, before fusion
+    year_aware: bool = True
+
+
+@dataclass
+class Hit:
+    rank: int
+    score: float
+    text: str
+    doc_id: str
+    title: str
+    section: str
+    chunk_id: str
+    start: int
+    end: int
+    year: int | None = None
+    # Raw evidence strength, used to decide whether the reports answer a question at all.
+    dense_score: float = field(default=0.0, repr=False)
+    lexical_score: float = field(default=0.0, repr=False)
+
+    CONTRACT = ("rank", "score", "text", "doc_id", "title", "section", "chunk_id", "start", "end", "year")
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        return {key: data[key] for key in self.CONTRACT}
+
+
+def _top(scores: np.ndarray, allowed: np.ndarray | None, n: int) -> list[int]:
+    """Positions of the n best scores among allowed ones (ties broken by position)."""
+    if allowed is not None:
+        scores = np.where(allowed, scores, -np.inf)
+    n = min(n, int(np.isfinite(scores).sum()))
+    if n <= 0:
+        return []
+    top = np.argpartition(-scores, n - 1)[:n]
+    return sorted(top.tolist(), key=lambda i: (-scores[i], i))
+
+
+class HybridRetriever:
+    def __init__(self, snapshot: Snapshot, embedder: Embedder, settings: SearchSettings = SearchSettings(),
+                 tokenizer_mode: str = "jieba+bigram"):
+        self.snapshot = snapshot
+        self.embedder = embedder
+        self.settings = settings
+        self.tokenizer_mode = tokenizer_mode
+
+    def _dense(self, query: str, allowed: np.ndarray | None, n: int) -> dict[int, float]:
+        import faiss
+
+        index = self.snapshot.vector_index
+        vector = self.embedder.embed_queries([query])
+        params = None
+        if allowed is not None:
+            selector = faiss.IDSelectorBatch(np.flatnonzero(allowed).astype(np.int64))
+            params_type = {"IndexHNSWFlat": faiss.SearchParametersHNSW,
+                           "IndexIVFFlat": faiss.SearchParametersIVF}.get(type(index).__name__, faiss.SearchParameters)
+            params = params_type(sel=selector)
+        scores, ids = index.search(vector, min(n, index.ntotal), params=params)
+        return {int(i): float(s) for i, s in zip(ids[0], scores[0]) if i >= 0}
+
+    def search(self, query: str, k: int = 5, doc_ids: list[str] | None = None,
+               years: list[int] | None = None, mode: str | None = None) -> list[Hit]:
+        """Best ``k`` chunks for ``query``. ``doc_ids``/``years`` restrict to those documents or
+        report years; ``mode`` overrides the configured one (hybrid, dense or bm25)."""
+        chunks = self.snapshot.chunks
+        if not chunks or not query.strip():
+            return []
+        mode = mode or self.settings.mode
+        allowed = self._filter_mask(doc_ids, years)
+        tiers = self._year_tiers(query)
+        if tiers is not None:
+            # Search where the year is first; fall back to everything if nothing there is allowed.
+            about_year = tiers < 2 if allowed is None else (tiers < 2) & allowed
+            if about_year.any():
+                allowed = about_year
+        n = max(self.settings.candidates, k)
+
+        lexical_all = self.snapshot.bm25.scores(tokenize(query, self.tokenizer_mode))
+        lexical = {i: float(lexical_all[i]) for i in _top(lexical_all, allowed, n) if lexical_all[i] > 0} \
+            if mode != "dense" else {}
+        dense = self._dense(query, allowed, n) if mode != "bm25" else {}
+        fused = self._fuse(dense, lexical)
+        if tiers is not None:
+            fused = {i: s * TIER_WEIGHTS[tiers[i]] for i, s in fused.items()}
+        best = sorted(fused, key=lambda i: (-fused[i], i))[:k]
+        # A chunk outside the dense top-n has a low cosine anyway: 0 stands for "not close".
+        return [self._hit(rank, i, fused[i], dense.get(i, 0.0), float(lexical_all[i]))
+                for rank, i in enumerate(best, 1)]
+
+    def _fuse(self, dense: dict[int, float], lexical: dict[int, float]) -> dict[int, float]:
+        rankings = [r for r in (dense, lexical) if r]
+        if len(rankings) == 1:
+            only = rankings[0]
+            return {i: 1.0 / (self.settings.rrf_k + rank) for rank, i in
+                    enumerate(sorted(only, key=lambda i: (-only[i], i)), 1)}
+        if self.settings.fusion == "weighted":
+            weights = (self.settings.dense_weight, 1 - self.settings.dense_weight)
+            fused: dict[int, float] = {}
+            for weight, ranking in zip(weights, rankings):
+                values = np.array(list(ranking.values()))
+                low, span = values.min(), max(values.max() - values.min(), 1e-9)
+                for i, s in ranking.items():
+                    fused[i] = fused.get(i, 0.0) + weight * (s - low) / span
+            return fused
+        fused = {}
+        for ranking in rankings:
+            for rank, i in enumerate(sorted(ranking, key=lambda i: (-ranking[i], i)), 1):
+                fused[i] = fused.get(i, 0.0) + 1.0 / (self.settings.rrf_k + rank)
+        return fused
+
+    def _filter_mask(self, doc_ids: list[str] | None, years: list[int] | None) -> np.ndarray | None:
+        if not doc_ids and not years:
+            return None
+        chunks = self.snapshot.chunks
+        wanted_docs, wanted_years = set(doc_ids or ()), set(years or ())
+        return np.array([(not wanted_docs or c.doc_id in wanted_docs) and (not wanted_years or c.year in wanted_years)
+                         for c in chunks], dtype=bool)
+
+    def _year_tiers(self, query: str) -> np.ndarray | None:
+        if not self.settings.year_aware:
+            return None
+        years = years_in_question(query)
+        if not years:
+            return None
+        target = asks_for_target(query)
+        return np.array([year_tier(c, years, target) for c in self.snapshot.chunks], dtype=np.int8)
+
+    def _hit(self, rank: int, i: int, score: float, dense_score: float, lexical_score: float) -> Hit:
+        c = self.snapshot.chunks[i]
+        return Hit(rank, round(float(score), 6), c.text, c.doc_id, c.title, c.section, c.chunk_id, c.start, c.end,
+                   c.year, dense_score, lexical_score)

@@ -1,0 +1,258 @@
+"""The on-disk index: FAISS vectors + BM25 tokens + metadata (SQLite) + a manifest.
+
+Every write builds a complete new snapshot directory next to the current one and then switches
+the ``CURRENT`` pointer file with an atomic rename. A crash or kill at any moment therefore
+leaves the previous snapshot loadable, and readers never see a half-written index. Writers take
+a lock file, so two processes indexing into one directory wait for each other.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sqlite3
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from .chunking import Chunk
+from .errors import RagError
+from .lexical import BM25Index
+
+FORMAT_VERSION = 2
+INDEX_TYPES = ("flat", "hnsw", "ivf")
+_REBUILD = "请运行 `rag index --rebuild --index {root}` 重建索引（会重新读取已记录的原文）"
+
+
+@dataclass(frozen=True)
+class DocumentRecord:
+    doc_id: str
+    title: str
+    source: str
+    year: int | None
+    checksum: str
+    added_at: str
+    n_chunks: int
+
+
+@dataclass
+class Snapshot:
+    """One complete, immutable version of the index, loaded in memory."""
+    directory: Path | None
+    manifest: dict
+    documents: dict[str, DocumentRecord]
+    chunks: list[Chunk]
+    tokens: list[list[str]]
+    vector_index: "object"  # a faiss.Index whose ids are positions in ``chunks``
+    bm25: BM25Index
+    _texts: dict[str, str] = field(default_factory=dict, repr=False)
+
+    @staticmethod
+    def empty(dim: int) -> "Snapshot":
+        return Snapshot(None, {"dim": dim}, {}, [], [], build_vector_index(np.zeros((0, dim), np.float32)),
+                        BM25Index([]))
+
+    @property
+    def size(self) -> int:
+        return len(self.chunks)
+
+    def document_text(self, doc_id: str) -> str:
+        if doc_id not in self._texts:
+            with _connect(self.directory / "meta.sqlite") as db:
+                row = db.execute("SELECT text FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
+            self._texts[doc_id] = row[0] if row else ""
+        return self._texts[doc_id]
+
+    def vectors(self) -> np.ndarray:
+        if self.directory is None:
+            return np.zeros((0, self.manifest["dim"]), dtype=np.float32)
+        return np.load(self.directory / "vectors.npy")
+
+
+def build_vector_index(vectors: np.ndarray, index_type: str = "flat"):
+    """Inner product on L2-normalised vectors = cosine similarity. Exact unless asked otherwise."""
+    import faiss
+
+    n, dim = vectors.shape
+    if index_type == "hnsw":
+        index = faiss.IndexHNSWFlat(dim, 32, faiss.METRIC_INNER_PRODUCT)
+        index.hnsw.efConstruction = 80
+        index.hnsw.efSearch = 64
+    elif index_type == "ivf" and n >= 1000:
+        nlist = max(16, int(4 * np.sqrt(n)))
+        index = faiss.IndexIVFFlat(faiss.IndexFlatIP(dim), dim, nlist, faiss.METRIC_INNER_PRODUCT)
+        index.train(vectors)
+        index.nprobe = max(8, nlist // 16)
+    elif index_type in INDEX_TYPES:
+        index = faiss.IndexFlatIP(dim)  # IVF needs enough vectors to train; small ones stay exact
+    else:
+        raise RagError(f"未知的索引类型“{index_type}”：可选 {', '.join(INDEX_TYPES)}。")
+    if n:
+        index.add(vectors)
+    return index
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    return sqlite3.connect(str(path))
+
+
+class IndexStore:
+    """Reads and atomically writes snapshots under one index directory."""
+
+    def __init__(self, root: str | Path):
+        self.root = Path(root)
+
+    @property
+    def pointer(self) -> Path:
+        return self.root / "CURRENT"
+
+    def exists(self) -> bool:
+        return self.pointer.is_file()
+
+    def lock(self, timeout: float = 600):
+        """A writer's lock; a second writer waits up to ``timeout`` seconds, then is refused."""
+        from filelock import FileLock
+
+        self.root.mkdir(parents=True, exist_ok=True)
+        return FileLock(str(self.root / ".lock"), timeout=timeout)
+
+    # ---- reading ------------------------------------------------------------------------
+
+    def current_version(self) -> str | None:
+        try:
+            return self.pointer.read_text(encoding="utf-8").strip() or None
+        except FileNotFoundError:
+            return None
+
+    def load(self, embedder_name: str | None = None) -> Snapshot:
+        version = self.current_version()
+        if version is None:
+            raise RagError(f"索引目录“{self.root}”中还没有索引：请先运行 `rag index`（不带路径即索引内置报告）。")
+        directory = self.root / version
+        try:
+            manifest = json.loads((directory / "manifest.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise RagError(f"索引“{self.root}”的清单文件缺失或损坏：" + _REBUILD.format(root=self.root)) from exc
+        if manifest.get("format_version") != FORMAT_VERSION:
+            raise RagError(f"索引“{self.root}”是旧格式（版本 {manifest.get('format_version')}，当前 {FORMAT_VERSION}）："
+                           + _REBUILD.format(root=self.root))
+        if embedder_name and manifest.get("embedder") != embedder_name:
+            raise RagError(f"索引“{self.root}”由嵌入模型 {manifest.get('embedder')} 构建，而当前使用 {embedder_name}："
+                           f"请改用原模型（--embedder），或" + _REBUILD.format(root=self.root))
+        try:
+            return self._read(directory, manifest)
+        except (OSError, sqlite3.Error, RuntimeError, ValueError) as exc:
+            raise RagError(f"索引“{self.root}”的文件缺失或损坏（{type(exc).__name__}）："
+                           + _REBUILD.format(root=self.root)) from exc
+
+    def _read(self, directory: Path, manifest: dict) -> Snapshot:
+        import faiss
+
+        with _connect(directory / "meta.sqlite") as db:
+            docs = {row[0]: DocumentRecord(*row) for row in db.execute(
+                "SELECT doc_id, title, source, year, checksum, added_at, n_chunks FROM documents ORDER BY added_at, doc_id")}
+            rows = db.execute("SELECT chunk_id, doc_id, section, year, period, paragraph, start, end_, text, tokens "
+                              "FROM chunks ORDER BY position").fetchall()
+        chunks = [Chunk(r[0], r[1], docs[r[1]].title, r[2], r[3], r[4], r[5], r[6], r[7], r[8]) for r in rows]
+        tokens = [json.loads(r[9]) for r in rows]
+        index = faiss.read_index(str(directory / "vectors.faiss"))
+        if index.ntotal != len(chunks):
+            raise RuntimeError("vector count does not match chunk count")
+        return Snapshot(directory, manifest, docs, chunks, tokens, index, BM25Index(tokens))
+
+    # ---- writing ------------------------------------------------------------------------
+
+    def write(self, manifest: dict, documents: list[tuple[DocumentRecord, str]], chunks: list[Chunk],
+              tokens: list[list[str]], vectors: np.ndarray) -> None:
+        """Write a complete snapshot and switch to it atomically. Call with ``lock()`` held."""
+        import faiss
+
+        self.root.mkdir(parents=True, exist_ok=True)
+        staging = self.root / f".tmp-{uuid.uuid4().hex[:12]}"
+        staging.mkdir()
+        try:
+            np.save(staging / "vectors.npy", vectors)
+            faiss.write_index(build_vector_index(vectors, manifest.get("index_type", "flat")),
+                              str(staging / "vectors.faiss"))
+            with _connect(staging / "meta.sqlite") as db:
+                db.execute("CREATE TABLE documents (doc_id TEXT PRIMARY KEY, title TEXT, source TEXT, year INTEGER, "
+                           "checksum TEXT, added_at TEXT, n_chunks INTEGER, text TEXT)")
+                db.execute("CREATE TABLE chunks (position INTEGER PRIMARY KEY, chunk_id TEXT, doc_id TEXT, "
+                           "section TEXT, year INTEGER, period INTEGER, paragraph INTEGER, start INTEGER, "
+                           "end_ INTEGER, text TEXT, tokens TEXT)")
+                db.executemany("INSERT INTO documents VALUES (?,?,?,?,?,?,?,?)",
+                               [(d.doc_id, d.title, d.source, d.year, d.checksum, d.added_at, d.n_chunks, text)
+                                for d, text in documents])
+                db.executemany("INSERT INTO chunks VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                               [(i, c.chunk_id, c.doc_id, c.section, c.year, c.period, c.paragraph, c.start,
+                                 c.end, c.text, json.dumps(t, ensure_ascii=False))
+                                for i, (c, t) in enumerate(zip(chunks, tokens))])
+            manifest = {**manifest, "format_version": FORMAT_VERSION, "n_chunks": len(chunks),
+                        "documents": {d.doc_id: d.checksum for d, _ in documents},
+                        "written_at": time.strftime("%Y-%m-%dT%H:%M:%S")}
+            (staging / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
+            _fsync_tree(staging)
+            version = self._next_version()
+            final = self.root / version
+            os.rename(staging, final)
+            pointer_tmp = self.root / "CURRENT.tmp"
+            with open(pointer_tmp, "w", encoding="utf-8") as fh:
+                fh.write(version)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(pointer_tmp, self.pointer)  # the commit point
+            _fsync_dir(self.root)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        self._collect_garbage(keep=version)
+
+    def _next_version(self) -> str:
+        numbers = [int(p.name[1:]) for p in self.root.glob("v[0-9]*") if p.name[1:].isdigit()]
+        return f"v{max(numbers, default=0) + 1:06d}"
+
+    def _collect_garbage(self, keep: str) -> None:
+        """Drop staging leftovers of crashed writers and all but the two newest snapshots
+        (a reader that opened the previous one a moment ago can still finish)."""
+        for leftover in self.root.glob(".tmp-*"):
+            shutil.rmtree(leftover, ignore_errors=True)
+        versions = sorted(p.name for p in self.root.glob("v[0-9]*") if p.is_dir())
+        for old in versions[:-2]:
+            if old != keep:
+                shutil.rmtree(self.root / old, ignore_errors=True)
+
+
+def _fsync_tree(directory: Path) -> None:
+    for path in directory.iterdir():
+        with open(path, "rb") as fh:
+            os.fsync(fh.fileno())
+    _fsync_dir(directory)
+
+
+def _fsync_dir(directory: Path) -> None:
+    fd = os.open(str(directory), os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def read_documents_any_version(store: IndexStore) -> list:
+    """The documents recorded in the current snapshot, whatever its format or embedder: what a
+    rebuild re-reads. Needs only the documents table, which every format version has."""
+    from .documents import Document
+
+    version = store.current_version()
+    path = store.root / version / "meta.sqlite" if version else None
+    if path is None or not path.is_file():
+        raise RagError(f"索引“{store.root}”中没有可重建的文档记录：请用 `rag index 文件…` 重新添加报告。")
+    try:
+        with _connect(path) as db:
+            rows = db.execute("SELECT doc_id, title, source, year, text FROM documents").fetchall()
+    except sqlite3.Error as exc:
+        raise RagError(f"索引“{store.root}”的文档记录已损坏（{exc}）：请删除该目录后用 `rag index 文件…` 重新添加。") from exc
+    return [Document.from_text(text, title=title, source=source, year=year, doc_id=doc_id)
+            for doc_id, title, source, year, text in rows]

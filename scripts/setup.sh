@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Set up a virtual environment in .venv with everything the product needs.
+#   scripts/setup.sh          the product (web chat, CLI, Python API): no torch, no model download
+#   scripts/setup.sh --test   also the test tools: torch (CPU build), sentence-transformers,
+#                             transformers, Playwright with Debian's chromium and CJK fonts
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PYTHON=${PYTHON:-python3}
+[ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
+.venv/bin/python -m pip install -q --upgrade pip
+if [ "${1:-}" = "--test" ]; then
+  # torch first and pinned: this machine has the 2.13.0 CPU build; an unpinned torch pulls CUDA (GBs).
+  .venv/bin/python -m pip install -q torch==2.13.0
+  .venv/bin/python -m pip install -q -e '.[models,test]'
+  if ! [ -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi "noto.*cjk"; then
+    if [ "$(id -u)" = 0 ]; then
+      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null
+    else
+      echo "browser tests need: sudo apt-get install chromium fonts-noto-cjk" >&2
+    fi
+  fi
+else
+  .venv/bin/python -m pip install -q -e .
+fi
