@@ -66,6 +66,10 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[t
             stack.append(ch)
         elif ch in _PAIRS and stack and stack[-1] == _PAIRS[ch]:
             stack.pop()
+            if not stack and i > begin and text[i - 1] in _ENDS and ch in "”’」』":
+                # '…就业！”' ends its sentence with the closing quotation mark
+                spans.append((begin, i + 1))
+                begin = i + 1
         elif ch == "\n":
             stack.clear()  # a broken quotation never swallows the next paragraph
             if i > begin:

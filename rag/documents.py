@@ -83,7 +83,7 @@ def _title_from_text(text: str) -> str | None:
     """A first line such as '2024年政府工作报告' is the title; a first paragraph is not."""
     for line in text.split("\n")[:3]:
         line = line.strip().strip("#").strip()
-        if line and len(line) <= 40 and "报告" in line and not line.endswith(("。", "：", ":")):
+        if line and len(line) <= 40 and ("报告" in line or "報告" in line) and not line.endswith(("。", "：", ":")):
             return line
     return None
 
@@ -141,7 +141,16 @@ def _html_to_text(html: str | bytes) -> tuple[str | None, str]:
         title = soup.find("h1").get_text(strip=True)
     if soup.title:
         soup.title.decompose()
-    return title, soup.get_text("\n")
+    # Block elements end lines; inline ones (<b>, <span>) must not split a sentence.
+    for tag in soup.find_all(_HTML_BLOCKS):
+        tag.append("\n")
+    for br in soup.find_all("br"):
+        br.replace_with("\n")
+    return title, soup.get_text("")
+
+
+_HTML_BLOCKS = ["p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "tr", "section", "article", "blockquote",
+                "pre", "table", "ul", "ol", "dd", "dt"]
 
 
 def _read_html(path: Path, name: str) -> tuple[str | None, str]:

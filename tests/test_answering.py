@@ -1,0 +1,68 @@
+"""Cited answers from the bundled report with the default, offline extractive answerer."""
+import pytest
+
+from rag.answering import split_question
+from rag.conversation import resolve_follow_up
+
+
+def _check_citations(assistant, answer):
+    for c in answer.citations:
+        doc_text = assistant.snapshot.document_text(c.doc_id)
+        assert doc_text[c.start:c.end] == c.quote  # the quote is the exact text of the report
+        assert c.quote in c.text and f"[{c.n}]" in answer.text
+
+
+@pytest.mark.parametrize("question, facts", [
+    ("2023年新增城市绿地多少？", ["8.4万平方米"]),
+    ("盘活国有资产多少亿元？", ["40.7亿元"]),
+    ("企业研发投入增长多少？", ["20.9%"]),
+    ("哪个村获评全国乡村治理示范村？", ["中元村"]),
+    ("区图书馆获评什么称号？", ["国家一级图书馆"]),
+    ("去年种了多少粮食？", ["23.4万吨"]),
+])
+def test_numbers_and_names_with_the_right_citation(bundled, question, facts):
+    answer = bundled.ask(question)
+    assert answer.answered and all(f in answer.text for f in facts), answer.text
+    assert answer.text.count("[1]") == 1 and all(f in answer.citations[0].quote for f in facts)
+    _check_citations(bundled, answer)
+    assert len(answer.text) <= 80
+
+
+def test_multi_part_questions_get_one_cited_clause_per_part(bundled):
+    answer = bundled.ask("修复矿山多少公顷，综合治理水土流失多少平方公里？")
+    assert "20.1公顷[1]" in answer.text and "50平方公里[2]" in answer.text
+    _check_citations(bundled, answer)
+    answer = bundled.ask("2023年生产粮食和蔬菜分别多少？")
+    assert "23.4万吨" in answer.text and "28.5万吨" in answer.text
+    _check_citations(bundled, answer)
+
+
+@pytest.mark.parametrize("question", ["黔江区区长是谁？", "黔江区2023年GDP是多少？", "社会消费品零售总额是多少？",
+                                      "2023年接待游客多少人次？"])
+def test_refuses_when_the_report_does_not_say(bundled, question):
+    answer = bundled.ask(question)
+    assert not answer.answered and answer.citations == []
+    assert answer.text.startswith("报告中没有找到关于") and answer.related  # closest passages listed
+
+
+def test_follow_up_questions(bundled):
+    answer = bundled.ask("那蔬菜呢？", history=["2023年生产粮食多少？"])
+    assert answer.resolved_question == "2023年生产蔬菜多少？" and "28.5万吨" in answer.text
+    gradio_history = [{"role": "user", "content": "新登记市场主体多少户？"},
+                      {"role": "assistant", "content": "新登记市场主体9905户[1]。"}]
+    answer = bundled.ask("增长了多少？", history=gradio_history)
+    assert "19.3%" in answer.text
+
+
+def test_question_splitting_and_rules():
+    assert split_question("2023年生产粮食和蔬菜分别多少？") == ["2023年生产粮食分别多少", "蔬菜分别多少"]
+    assert split_question("建成多少家托育机构、多少个托位？") == ["建成多少家托育机构", "多少个托位"]
+    assert split_question("新增城市绿地多少？") == ["新增城市绿地多少"]
+    assert resolve_follow_up("那养老床位呢？", ["新增老年食堂多少个？"]) == "新增养老床位多少个？"
+    assert resolve_follow_up("新增城市绿地多少？", ["新增老年食堂多少个？"]) == "新增城市绿地多少？"
+
+
+def test_stream_yields_text_then_the_final_answer(bundled):
+    pieces = list(bundled.ask_stream("修复矿山多少公顷，综合治理水土流失多少平方公里？"))
+    final = pieces[-1]
+    assert "".join(pieces[:-1]) == final.text and len(pieces) >= 3
