@@ -184,6 +184,13 @@ class ExtractiveAnswerer:
         best = max(range(len(ranked)), key=lambda i: scores[i])
         return ranked[best], float(similarity.max())
 
+    def stream(self, question: str, hits: list[Hit]):
+        """The answer's text in pieces (one per cited clause), then the ``Answer``."""
+        answer = self.answer(question, hits)
+        for piece in re.split(r"(?<=；)", answer.text):
+            yield piece
+        yield answer
+
     def answer(self, question: str, hits: list[Hit]) -> Answer:
         if self._names_unknown_acronym(question):
             return Answer(question, refusal_text(question), [], False, hits)

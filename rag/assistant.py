@@ -12,7 +12,7 @@ from typing import Iterable, Iterator
 
 from .answering import Answer, ExtractiveAnswerer, idf_table
 from .config import Config, resolve_index_dir
-from .conversation import resolve_follow_up
+from .conversation import is_follow_up, resolve_follow_up, user_turns
 from .documents import bundled_document
 from .embedding import DEFAULT_EMBEDDER, Embedder, make_embedder
 from .errors import RagError
@@ -43,6 +43,7 @@ class Assistant:
         self.embedder = embedder
         self._indexer = Indexer(config, embedder)
         self._write_lock = threading.Lock()  # one writer per process; the file lock covers processes
+        self._chat = None
         self._use(snapshot)
 
     # ---- opening ------------------------------------------------------------------------
@@ -70,12 +71,28 @@ class Assistant:
         retriever = HybridRetriever(snapshot, self.embedder, self.config.search, snapshot.manifest.get("tokenizer", self.config.tokenizer))
         self._state = (snapshot, retriever, None)  # one assignment: readers see old or new, never a mix
 
-    def _answerer(self) -> ExtractiveAnswerer:
+    def _extractive(self) -> ExtractiveAnswerer:
         snapshot, retriever, answerer = self._state
         if answerer is None:
-            answerer = ExtractiveAnswerer(idf_table(snapshot.tokens), self.embedder)
+            answerer = ExtractiveAnswerer(idf_table(snapshot.tokens), self.embedder, self.config.min_evidence)
             self._state = (snapshot, retriever, answerer)
         return answerer
+
+    def _answerer(self, mode: str | None = None):
+        mode = mode or self.config.answerer
+        if mode == "extractive":
+            return self._extractive()
+        if mode != "llm":
+            raise RagError(f"未知的回答方式“{mode}”：可选 extractive（摘录式，默认）或 llm（大模型）。")
+        from .llm import LLMAnswerer, make_chat
+
+        if self._chat is None:
+            self._chat = make_chat(self.config.llm)  # loaded once: a local model is expensive
+        return LLMAnswerer(self._chat, self._extractive(), self.config.llm.on_unsupported)
+
+    @property
+    def llm_available(self) -> bool:
+        return self.config.llm.configured
 
     def refresh(self) -> bool:
         """Pick up a snapshot written by another process; True when it changed."""
@@ -101,24 +118,32 @@ class Assistant:
         return self._state[1].search(query, k, doc_ids=doc_ids, years=years, mode=mode)
 
     def ask(self, question: str, history: Iterable | None = None, *, k: int = 5,
-            doc_ids: list[str] | None = None, years: list[int] | None = None) -> Answer:
+            doc_ids: list[str] | None = None, years: list[int] | None = None, mode: str | None = None) -> Answer:
+        """A short answer whose every fact carries [n]; ``mode`` is 'extractive' or 'llm'
+        (default: the configured answerer)."""
         answer = None
-        for piece in self.ask_stream(question, history, k=k, doc_ids=doc_ids, years=years):
+        for piece in self.ask_stream(question, history, k=k, doc_ids=doc_ids, years=years, mode=mode):
             if isinstance(piece, Answer):
                 answer = piece
         return answer
 
     def ask_stream(self, question: str, history: Iterable | None = None, *, k: int = 5,
-                   doc_ids: list[str] | None = None, years: list[int] | None = None) -> Iterator[str | Answer]:
-        """Text deltas of the answer, then the final ``Answer`` (whose text is authoritative)."""
+                   doc_ids: list[str] | None = None, years: list[int] | None = None,
+                   mode: str | None = None) -> Iterator[str | Answer]:
+        """Text deltas of the answer, then the final ``Answer`` (whose text is authoritative:
+        an LLM answer may be corrected by the citation check after streaming)."""
         question = validate_question(question)
-        resolved = resolve_follow_up(question, history or [])
+        answerer = self._answerer(mode)
+        resolved = question
+        if history and is_follow_up(question):
+            previous = user_turns(history)
+            rewritten = answerer.rewrite_follow_up(question, previous) if hasattr(answerer, "rewrite_follow_up") else None
+            resolved = rewritten or resolve_follow_up(question, previous)
         hits = self._state[1].search(resolved, k, doc_ids=doc_ids, years=years)
-        answer = self._answerer().answer(resolved, hits)
-        answer.question, answer.resolved_question = question, resolved
-        for piece in answer.text.split("；"):
-            yield piece if piece.endswith("。") else piece + "；"
-        yield answer
+        for piece in answerer.stream(resolved, hits):
+            if isinstance(piece, Answer):
+                piece.question, piece.resolved_question = question, resolved
+            yield piece
 
     def documents(self) -> list[DocumentRecord]:
         return list(self._state[0].documents.values())

@@ -66,6 +66,7 @@ def is_follow_up(question: str) -> bool:
 
 
 def resolve_follow_up(question: str, history: Iterable) -> str:
+    """The question made self-contained using the previous user turns (by rules)."""
     previous = user_turns(history)
     if not previous or not is_follow_up(question):
         return question

@@ -36,8 +36,7 @@ _YEAR_IN_NAME = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 def detect_report_year(title: str, file_name: str, text: str) -> int | None:
     """The report's own year, from its title, its delivery date line or its file name."""
     for source, pattern in ((title, _YEAR_IN_TITLE), (fold(text[:600]), _YEAR_IN_TITLE),
-                            (fold(text[:600]), _YEAR_OF_DELIVERY), (file_name, _YEAR_IN_NAME),
-                            (title, _YEAR_IN_NAME)):
+                            (fold(text[:600]), _YEAR_OF_DELIVERY), (file_name, _YEAR_IN_NAME)):
         match = pattern.search(fold(source or ""))
         if match:
             return int(match.group(1))

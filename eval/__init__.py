@@ -1,0 +1,1 @@
+"""Evaluation and benchmarks. Scripts use only the public API of ``rag``; results go to eval/results/."""

@@ -1,0 +1,54 @@
+"""Helpers shared by the eval scripts: cached indexes, result files, the machine's description."""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import platform
+import time
+from pathlib import Path
+
+from rag import Assistant
+from rag.chunking import ChunkerSettings
+from rag.config import Config
+
+from .datasets import Dataset
+
+RESULTS = Path(__file__).parent / "results"
+CACHE = Path(os.environ.get("RAG_EVAL_CACHE", Path(__file__).parent / ".cache"))
+
+
+def index_for(dataset: Dataset, chunker: ChunkerSettings = ChunkerSettings(), index_type: str = "flat",
+              quiet: bool = False, cache: Path | None = None) -> Assistant:
+    """An index of the dataset's documents, built once per (dataset, chunker, index type) and cached."""
+    key = hashlib.sha1(json.dumps([dataset.name, [d.checksum for d in dataset.documents], chunker.to_dict(),
+                                   index_type]).encode()).hexdigest()[:10]
+    directory = (cache or CACHE) / f"{dataset.name}-{key}"
+    config = Config(index_dir=directory, chunker=chunker, index_type=index_type)
+    assistant = Assistant.load(directory, config=config, build_if_missing=False)
+    if len(assistant.documents()) != len(dataset.documents):
+        assistant.add_documents(dataset.documents, quiet=quiet)
+    return assistant
+
+
+def machine() -> str:
+    return f"{platform.node() or 'host'}: {os.cpu_count()} cores, {platform.machine()}, Python {platform.python_version()}"
+
+
+def stamp(command: str) -> str:
+    return f"_{time.strftime('%Y-%m-%d %H:%M')} · {machine()} · `{command}`_"
+
+
+def write_result(name: str, markdown: str) -> Path:
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    path = RESULTS / name
+    path.write_text(markdown, encoding="utf-8")
+    return path
+
+
+def markdown_table(rows: list[dict], columns: list[str]) -> str:
+    def cell(value):
+        return f"{value:.3f}" if isinstance(value, float) else str(value)
+    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+    lines += ["| " + " | ".join(cell(r.get(c, "")) for c in columns) + " |" for r in rows]
+    return "\n".join(lines)

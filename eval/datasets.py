@@ -1,0 +1,85 @@
+"""Question sets: the project's own (eval/data/) and public data found via --data or $RAG_EVAL_DATA."""
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rag.documents import Document, bundled_document
+
+HERE = Path(__file__).parent
+DEFAULT_DATA = HERE.parent.parent / "shared" / "data"
+DATASETS = ("qianjiang", "gov", "cmrc")
+
+
+def data_dir(option: str | None = None) -> Path:
+    """Where public data lives: --data, else $RAG_EVAL_DATA, else ../shared/data beside the project."""
+    return Path(option or os.environ.get("RAG_EVAL_DATA") or DEFAULT_DATA)
+
+
+@dataclass
+class Question:
+    qid: str
+    question: str
+    kind: str = "single"
+    answers: list[str] = field(default_factory=list)
+    evidence: list[str] = field(default_factory=list)  # exact substrings of the gold document
+    gold_doc: str | None = None  # doc id of the gold document (None: the only or any document)
+    history: list[str] = field(default_factory=list)
+
+    @property
+    def answerable(self) -> bool:
+        return bool(self.answers)
+
+
+@dataclass
+class Dataset:
+    name: str
+    documents: list[Document]
+    questions: list[Question]
+    gold_is_document: bool = False  # CMRC: the gold is a whole passage, ranked by document
+
+
+def _jsonl(path: Path) -> list[dict]:
+    with open(path, encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]
+
+
+def qianjiang(_data: Path | None = None, path: Path = HERE / "data" / "qianjiang_qa.jsonl") -> Dataset:
+    doc = bundled_document()
+    questions = [Question(q["id"], q["question"], q["type"], q["answers"], q["evidence"], doc.doc_id,
+                          q.get("history", [])) for q in _jsonl(path)]
+    return Dataset("qianjiang", [doc], questions)
+
+
+def gov_reports(data: Path, path: Path = HERE / "data" / "gov_years.jsonl") -> Dataset:
+    """The 52 national work reports (resolutions left out: they hold no facts to ask about)."""
+    documents = []
+    for record in _jsonl(data / "gov_reports" / "government_work_reports_clean.jsonl"):
+        if record["kind"] != "report":
+            continue
+        documents.append(Document.from_text(record["text"], title=record["title"], source=f"gov-{record['year']}.txt",
+                                            year=record["year"], doc_id=f"gov-{record['year']}"))
+    questions = [Question(q["id"], q["question"], "year", q["answers"], q["evidence"], f"gov-{q['report_year']}")
+                 for q in _jsonl(path)]
+    return Dataset("gov", documents, questions)
+
+
+def cmrc(data: Path) -> Dataset:
+    """CMRC 2018 dev (CC BY-SA 4.0): 848 passages, 3,219 questions; the gold is the passage."""
+    root = data / "cmrc2018"
+    documents = [Document.from_text(p["text"], title=p["title"], source=p["id"], doc_id=p["id"])
+                 for p in _jsonl(root / "cmrc_dev_corpus.jsonl")]
+    questions = [Question(q["qid"], q["question"], "cmrc", q["answers"], [], q["context_id"])
+                 for q in _jsonl(root / "cmrc_dev_questions.jsonl")]
+    return Dataset("cmrc", documents, questions, gold_is_document=True)
+
+
+LOADERS = {"qianjiang": qianjiang, "gov": gov_reports, "cmrc": cmrc}
+
+
+def load(name: str, data: str | None = None) -> Dataset:
+    if name not in LOADERS:
+        raise SystemExit(f"unknown dataset {name!r}: choose from {', '.join(DATASETS)}")
+    return LOADERS[name](data_dir(data))
