@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from dataclasses import asdict, dataclass, field
 
 from .chunking import split_sentences
@@ -65,6 +66,15 @@ def refusal_text(question: str) -> str:
     topic = re.sub(r"[？?。！!\s]+$", "", question)
     topic = re.sub(r"(是|有|为)?(多少|几|谁|什么|哪些)$", "", topic).strip() or topic
     return f"报告中没有找到关于“{topic}”的信息。"
+
+
+CROSSLINGUAL_NOTE = "摘录式回答对非中文问题只在把握较大时作答；用中文提问或配置大模型效果更好。"
+
+
+def is_chinese(text: str) -> bool:
+    """At least a third of the letters are Chinese characters."""
+    letters = [ch for ch in text if ch.isalpha()]
+    return bool(letters) and sum("\u3400" <= ch <= "\u9fff" for ch in letters) * 3 >= len(letters)
 
 
 def clean_quote(text: str) -> str:
@@ -138,10 +148,11 @@ class ExtractiveAnswerer:
     mode = "extractive"
 
     def __init__(self, idf: dict[str, float], embedder, min_evidence: float = 0.895,
-                 shortlist: int = 8, max_parts: int = 4):
+                 min_evidence_crosslingual: float = 0.80, shortlist: int = 8, max_parts: int = 4):
         self.idf = idf
         self.embedder = embedder
         self.min_evidence = min_evidence
+        self.min_evidence_crosslingual = min_evidence_crosslingual
         self.shortlist = shortlist
         self.max_parts = max_parts
         self._unit_vectors: dict[str, "object"] = {}  # clause text -> vector; clauses recur across questions
@@ -160,8 +171,12 @@ class ExtractiveAnswerer:
         return score
 
     def _names_unknown_acronym(self, question: str) -> bool:
-        """'GDP', 'CPI', 'PM2.5': a Latin-letter term the reports never use means they cannot answer."""
-        return any(term not in self.idf for term in re.findall(r"[a-z]{2,}", fold(question)))
+        """'GDP', 'CPI', 'PM2.5' in a Chinese question: an acronym the reports never use means
+        they cannot answer (embeddings place 'GDP' close to any economic sentence)."""
+        if not is_chinese(question):
+            return False  # an English question: its words are not acronyms
+        acronyms = re.findall(r"(?<![A-Za-z])[A-Z]{2,}(?![a-z])", unicodedata.normalize("NFKC", question))
+        return any(fold(a) not in self.idf for a in acronyms)
 
     def _vectors(self, texts: list[str]):
         import numpy as np
@@ -178,7 +193,9 @@ class ExtractiveAnswerer:
         if not units:
             return None, 0.0
         q_tokens = set(tokenize(part))
-        ranked = sorted(units, key=lambda u: -self._lexical(u, q_tokens, part))[:self.shortlist]
+        # A question in another language shares no words with the reports: rank every clause densely.
+        shortlist = self.shortlist if is_chinese(part) else len(units)
+        ranked = sorted(units, key=lambda u: -self._lexical(u, q_tokens, part))[:shortlist]
         similarity = self._vectors([FOOTNOTE.sub("", u.text) for u in ranked]) @ self.embedder.embed_queries([part])[0]
         scores = [self._lexical(u, q_tokens, part) + 2.0 * float(sim) for u, sim in zip(ranked, similarity)]
         best = max(range(len(ranked)), key=lambda i: scores[i])
@@ -196,24 +213,28 @@ class ExtractiveAnswerer:
             return Answer(question, refusal_text(question), [], False, hits)
         units = [u for hit in hits[:4] for u in _units(hit)]
         chosen: list[_Unit] = []
+        chinese = is_chinese(question)
+        # Cross-lingual similarities are lower and less separable: answer only when clearly supported.
+        threshold = self.min_evidence if chinese else self.min_evidence_crosslingual
         for part in split_question(question)[:self.max_parts]:
             best, evidence = self.best_unit(part, units)
-            if best is None or evidence < self.min_evidence:
+            if best is None or evidence < threshold:
                 continue
             if any(c.start <= best.start and best.end <= c.end for c in chosen):
                 continue  # already quoted
             # A wider clause that contains an earlier pick replaces it, so no fact is quoted twice.
             chosen = [c for c in chosen if not (best.start <= c.start and c.end <= best.end)]
             chosen.append(best)
+        notes = [] if chinese else [CROSSLINGUAL_NOTE]
         if not chosen:
-            return Answer(question, refusal_text(question), [], False, hits)
+            return Answer(question, refusal_text(question), [], False, hits, notes=notes)
         citations, pieces = [], []
         for n, unit in enumerate(chosen, 1):
             h = unit.hit
             citations.append(Citation(n, h.text, unit.text, h.doc_id, h.title, h.section, h.chunk_id,
                                       unit.start, unit.end, h.year))
             pieces.append(f"{clean_quote(unit.text)}[{n}]")
-        return Answer(question, "；".join(pieces) + "。", citations, True, [])
+        return Answer(question, "；".join(pieces) + "。", citations, True, [], notes=notes)
 
 
 def idf_table(tokens_per_chunk: list[list[str]]) -> dict[str, float]:

@@ -102,7 +102,12 @@ def decode_text(data: bytes, name: str) -> str:
         pass
     from charset_normalizer import from_bytes
 
-    best = from_bytes(data, cp_isolation=["gb18030", "big5", "utf_16_le", "utf_16_be", "utf_8"]).best()
+    candidates = [enc for enc in ("gb18030", "big5") if _decodes(data, enc)]
+    if len(candidates) == 1 or (candidates and _mostly_common_simplified(data.decode(candidates[0]))):
+        # Only one Chinese encoding fits, or the GB reading is ordinary Simplified Chinese (Big5
+        # bytes read as GBK give many rare characters): no guessing needed.
+        return data.decode(candidates[0])
+    best = from_bytes(data, cp_isolation=candidates or ["gb18030", "big5", "utf_16_le", "utf_16_be"]).best()
     if best is None or _looks_binary(str(best)):
         raise RagError(f"无法识别“{name}”的文字编码，它可能是二进制文件：请另存为 UTF-8 文本后重试。")
     encoding = best.encoding
@@ -110,6 +115,28 @@ def decode_text(data: bytes, name: str) -> str:
     if encoding in ("gb2312", "gbk", "gb18030"):
         return data.decode("gb18030", errors="replace")
     return str(best)
+
+
+def _mostly_common_simplified(text: str) -> bool:
+    """At least 95% of the non-ASCII characters are in GB2312, the common Simplified set."""
+    wide = [ch for ch in text if ord(ch) > 127]
+    return bool(wide) and sum(_encodable(ch, "gb2312") for ch in wide) >= 0.95 * len(wide)
+
+
+def _encodable(ch: str, encoding: str) -> bool:
+    try:
+        ch.encode(encoding)
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _decodes(data: bytes, encoding: str) -> bool:
+    try:
+        data.decode(encoding)
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _looks_binary(text: str) -> bool:

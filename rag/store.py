@@ -7,6 +7,7 @@ a lock file, so two processes indexing into one directory wait for each other.
 """
 from __future__ import annotations
 
+import errno
 import json
 import os
 import shutil
@@ -205,8 +206,10 @@ class IndexStore:
                 os.fsync(fh.fileno())
             os.replace(pointer_tmp, self.pointer)  # the commit point
             _fsync_dir(self.root)
-        except BaseException:
+        except BaseException as exc:
             shutil.rmtree(staging, ignore_errors=True)
+            if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
+                raise RagError(f"磁盘空间不足，索引“{self.root}”保持原样未改动：请清理磁盘空间后重试。") from exc
             raise
         self._collect_garbage(keep=version)
 
