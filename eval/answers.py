@@ -19,7 +19,7 @@ import time
 from rag import Assistant
 
 from . import datasets
-from .common import RESULTS, index_for, markdown_table, stamp, write_result
+from .common import result_path, index_for, markdown_table, stamp, write_result
 from .metrics import percentile
 
 
@@ -126,9 +126,9 @@ def main(argv: list[str] | None = None) -> int:
         text = markdown_table(table, ["threshold", "answer accuracy", "refusal accuracy", "false refusals"])
         print("\nRefusal threshold trade-off:\n" + text)
         lines += ["", "## Refusal threshold trade-off", "", text, "", f"![calibration](answers-{args.dataset}-calibration.png)"]
-        plot_calibration(table, RESULTS / f"answers-{args.dataset}-calibration.png")
+        plot_calibration(table, result_path(f"answers-{args.dataset}-calibration.png"))
     write_result(f"answers-{args.dataset}.md", "\n".join(lines) + "\n")
-    with open(RESULTS / f"answers-{args.dataset}-failures.jsonl", "w", encoding="utf-8") as fh:
+    with open(result_path(f"answers-{args.dataset}-failures.jsonl"), "w", encoding="utf-8") as fh:
         fh.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in rows if not r["correct"]
                       or not r.get("evidence_cited", True))
     return 0

@@ -28,7 +28,7 @@ import numpy as np
 from rag.store import build_vector_index
 
 from . import datasets
-from .common import RESULTS, index_for, markdown_table, stamp, write_result
+from .common import result_path, index_for, markdown_table, stamp, write_result
 from .metrics import percentile
 
 QUERIES = [q.question for q in datasets.qianjiang().questions if not q.history]
@@ -154,6 +154,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--scales", nargs="+", default=["bundled", "synthetic"], choices=["bundled", "gov", "synthetic"])
     parser.add_argument("--max-synthetic", type=int, default=100_000)
+    parser.add_argument("--synthetic-sizes", type=int, nargs="+", default=[10_000, 100_000, 300_000, 1_000_000])
     parser.add_argument("--data")
     parser.add_argument("--cache", type=Path, help="where eval indexes are cached (default eval/.cache)")
     args = parser.parse_args(argv)
@@ -172,9 +173,9 @@ def main(argv: list[str] | None = None) -> int:
         columns = list(collections[0])
         lines += ["## Collections", "", markdown_table(collections, columns), ""]
     if "synthetic" in args.scales:
-        sizes = [s for s in (10_000, 100_000, 300_000, 1_000_000) if s <= args.max_synthetic]
+        sizes = [s for s in args.synthetic_sizes if s <= args.max_synthetic]
         rows = bench_synthetic(sizes)
-        plot(rows, RESULTS / "bench-latency.png")
+        plot(rows, result_path("bench-latency.png"))
         lines += ["## FAISS index types on random unit vectors (d=384)", "",
                   markdown_table(rows, ["vectors", "index", "build s", "p50 ms", "p95 ms", "recall@10 vs exact"]), "",
                   "![latency](bench-latency.png)", ""]

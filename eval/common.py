@@ -14,7 +14,7 @@ from rag.config import Config
 
 from .datasets import Dataset
 
-RESULTS = Path(__file__).parent / "results"
+RESULTS = Path(os.environ.get("RAG_EVAL_RESULTS", Path(__file__).parent / "results"))
 CACHE = Path(os.environ.get("RAG_EVAL_CACHE", Path(__file__).parent / ".cache"))
 
 
@@ -39,9 +39,13 @@ def stamp(command: str) -> str:
     return f"_{time.strftime('%Y-%m-%d %H:%M')} · {machine()} · `{command}`_"
 
 
-def write_result(name: str, markdown: str) -> Path:
+def result_path(name: str) -> Path:
     RESULTS.mkdir(parents=True, exist_ok=True)
-    path = RESULTS / name
+    return RESULTS / name
+
+
+def write_result(name: str, markdown: str) -> Path:
+    path = result_path(name)
     path.write_text(markdown, encoding="utf-8")
     return path
 

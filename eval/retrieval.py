@@ -20,7 +20,7 @@ from rag.lexical import BM25Index, tokenize
 from rag.retrieval import HybridRetriever, SearchSettings
 
 from . import datasets
-from .common import RESULTS, index_for, markdown_table, stamp, write_result
+from .common import result_path, index_for, markdown_table, stamp, write_result
 from .metrics import summarize
 
 # name -> (search settings, tokenizer mode)
@@ -143,8 +143,8 @@ def main(argv: list[str] | None = None) -> int:
               f"(target {chunker.target_chars} chars)\n{table}")
         write_result(f"retrieval-{name}.md", f"# Retrieval: {name}\n\n{stamp(command)}\n\n"
                      f"{len(dataset.documents)} documents, {assistant.snapshot.size} chunks, chunker {chunker.to_dict()}\n\n{table}\n")
-        plot(rows, RESULTS / f"retrieval-{name}.png")
-        with open(RESULTS / f"retrieval-{name}-misses.jsonl", "w", encoding="utf-8") as fh:
+        plot(rows, result_path(f"retrieval-{name}.png"))
+        with open(result_path(f"retrieval-{name}-misses.jsonl"), "w", encoding="utf-8") as fh:
             fh.writelines(json.dumps(m, ensure_ascii=False) + "\n" for m in all_misses)
     return 0
 

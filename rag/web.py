@@ -251,7 +251,7 @@ def build_app(assistant: Assistant):
 
 
 def serve(index_dir: str | None = None, host: str | None = None, port: int | None = None, share: bool = False,
-          prevent_thread_lock: bool = False):
+          prevent_thread_lock: bool = False, assistant: Assistant | None = None):
     """Start the web chat. Binds to 127.0.0.1 unless told otherwise; exposing it (another host or
     --share) requires a password (RAG_WEB_PASSWORD, user RAG_WEB_USER, default 'admin')."""
     host = host or os.environ.get("GRADIO_SERVER_NAME") or "127.0.0.1"
@@ -261,7 +261,7 @@ def serve(index_dir: str | None = None, host: str | None = None, port: int | Non
     if exposed and not password:
         raise RagError(f"对外开放（--host {host}{' --share' if share else ''}）时必须设置登录密码：请设置环境变量 RAG_WEB_PASSWORD。")
     auth = (os.environ.get("RAG_WEB_USER", "admin"), password) if password else None
-    assistant = Assistant.load(index_dir, quiet=False)
+    assistant = assistant or Assistant.load(index_dir, quiet=False)
     demo = build_app(assistant)
     demo.queue(default_concurrency_limit=4)
     demo.launch(server_name=host, server_port=port, share=share, auth=auth, css=CSS,
