@@ -19,7 +19,7 @@ import time
 from rag import Assistant
 
 from . import datasets
-from .common import result_path, index_for, markdown_table, stamp, write_result
+from .common import index_for, line_plot, markdown_table, result_path, stamp, write_result
 from .metrics import percentile
 
 
@@ -85,21 +85,10 @@ def calibrate(dataset, base: Assistant, thresholds: list[float]) -> list[dict]:
 
 
 def plot_calibration(table: list[dict], path) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(6, 4))
     xs = [r["threshold"] for r in table]
-    ax.plot(xs, [r["answer accuracy"] for r in table], marker="o", label="answer accuracy (answerable)")
-    ax.plot(xs, [r["refusal accuracy"] for r in table], marker="s", label="refusal accuracy (unanswerable)")
-    ax.set_xlabel("min_evidence (clause-question cosine)")
-    ax.grid(alpha=0.3)
-    ax.legend(fontsize=8)
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    line_plot({"answer accuracy (answerable)": (xs, [r["answer accuracy"] for r in table]),
+               "refusal accuracy (unanswerable)": (xs, [r["refusal accuracy"] for r in table])},
+              "min_evidence (clause-question cosine)", "share of questions", path)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -28,7 +28,7 @@ import numpy as np
 from rag.store import build_vector_index
 
 from . import datasets
-from .common import result_path, index_for, markdown_table, stamp, write_result
+from .common import index_for, line_plot, markdown_table, result_path, stamp, write_result
 from .metrics import percentile
 
 QUERIES = [q.question for q in datasets.qianjiang().questions if not q.history]
@@ -129,25 +129,10 @@ def bench_synthetic(sizes: list[int], dim: int = 384, queries: int = 50, budget_
 
 
 def plot(rows: list[dict], path: Path) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(6, 4))
-    for kind in ("flat", "hnsw", "ivf"):
-        pts = [(r["vectors"], r["p50 ms"]) for r in rows if r["index"] == kind]
-        if pts:
-            ax.plot(*zip(*pts), marker="o", label=kind)
-    ax.set_xscale("log")
-    ax.set_yscale("log")
-    ax.set_xlabel("vectors in the index")
-    ax.set_ylabel("search p50 ms (1 query, k=10)")
-    ax.grid(alpha=0.3, which="both")
-    ax.legend()
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    series = {kind: ([r["vectors"] for r in rows if r["index"] == kind], [r["p50 ms"] for r in rows if r["index"] == kind])
+              for kind in ("flat", "hnsw", "ivf")}
+    line_plot({k: v for k, v in series.items() if v[0]}, "vectors in the index", "search p50 ms (1 query, k=10)",
+              path, log=True)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -20,7 +20,7 @@ from rag.lexical import BM25Index, tokenize
 from rag.retrieval import HybridRetriever, SearchSettings
 
 from . import datasets
-from .common import result_path, index_for, markdown_table, stamp, write_result
+from .common import index_for, line_plot, markdown_table, result_path, stamp, write_result
 from .metrics import summarize
 
 # name -> (search settings, tokenizer mode)
@@ -95,23 +95,9 @@ def assistant_resolve(q) -> str:
 
 
 def plot(rows: list[dict], path) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
     ks = [1, 3, 5, 10]
-    fig, ax = plt.subplots(figsize=(6, 4))
-    for row in rows:
-        ax.plot(ks, [row[f"R@{k}"] for k in ks], marker="o", label=row["config"])
-    ax.set_xlabel("k")
-    ax.set_ylabel("recall@k (evidence in top k)")
-    ax.set_xticks(ks)
-    ax.grid(alpha=0.3)
-    ax.legend(fontsize=8)
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    line_plot({row["config"]: (ks, [row[f"R@{k}"] for k in ks]) for row in rows}, "k",
+              "recall@k (evidence in top k)", path)
 
 
 def main(argv: list[str] | None = None) -> int:

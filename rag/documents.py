@@ -124,11 +124,7 @@ def _mostly_common_simplified(text: str) -> bool:
 
 
 def _encodable(ch: str, encoding: str) -> bool:
-    try:
-        ch.encode(encoding)
-    except UnicodeEncodeError:
-        return False
-    return True
+    return ch.encode(encoding, errors="replace").decode(encoding) == ch
 
 
 def _decodes(data: bytes, encoding: str) -> bool:

@@ -5,6 +5,7 @@ snapshot (``rag.store``), so a bad file, a crash or a second writer never damage
 """
 from __future__ import annotations
 
+import contextlib
 import sys
 import time
 from dataclasses import dataclass
@@ -102,23 +103,21 @@ class Indexer:
             self._write(None, results, progress, quiet)
         return [r for _, r in results]
 
+    @contextlib.contextmanager
     def _locked(self):
+        """The writer's lock; a second writer waits, then gets a clear refusal."""
         from filelock import Timeout
 
         lock = self.store.lock(self.config.lock_timeout)
-
-        class _Guard:
-            def __enter__(guard):
-                try:
-                    lock.acquire()
-                except Timeout as exc:
-                    raise RagError(f"另一个进程正在写入索引“{self.store.root}”，等待 {self.config.lock_timeout:g} 秒后仍未结束："
-                                   "请稍后重试。") from exc
-
-            def __exit__(guard, *exc):
-                lock.release()
-
-        return _Guard()
+        try:
+            lock.acquire()
+        except Timeout as exc:
+            raise RagError(f"另一个进程正在写入索引“{self.store.root}”，等待 {self.config.lock_timeout:g} 秒后仍未结束："
+                           "请稍后重试。") from exc
+        try:
+            yield
+        finally:
+            lock.release()
 
     def _write(self, current: Snapshot | None, incoming: list[tuple[Document, FileResult]],
                progress: Progress | None, quiet: bool, drop: set[str] = frozenset()) -> None:

@@ -38,6 +38,11 @@ def escape_text(text: str) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(text, quote=True)).replace("\n", "<br>")
 
 
+def unescape_text(markdown: str) -> str:
+    """The plain text of a chat message made by ``escape_text`` (for follow-up questions)."""
+    return html.unescape(re.sub(r"\\(.)", r"\1", markdown.replace("<br>", "\n")))
+
+
 def escape_html(text: str) -> str:
     """Document text made inert for the sources panel, which renders HTML only."""
     return html.escape(text, quote=True).replace("\n", "<br>")
@@ -97,7 +102,9 @@ class ChatApp:
         history = list(history or [])
         history.append({"role": "user", "content": escape_text(message or "")})
         try:
-            stream = self.assistant.ask_stream(message or "", [m for m in history[:-1] if m.get("role") == "user"],
+            previous = [unescape_text(m["content"]) for m in history[:-1]
+                        if m.get("role") == "user" and isinstance(m.get("content"), str)]
+            stream = self.assistant.ask_stream(message or "", previous,
                                                k=int(k), doc_ids=doc_filter or None,
                                                years=[int(y) for y in year_filter or []] or None,
                                                mode=MODES.get(mode, "extractive"))

@@ -87,3 +87,10 @@ def test_exposing_the_app_requires_a_password(monkeypatch):
 
 def test_markdown_of_an_empty_answer_panel():
     assert "提问后" in sources_html(None)
+
+
+def test_chat_escaping_round_trips_for_follow_ups():
+    from rag.web import escape_text, unescape_text
+
+    for text in ["新登记市场主体9905户，增长19.3%？", 'a<b>&"x"\n[1](x) *y* \\ z']:
+        assert unescape_text(escape_text(text)) == text
