@@ -29,12 +29,14 @@ CONFIGS = {
     "bm25-bigram": (SearchSettings(mode="bm25"), "bigram"),
     "bm25": (SearchSettings(mode="bm25"), "jieba+bigram"),
     "dense": (SearchSettings(mode="dense"), "jieba+bigram"),
-    "hybrid-weighted": (SearchSettings(fusion="weighted"), "jieba+bigram"),
+    "hybrid-rrf": (SearchSettings(fusion="rrf"), "jieba+bigram"),
+    "hybrid-w0.3": (SearchSettings(fusion="weighted", dense_weight=0.3), "jieba+bigram"),
+    "hybrid-w0.7": (SearchSettings(fusion="weighted", dense_weight=0.7), "jieba+bigram"),
     "hybrid-jieba": (SearchSettings(), "jieba"),
-    "hybrid": (SearchSettings(), "jieba+bigram"),
+    "hybrid": (SearchSettings(), "jieba+bigram"),  # the product's default
     "hybrid-noyear": (SearchSettings(year_aware=False), "jieba+bigram"),
 }
-DEFAULT_CONFIGS = ["bm25-jieba", "bm25", "dense", "hybrid-weighted", "hybrid", "hybrid-noyear"]
+DEFAULT_CONFIGS = ["bm25-jieba", "bm25", "dense", "hybrid-rrf", "hybrid", "hybrid-noyear"]
 
 
 def retriever_for(assistant, name: str) -> HybridRetriever:

