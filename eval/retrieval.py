@@ -112,9 +112,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--overlap-chars", type=int, default=ChunkerSettings().overlap_chars)
     parser.add_argument("--quiet", action="store_true")
     args = parser.parse_args(argv)
-    chunker = ChunkerSettings(target_chars=args.target_chars, max_chars=max(2 * args.target_chars, 100),
+    chunker = ChunkerSettings(target_chars=args.target_chars, max_chars=2 * args.target_chars,
                               overlap_chars=args.overlap_chars)
     command = "python -m eval.retrieval " + " ".join(argv if argv is not None else sys.argv[1:])
+    # Results of non-default chunk sizes go beside the default ones, not over them.
+    suffix = "" if chunker == ChunkerSettings() else f"-c{chunker.target_chars}"
     for name in args.dataset:
         dataset = datasets.load(name, args.data)
         if args.limit:
@@ -129,10 +131,10 @@ def main(argv: list[str] | None = None) -> int:
         table = markdown_table(rows, columns)
         print(f"\n{name}: {len(dataset.documents)} documents, {assistant.snapshot.size} chunks "
               f"(target {chunker.target_chars} chars)\n{table}")
-        write_result(f"retrieval-{name}.md", f"# Retrieval: {name}\n\n{stamp(command)}\n\n"
+        write_result(f"retrieval-{name}{suffix}.md", f"# Retrieval: {name}\n\n{stamp(command)}\n\n"
                      f"{len(dataset.documents)} documents, {assistant.snapshot.size} chunks, chunker {chunker.to_dict()}\n\n{table}\n")
-        plot(rows, result_path(f"retrieval-{name}.png"))
-        with open(result_path(f"retrieval-{name}-misses.jsonl"), "w", encoding="utf-8") as fh:
+        plot(rows, result_path(f"retrieval-{name}{suffix}.png"))
+        with open(result_path(f"retrieval-{name}{suffix}-misses.jsonl"), "w", encoding="utf-8") as fh:
             fh.writelines(json.dumps(m, ensure_ascii=False) + "\n" for m in all_misses)
     return 0
 

@@ -6,6 +6,7 @@ keep being answered from the previous, complete index.
 """
 from __future__ import annotations
 
+import functools
 import threading
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -68,15 +69,10 @@ class Assistant:
         return cls(config, embedder, store.load(embedder.name))
 
     def _use(self, snapshot: Snapshot) -> None:
-        retriever = HybridRetriever(snapshot, self.embedder, self.config.search, snapshot.manifest.get("tokenizer", self.config.tokenizer))
-        self._state = (snapshot, retriever, None)  # one assignment: readers see old or new, never a mix
+        self._state = _Reader(snapshot, self)  # one assignment: readers see old or new, never a mix
 
     def _extractive(self) -> ExtractiveAnswerer:
-        snapshot, retriever, answerer = self._state
-        if answerer is None:
-            answerer = ExtractiveAnswerer(idf_table(snapshot.tokens), self.embedder, self.config.min_evidence)
-            self._state = (snapshot, retriever, answerer)
-        return answerer
+        return self._state.answerer
 
     def _answerer(self, mode: str | None = None):
         mode = mode or self.config.answerer
@@ -97,7 +93,7 @@ class Assistant:
     def refresh(self) -> bool:
         """Pick up a snapshot written by another process; True when it changed."""
         store = IndexStore(self.config.index_dir)
-        current = self._state[0].directory
+        current = self._state.snapshot.directory
         version = store.current_version()
         if version and (current is None or current.name != version):
             self._use(store.load(self.embedder.name))
@@ -106,7 +102,7 @@ class Assistant:
 
     @property
     def snapshot(self) -> Snapshot:
-        return self._state[0]
+        return self._state.snapshot
 
     # ---- reading ------------------------------------------------------------------------
 
@@ -115,7 +111,7 @@ class Assistant:
         query = validate_question(query)
         if k < 1:
             raise RagError(f"k 必须是正整数（收到 {k}）：例如 -k 5。")
-        return self._state[1].search(query, k, doc_ids=doc_ids, years=years, mode=mode)
+        return self._state.retriever.search(query, k, doc_ids=doc_ids, years=years, mode=mode)
 
     def ask(self, question: str, history: Iterable | None = None, *, k: int = 5,
             doc_ids: list[str] | None = None, years: list[int] | None = None, mode: str | None = None) -> Answer:
@@ -139,14 +135,14 @@ class Assistant:
             previous = user_turns(history)
             rewritten = answerer.rewrite_follow_up(question, previous) if hasattr(answerer, "rewrite_follow_up") else None
             resolved = rewritten or resolve_follow_up(question, previous)
-        hits = self._state[1].search(resolved, k, doc_ids=doc_ids, years=years)
+        hits = self._state.retriever.search(resolved, k, doc_ids=doc_ids, years=years)
         for piece in answerer.stream(resolved, hits):
             if isinstance(piece, Answer):
                 piece.question, piece.resolved_question = question, resolved
             yield piece
 
     def documents(self) -> list[DocumentRecord]:
-        return list(self._state[0].documents.values())
+        return list(self._state.snapshot.documents.values())
 
     # ---- writing ------------------------------------------------------------------------
 
@@ -173,11 +169,21 @@ class Assistant:
 
 def _recorded_embedder(store: IndexStore) -> str | None:
     """The embedder an existing index was built with, so that it is opened with the same one."""
-    import json
+    manifest = store.read_manifest()
+    return manifest.get("embedder") if manifest else None
 
-    version = store.current_version()
-    try:
-        return json.loads((store.root / version / "manifest.json").read_text(encoding="utf-8")).get("embedder") \
-            if version else None
-    except (OSError, ValueError):
-        return None
+
+class _Reader:
+    """What questions are answered from: one snapshot, its retriever and (made on first use) its
+    answerer. Replaced whole when the index changes, so a question never mixes two versions."""
+
+    def __init__(self, snapshot: Snapshot, assistant: Assistant):
+        self.snapshot = snapshot
+        self._assistant = assistant
+        self.retriever = HybridRetriever(snapshot, assistant.embedder, assistant.config.search,
+                                         snapshot.manifest.get("tokenizer", assistant.config.tokenizer))
+
+    @functools.cached_property
+    def answerer(self) -> ExtractiveAnswerer:
+        a = self._assistant
+        return ExtractiveAnswerer(idf_table(self.snapshot.tokens), a.embedder, a.config.min_evidence)

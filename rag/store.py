@@ -128,15 +128,22 @@ class IndexStore:
         except FileNotFoundError:
             return None
 
+    def read_manifest(self, version: str | None = None) -> dict | None:
+        """A snapshot's manifest (default: the current one); None when missing or unreadable."""
+        version = version or self.current_version()
+        try:
+            return json.loads((self.root / version / "manifest.json").read_text(encoding="utf-8")) if version else None
+        except (OSError, ValueError):
+            return None
+
     def load(self, embedder_name: str | None = None) -> Snapshot:
         version = self.current_version()
         if version is None:
             raise RagError(f"索引目录“{self.root}”中还没有索引：请先运行 `rag index`（不带路径即索引内置报告）。")
         directory = self.root / version
-        try:
-            manifest = json.loads((directory / "manifest.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            raise RagError(f"索引“{self.root}”的清单文件缺失或损坏：" + _REBUILD.format(root=self.root)) from exc
+        manifest = self.read_manifest(version)  # the same version: a writer may switch meanwhile
+        if manifest is None:
+            raise RagError(f"索引“{self.root}”的清单文件缺失或损坏：" + _REBUILD.format(root=self.root))
         if manifest.get("format_version") != FORMAT_VERSION:
             raise RagError(f"索引“{self.root}”是旧格式（版本 {manifest.get('format_version')}，当前 {FORMAT_VERSION}）："
                            + _REBUILD.format(root=self.root))
