@@ -126,6 +126,8 @@ def _units(hit: Hit) -> list[_Unit]:
         bounds.append((pos, len(sentence.rstrip("。！？!?"))))
         bounds = [(a, b) for a, b in bounds if b > a]
         spans = bounds + [(bounds[i][0], bounds[i + 1][1]) for i in range(len(bounds) - 1)]
+        if len(bounds) > 2:
+            spans.append((bounds[0][0], bounds[-1][1]))  # the whole sentence, for answers spread over it
         for a, b in spans:
             text = sentence[a:b]
             if FOOTNOTE.fullmatch(text.strip()) or not text.strip():
