@@ -100,16 +100,15 @@ class ChatApp:
                 doc_filter: list[str] | None = None, year_filter: list | None = None):
         """Stream the answer into the chat; the sources panel fills in when the answer is final."""
         history = list(history or [])
-        history.append({"role": "user", "content": escape_text(message or "")})
+        previous = [unescape_text(m["content"]) for m in history
+                    if m.get("role") == "user" and isinstance(m.get("content"), str)]
+        history += [{"role": "user", "content": escape_text(message or "")}, {"role": "assistant", "content": ""}]
         try:
-            previous = [unescape_text(m["content"]) for m in history[:-1]
-                        if m.get("role") == "user" and isinstance(m.get("content"), str)]
             stream = self.assistant.ask_stream(message or "", previous,
                                                k=int(k), doc_ids=doc_filter or None,
                                                years=[int(y) for y in year_filter or []] or None,
                                                mode=MODES.get(mode, "extractive"))
             partial = ""
-            history.append({"role": "assistant", "content": ""})
             for piece in stream:
                 if isinstance(piece, Answer):
                     history[-1] = {"role": "assistant", "content": answer_markdown(piece)}
@@ -119,7 +118,7 @@ class ChatApp:
                 history[-1] = {"role": "assistant", "content": escape_text(partial)}
                 yield history, sources_html(None), ""
         except RagError as exc:
-            history.append({"role": "assistant", "content": escape_text(str(exc))})
+            history[-1] = {"role": "assistant", "content": escape_text(str(exc))}
             yield history, sources_html(None), ""
 
     # ---- knowledge base -----------------------------------------------------------------

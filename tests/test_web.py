@@ -38,7 +38,7 @@ def test_follow_up_uses_the_chat_history(app):
 
 def test_bad_question_gets_a_message_in_the_chat(app):
     history, _, _ = list(app.respond("   ", [], 5))[-1]
-    assert "问题为空" in history[-1]["content"]
+    assert [m["role"] for m in history] == ["user", "assistant"] and "问题为空" in history[-1]["content"]
 
 
 def test_document_text_is_escaped(app, tmp_path):
