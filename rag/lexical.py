@@ -50,6 +50,8 @@ def _bigrams(run: str) -> list[str]:
 
 
 def tokenize(text: str, mode: str = "jieba+bigram") -> list[str]:
+    if mode not in TOKENIZER_MODES:
+        raise ValueError(f"tokenizer mode {mode!r}: choose from {TOKENIZER_MODES}")
     text = fold(strip_footnotes(text))
     tokens: list[str] = []
     for match in _NUMBER.finditer(text):

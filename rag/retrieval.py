@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 
 from .embedding import Embedder
+from .errors import RagError
 from .lexical import tokenize
 from .store import Snapshot
 from .years import TIER_WEIGHTS, asks_for_target, year_tier, years_in_question
@@ -68,6 +69,9 @@ def _top(scores: np.ndarray, allowed: np.ndarray | None, n: int) -> list[int]:
 class HybridRetriever:
     def __init__(self, snapshot: Snapshot, embedder: Embedder, settings: SearchSettings = SearchSettings(),
                  tokenizer_mode: str = "jieba+bigram"):
+        if settings.fusion not in FUSIONS or settings.mode not in MODES:
+            raise RagError(f"检索设置无效（fusion={settings.fusion}, mode={settings.mode}）："
+                           f"fusion 可选 {', '.join(FUSIONS)}，mode 可选 {', '.join(MODES)}。")
         self.snapshot = snapshot
         self.embedder = embedder
         self.settings = settings
@@ -95,6 +99,8 @@ class HybridRetriever:
         if not chunks or not query.strip():
             return []
         mode = mode or self.settings.mode
+        if mode not in MODES:
+            raise RagError(f"未知的检索方式“{mode}”：可选 {', '.join(MODES)}。")
         allowed = self._filter_mask(doc_ids, years)
         tiers = self._year_tiers(query)
         if tiers is not None:

@@ -7,7 +7,6 @@ import sys
 import time
 import zipfile
 
-import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 

@@ -3,7 +3,7 @@ import pytest
 
 from rag import Assistant
 from rag.errors import RagError
-from rag.web import ChatApp, answer_markdown, serve, sources_html
+from rag.web import ChatApp, serve, sources_html
 
 HOSTILE = "2023年政府工作报告\n新建<script>window.__pwned=1</script>口袋公园12个，[点我](http://evil.example)绿道长30公里。"
 
