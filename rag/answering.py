@@ -159,8 +159,7 @@ class ExtractiveAnswerer:
         self.max_parts = max_parts
         self._unit_vectors: dict[str, "object"] = {}  # clause text -> vector; clauses recur across questions
 
-    def _lexical(self, unit: _Unit, q_tokens: set[str], part: str) -> float:
-        total = sum(self.idf.get(t, 0.0) for t in q_tokens) or 1.0
+    def _lexical(self, unit: _Unit, q_tokens: set[str], part: str, total: float) -> float:
         coverage = sum(self.idf.get(t, 0.0) for t in q_tokens & unit.tokens) / total
         plain = fold(FOOTNOTE.sub("", unit.text))
         score = coverage + 0.08 / unit.hit.rank - 0.0015 * len(unit.text)
@@ -195,11 +194,13 @@ class ExtractiveAnswerer:
         if not units:
             return None, 0.0
         q_tokens = set(tokenize(part))
+        total = sum(self.idf.get(t, 0.0) for t in q_tokens) or 1.0
+        lexical = {id(u): self._lexical(u, q_tokens, part, total) for u in units}
         # A question in another language shares no words with the reports: rank every clause densely.
         shortlist = self.shortlist if is_chinese(part) else len(units)
-        ranked = sorted(units, key=lambda u: -self._lexical(u, q_tokens, part))[:shortlist]
+        ranked = sorted(units, key=lambda u: -lexical[id(u)])[:shortlist]
         similarity = self._vectors([FOOTNOTE.sub("", u.text) for u in ranked]) @ self.embedder.embed_queries([part])[0]
-        scores = [self._lexical(u, q_tokens, part) + 2.0 * float(sim) for u, sim in zip(ranked, similarity)]
+        scores = [lexical[id(u)] + 2.0 * float(sim) for u, sim in zip(ranked, similarity)]
         best = max(range(len(ranked)), key=lambda i: scores[i])
         return ranked[best], float(similarity.max())
 
