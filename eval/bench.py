@@ -11,7 +11,7 @@
 * synthetic: random unit vectors (d=384) for the FAISS index types exact/HNSW/IVF: build time,
   single-query latency p50 and recall@10 against exact search. Random vectors have no cluster
   structure, the worst case for approximate indexes.
-Writes eval/results/bench.md and bench-latency.png.
+Writes eval/results/bench-<scales>.md and bench-latency.png.
 """
 from __future__ import annotations
 
@@ -198,7 +198,7 @@ def main(argv: list[str] | None = None) -> int:
                   "![latency](bench-latency.png)", ""]
     text = "\n".join(lines)
     print(text)
-    write_result("bench.md", text + "\n")
+    write_result(f"bench-{'-'.join(args.scales)}.md", text + "\n")
     return 0
 
 
