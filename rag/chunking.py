@@ -103,6 +103,8 @@ def _split_long(text: str, span: tuple[int, int], max_chars: int) -> list[tuple[
             cut = max_chars - 1
             while cut > 1 and _inside_number(text, start + cut + 1):
                 cut -= 1
+            if cut <= 1:
+                cut = max_chars - 1  # a "number" longer than a chunk: no cut can keep it whole
         pieces.append((start, start + cut + 1))
         start += cut + 1
     pieces.append((start, end))
@@ -144,6 +146,8 @@ def chunk_document(doc: Document, settings: ChunkerSettings = ChunkerSettings())
             if length > settings.target_chars or (new_part and size >= settings.min_chars):
                 flush()
                 current = [] if new_part else _overlap(current, settings.overlap_chars)
+                if current and unit[1] - current[0][0] > settings.max_chars:
+                    current = []  # the overlap must not push a chunk past max_chars
         current.append(unit)
     if current:
         flush()
