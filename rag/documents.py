@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import RagError
-from .normalize import clean_text
+from .normalize import clean_text, unify_cjk_lookalikes
 from .structure import detect_report_year
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".docx", ".pdf", ".html", ".htm")
@@ -214,8 +214,7 @@ def _read_docx(path: Path, name: str) -> tuple[str | None, str]:
     for table in document.tables:
         for row in table.rows:
             lines.append(" | ".join(cell.text.strip() for cell in row.cells))
-    title = (document.core_properties.title or "").strip() or None
-    return title, "\n".join(lines)
+    return _meaningful_title(document.core_properties.title), "\n".join(lines)
 
 
 # ---- PDF --------------------------------------------------------------------------------
@@ -244,7 +243,21 @@ def _read_pdf(path: Path, name: str) -> tuple[str | None, str]:
         raise RagError(f"PDF“{name}”无法读取（{type(exc).__name__}）：请重新导出或下载该文件。") from exc
     if not "".join(pages).strip():
         raise RagError(f"PDF“{name}”没有文字层（可能是扫描件）：需要先做 OCR 识别，再上传识别后的文件。")
-    return title, _join_pdf_lines("\n".join(pages))
+    text = _PDF_CJK_SPACE.sub("", unify_cjk_lookalikes("\n".join(pages)))
+    return _meaningful_title(title), _join_pdf_lines(text)
+
+
+# Text extraction guesses spaces from glyph gaps: between Chinese and anything else they are
+# artefacts of font changes ('2024 年'), not the author's.
+_CJK = "\u4e00-\u9fff，。、；：！？“”（）《》"
+_PDF_CJK_SPACE = re.compile(f"(?<=[{_CJK}])[ \t]+(?=[\\w{_CJK}])|(?<=\\w)[ \t]+(?=[{_CJK}])")
+
+
+def _meaningful_title(title: str | None) -> str | None:
+    """Document metadata titles are often a file name ('报告.html', 'Microsoft Word - x.docx')."""
+    if not title or not re.search(r"[\u4e00-\u9fff]", title) or re.search(r"\.\w{2,5}$", title.strip()):
+        return None
+    return title.strip()
 
 
 def _join_pdf_lines(text: str) -> str:

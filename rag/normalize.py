@@ -20,9 +20,24 @@ FOOTNOTE = re.compile(r"\[\d{1,3}\]|［\d{1,3}］|\[[０-９]{1,3}\]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
+# PDF text layers often map glyphs to Kangxi radicals or compatibility ideographs ('⼯作' for '工作');
+# they look the same but match nothing. NFKC maps each to its ordinary character.
+_CJK_LOOKALIKES = re.compile("[\u2e80-\u2eff\u2f00-\u2fdf\uf900-\ufaff]")
+
+
+# CJK Radicals Supplement characters have no NFKC mapping; these are the ones PDF fonts of
+# Simplified Chinese documents use in place of ordinary characters (停⻋位, 粮⻝).
+_RADICAL_SUPPLEMENT = dict(zip(map(ord, "⻋⻝⻓⻔⻘⻙⻚⻛⻜⻢⻣⻤⻥⻦⻨⻩⻬⻮⻰⻅⻉⻆⻄⺠⻊"),
+                               "车食长门青韦页风飞马骨鬼鱼鸟麦黄齐齿龙见贝角西民足"))
+
+
+def unify_cjk_lookalikes(text: str) -> str:
+    return _CJK_LOOKALIKES.sub(lambda m: _nfkc_char(m.group()), text).translate(_RADICAL_SUPPLEMENT)
+
+
 def clean_text(raw: str) -> str:
     """Normalised display text: one paragraph per line, no empty lines, single spaces."""
-    text = raw.translate(_INVISIBLE).replace("\r\n", "\n").replace("\r", "\n")
+    text = unify_cjk_lookalikes(raw.translate(_INVISIBLE)).replace("\r\n", "\n").replace("\r", "\n")
     text = _CONTROL.sub("", text)
     lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))
     return "\n".join(line for line in lines if line)
@@ -31,6 +46,11 @@ def clean_text(raw: str) -> str:
 def _fold_char(ch: str) -> str:
     folded = unicodedata.normalize("NFKC", ch)
     return folded.lower() if len(folded) == 1 else ch
+
+
+def _nfkc_char(ch: str) -> str:
+    folded = unicodedata.normalize("NFKC", ch)
+    return folded if len(folded) == 1 else ch
 
 
 # Cache the per-character mapping: folding is on the hot path of tokenising and sentence scoring.

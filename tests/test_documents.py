@@ -90,3 +90,33 @@ def test_size_limit_and_unsupported_types(tmp_path):
 def test_bundled_report():
     doc = bundled_document()
     assert doc.year == 2024 and "黔江" in doc.title and len(doc.text) > 2700
+
+
+def test_a_chinese_pdf_printed_by_chromium(tmp_path):
+    """A real Chinese text layer (Noto CJK fonts). Such PDFs map some glyphs to Kangxi radicals
+    ('⼯作') and radical-supplement forms ('停⻋位'); the loader turns them back into ordinary
+    characters, and keeps headings on lines of their own."""
+    import subprocess
+    from pathlib import Path
+
+    if not Path("/usr/bin/chromium").exists():
+        pytest.fail("Debian's chromium is missing: apt-get install chromium fonts-noto-cjk (scripts/setup.sh --test does)")
+    html = tmp_path / "report.html"
+    html.write_text('<html><head><meta charset="utf-8"><style>body{width:300px}</style></head><body>'
+                    "<p>2024年政府工作报告</p><p>一、2023年工作回顾</p><p>新增城市绿地8.4万平方米、停车位6700余个，"
+                    "生产粮食23.4万吨、蔬菜28.5万吨，牢牢守住了耕地保护红线和粮食安全底线。</p></body></html>", encoding="utf-8")
+    pdf = tmp_path / "report.pdf"
+    subprocess.run(["/usr/bin/chromium", "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                    f"--user-data-dir={tmp_path / 'profile'}", "--no-pdf-header-footer", f"--print-to-pdf={pdf}",
+                    str(html)], check=True, capture_output=True, timeout=120)
+    doc = load_document(pdf)
+    assert doc.text == ("2024年政府工作报告\n一、2023年工作回顾\n新增城市绿地8.4万平方米、停车位6700余个，"
+                        "生产粮食23.4万吨、蔬菜28.5万吨，牢牢守住了耕地保护红线和粮食安全底线。")
+    assert doc.title == "2024年政府工作报告" and doc.year == 2024  # not the metadata title 'report.html'
+
+
+def test_lookalike_characters_become_ordinary_ones():
+    from rag.normalize import clean_text
+
+    assert clean_text("政府⼯作报告：停⻋位、粮⻝") == "政府工作报告：停车位、粮食"
