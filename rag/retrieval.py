@@ -14,7 +14,7 @@ from .embedding import Embedder
 from .errors import RagError
 from .lexical import tokenize
 from .store import Snapshot
-from .years import TIER_WEIGHTS, asks_for_target, year_tier, years_in_question
+from .years import TIER_WEIGHTS, YearTiers, asks_for_target, years_in_question
 
 FUSIONS = ("rrf", "weighted")
 MODES = ("hybrid", "dense", "bm25")
@@ -76,6 +76,7 @@ class HybridRetriever:
         self.embedder = embedder
         self.settings = settings
         self.tokenizer_mode = tokenizer_mode
+        self._year_tiers_index: YearTiers | None = None  # built on the first question naming a year
 
     def _dense(self, query: str, allowed: np.ndarray | None, n: int) -> dict[int, float]:
         import faiss
@@ -157,8 +158,9 @@ class HybridRetriever:
         years = years_in_question(query)
         if not years:
             return None
-        target = asks_for_target(query)
-        return np.array([year_tier(c, years, target) for c in self.snapshot.chunks], dtype=np.int8)
+        if self._year_tiers_index is None:
+            self._year_tiers_index = YearTiers(self.snapshot.chunks)
+        return self._year_tiers_index.tiers(years, asks_for_target(query))
 
     def _hit(self, rank: int, i: int, score: float, dense_score: float, lexical_score: float) -> Hit:
         c = self.snapshot.chunks[i]

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
+
 from .chunking import Chunk
 from .normalize import fold
 
@@ -29,15 +31,28 @@ def asks_for_target(question: str) -> bool:
     return any(word in question for word in _TARGET_WORDS)
 
 
-def year_tier(chunk: Chunk, years: list[int], wants_target: bool) -> int:
-    best = 2
-    for year in years:
-        if chunk.period == year:
-            is_review = chunk.year is None or chunk.year == year + 1
-            tier = 0 if is_review != wants_target else 1
-        elif chunk.year in (year, year + 1) or chunk.year is None or str(year) in chunk.text:
-            tier = 1
-        else:
-            tier = 2
-        best = min(best, tier)
-    return best
+class YearTiers:
+    """Tier of every chunk of a collection for the years a question names, computed with numpy
+    (a Python loop over 100k chunks per question would dominate search time)."""
+
+    def __init__(self, chunks: list[Chunk]):
+        self.period = np.array([c.period if c.period is not None else -1 for c in chunks], dtype=np.int32)
+        self.year = np.array([c.year if c.year is not None else -1 for c in chunks], dtype=np.int32)
+        self._texts = [c.text for c in chunks]
+        self._mentions: dict[int, np.ndarray] = {}
+
+    def mentions(self, year: int) -> np.ndarray:
+        if year not in self._mentions:  # computed once per year asked about
+            needle = str(year)
+            self._mentions[year] = np.array([needle in t for t in self._texts], dtype=bool)
+        return self._mentions[year]
+
+    def tiers(self, years: list[int], wants_target: bool) -> np.ndarray:
+        best = np.full(len(self.period), 2, dtype=np.int8)
+        for year in years:
+            about = self.period == year
+            review = (self.year == -1) | (self.year == year + 1)
+            related = (self.year == -1) | (self.year == year) | (self.year == year + 1) | self.mentions(year)
+            tier = np.where(about, np.where(review != wants_target, 0, 1), np.where(related, 1, 2))
+            best = np.minimum(best, tier.astype(np.int8))
+        return best
