@@ -110,3 +110,22 @@ def test_ask_endpoint_through_gradio_client(server):
     assert "新增城市绿地8.4万平方米" in result["citations"][0]["quote"]
     hits = client.predict("粮食", 2, api_name="/search")
     assert len(hits) == 2 and hits[0]["rank"] == 1
+
+
+def test_login_is_required_when_a_password_is_set(tmp_path, monkeypatch):
+    from gradio_client import Client
+    from gradio_client.exceptions import AuthenticationError
+
+    from rag.web import serve
+
+    monkeypatch.setenv("RAG_WEB_PASSWORD", "s3cret-密码")
+    port = _free_port()
+    demo = serve(index_dir=str(tmp_path / "index"), port=port, prevent_thread_lock=True)
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        with pytest.raises(AuthenticationError, match="credentials were not provided"):
+            Client(url, verbose=False).predict("新增城市绿地多少？", api_name="/ask")
+        client = Client(url, auth=("admin", "s3cret-密码"), verbose=False)
+        assert "8.4万平方米" in client.predict("新增城市绿地多少？", api_name="/ask")["answer"]
+    finally:
+        demo.close()
