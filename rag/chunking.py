@@ -129,7 +129,7 @@ def chunk_document(doc: Document, settings: ChunkerSettings = ChunkerSettings())
 
     def flush() -> None:
         start, end = current[0][0], current[-1][1]
-        paragraph = _count_le(paragraph_starts, start)
+        paragraph = bisect.bisect_right(paragraph_starts, start)  # 1-based
         body = text[start:end]
         digest = hashlib.sha1(f"{doc.doc_id}|{start}|{body}".encode()).hexdigest()[:16]
         chunks.append(Chunk(digest, doc.doc_id, doc.title, structure.section_at(start), doc.year,
@@ -163,6 +163,3 @@ def _overlap(units: list[tuple[int, int]], budget: int) -> list[tuple[int, int]]
         kept.insert(0, unit)
     return kept
 
-
-def _count_le(sorted_values: list[int], value: int) -> int:
-    return bisect.bisect_right(sorted_values, value)

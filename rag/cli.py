@@ -101,12 +101,8 @@ def _cmd_index(args) -> int:
         _print_json({"results": [r.to_dict() for r in results]})
     else:
         for r in results:
-            status = _STATUS.get(r.status, r.status)
-            print(f"{status}\t{r.doc_id or '-'}\t{r.error if r.status == 'error' else f'{r.chunks} 块'}", file=sys.stderr)
+            print(f"{r.label}\t{r.doc_id or '-'}\t{r.error if r.status == 'error' else f'{r.chunks} 块'}", file=sys.stderr)
     return 2 if results and all(r.status == "error" for r in results) else 0
-
-
-_STATUS = {"added": "已添加", "updated": "已更新", "unchanged": "未变化", "duplicate": "重复，已跳过", "error": "失败"}
 
 
 def _cmd_search(args) -> int:

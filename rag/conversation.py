@@ -7,7 +7,6 @@
 """
 from __future__ import annotations
 
-import logging
 import re
 from typing import Iterable
 
@@ -37,10 +36,11 @@ def user_turns(history: Iterable) -> list[str]:
 
 def _nouns(text: str) -> list[tuple[str, int]]:
     """Noun phrases (maximal runs of noun-like words) with their offsets: '老年食堂', '科技型企业'."""
-    import jieba
     import jieba.posseg as pseg
 
-    jieba.setLogLevel(logging.WARNING)
+    from .lexical import load_jieba
+
+    load_jieba()  # quiet jieba's start-up logging
     phrases: list[tuple[str, int]] = []
     run, run_start, pos = "", 0, 0
     for pair in pseg.cut(text):

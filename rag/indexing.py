@@ -26,6 +26,9 @@ from .store import DocumentRecord, IndexStore, Snapshot
 Progress = Callable[[int, int], None]  # (chunks embedded so far, total)
 
 
+STATUS_LABELS = {"added": "已添加", "updated": "已更新", "unchanged": "未变化", "duplicate": "重复，已跳过", "error": "失败"}
+
+
 @dataclass
 class FileResult:
     """What happened to one input: added, updated, unchanged, duplicate or error (with reason)."""
@@ -37,6 +40,11 @@ class FileResult:
 
     def to_dict(self) -> dict:
         return dict(self.__dict__)
+
+    @property
+    def label(self) -> str:
+        """The status in Chinese, for people."""
+        return STATUS_LABELS.get(self.status, self.status)
 
 
 def _versions() -> dict:

@@ -35,7 +35,7 @@ TOKENIZER_MODES = ("jieba", "bigram", "jieba+bigram")
 _jieba = None
 
 
-def _jieba_module():
+def load_jieba():
     global _jieba
     if _jieba is None:
         import jieba
@@ -61,7 +61,7 @@ def tokenize(text: str, mode: str = "jieba+bigram") -> list[str]:
             tokens.append(match.group().replace(",", ""))
     rest = _QUESTION_PHRASES.sub(" ", _NUMBER.sub(" ", text))
     if "jieba" in mode:
-        tokens.extend(w for w in _jieba_module().cut_for_search(rest)
+        tokens.extend(w for w in load_jieba().cut_for_search(rest)
                       if _WORD.search(w) and w not in STOPWORDS)
     if "bigram" in mode:
         for run in _CJK_RUN.findall(rest):

@@ -158,9 +158,8 @@ class ChatApp:
         if stored:
             report = (lambda done, total: progress((done, total), desc="向量化", unit="块")) if progress else None
             results = self.assistant.add_documents(stored, sources=names, progress=report)
-            labels = {"added": "已添加", "updated": "已更新", "unchanged": "未变化", "duplicate": "重复，已跳过", "error": "失败"}
             for path, r in zip(stored, results):
-                rows.append([r.source, labels.get(r.status, r.status), r.doc_id or "", r.chunks, r.error or ""])
+                rows.append([r.source, r.label, r.doc_id or "", r.chunks, r.error or ""])
                 if r.status in ("error", "duplicate", "unchanged"):
                     path.unlink(missing_ok=True)
         return rows
