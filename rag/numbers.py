@@ -1,0 +1,117 @@
+"""Quantities in report text ('8.4万平方米', '40.7亿元', '19.3%', '6700余个') and arithmetic on
+them, for questions that add, subtract, divide or compare numbers the reports give.
+
+Every result keeps the inputs it came from, so an answer can cite each input and mark the
+result as computed. Numbers of different units (元 and 人, % and 个) are never combined; 万 and
+亿 are converted.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from .normalize import fold
+
+MAGNITUDES = {"万亿": Decimal(10) ** 12, "千亿": Decimal(10) ** 11, "百亿": Decimal(10) ** 10, "亿": Decimal(10) ** 8,
+              "千万": Decimal(10) ** 7, "百万": Decimal(10) ** 6, "万": Decimal(10) ** 4, "千": Decimal(1000),
+              "百": Decimal(100)}
+# Units, longest first so that '平方公里' wins over '公里'.
+UNITS = sorted(("平方公里 平方米 公里 千米 米 千瓦时 千瓦 瓦 公顷 亩 吨 公斤 斤 元 美元 人次 人 名 户 个 家 所 座 项 张 场次 场 "
+                "条 天 倍 次 批 类 栋 套 辆 台 度 个百分点 百分点 % ‰ 件 部 篇 只 头 处 间 床 支 岁 年").split(), key=len, reverse=True)
+_QUANTITY = re.compile(
+    r"(?<![\d.])(\d+(?:,\d{3})*(?:\.\d+)?)\s*(余|多)?(万亿|千亿|百亿|亿|千万|百万|万|千|百)?(余|多)?("
+    + "|".join(map(re.escape, UNITS)) + r")?")
+SAME_UNIT = {"千米": "公里", "名": "人"}
+# Measure words that count things: a ratio or comparison of two counts is meaningful ('1810个托位'
+# against '394张床位'), a sum of different kinds of things is not.
+COUNT_UNITS = frozenset("个 家 所 座 项 张 名 人 户 条 场 场次 次 人次 批 件 台 辆 套 栋 处 间 床 支 部 篇 只 头".split())
+# Not amounts: ages and bare numbers ('3岁以下', '第31届').
+NOT_AMOUNTS = frozenset(("岁", ""))
+
+
+@dataclass(frozen=True)
+class Quantity:
+    value: Decimal  # in base units (元, not 亿元)
+    unit: str  # '' when the number has none
+    approximate: bool  # '余' / '多': a lower bound
+    text: str  # as written, e.g. '40.7亿元'
+    start: int  # offsets in the text it was found in
+    end: int
+    magnitude: str = ""
+
+    @property
+    def kind(self) -> str:
+        return SAME_UNIT.get(self.unit, self.unit)
+
+
+def quantities(text: str) -> list[Quantity]:
+    """Numbers with their units, in order. Years ('2023年') and list numbers are left out."""
+    folded = fold(text)
+    found = []
+    for m in _QUANTITY.finditer(folded):
+        digits, approx1, magnitude, approx2, unit = m.groups()
+        unit = unit or ""
+        if unit == "年" and not magnitude and re.fullmatch(r"(19|20)\d{2}", digits):
+            continue  # a year, not an amount
+        if unit == "年" and folded[m.end():m.end() + 1] not in ("", "，", ",", "。", "；"):
+            unit = ""
+        value = Decimal(digits.replace(",", "")) * MAGNITUDES.get(magnitude or "", Decimal(1))
+        found.append(Quantity(value, unit, bool(approx1 or approx2), text[m.start():m.end()], m.start(), m.end(),
+                              magnitude or ""))
+    return found
+
+
+def format_value(value: Decimal, unit: str, magnitude: str = "", places: int = 2) -> str:
+    """'51.9万吨' from 519000 吨 with magnitude '万'; at most ``places`` decimals, no trailing
+    zeros, and '约' when rounding changed the value."""
+    scaled = value / MAGNITUDES.get(magnitude, Decimal(1))
+    rounded = scaled.quantize(Decimal(1).scaleb(-places))
+    text = f"{rounded:f}".rstrip("0").rstrip(".") if "." in f"{rounded:f}" else f"{rounded:f}"
+    return f"{'约' if rounded != scaled else ''}{text}{magnitude}{unit}"
+
+
+def common_magnitude(items: list[Quantity]) -> str:
+    """The magnitude the inputs share, else the largest one used (so the result reads like them)."""
+    used = {q.magnitude for q in items}
+    if len(used) == 1:
+        return used.pop()
+    return max(used, key=lambda m: MAGNITUDES.get(m, Decimal(1)))
+
+
+class Incompatible(ValueError):
+    """Numbers that cannot be combined: different units."""
+
+
+def _check(items: list[Quantity], counts_compatible: bool = False) -> None:
+    kinds = {q.kind for q in items}
+    if counts_compatible and kinds <= COUNT_UNITS:
+        return
+    if len(kinds) > 1:
+        raise Incompatible("、".join(sorted(k or "无单位" for k in kinds)))
+
+
+def total(items: list[Quantity]) -> str:
+    _check(items)
+    if items[0].unit in ("%", "‰", "百分点", "个百分点", "倍"):
+        raise Incompatible(items[0].unit)  # shares and rates do not add up
+    return format_value(sum(q.value for q in items), items[0].unit, common_magnitude(items))
+
+
+def compare(a: Quantity, b: Quantity) -> int:
+    """1, 0 or -1 as a is more than, equal to or less than b."""
+    _check([a, b], counts_compatible=True)
+    return (a.value > b.value) - (a.value < b.value)
+
+
+def difference(a: Quantity, b: Quantity) -> str:
+    _check([a, b])
+    unit = "个百分点" if a.unit == "%" else a.unit
+    return format_value(abs(a.value - b.value), unit, common_magnitude([a, b]) if a.unit != "%" else "")
+
+
+def ratio(a: Quantity, b: Quantity) -> str:
+    _check([a, b], counts_compatible=True)
+    if b.value == 0:
+        raise Incompatible("0")
+    return format_value(a.value / b.value, "倍", places=1)

@@ -1,0 +1,139 @@
+"""What a question asks for: its kind, its parts, its topic, the years and places it names,
+whether it wants a plan or a result, and the unit its answer should carry.
+
+Rules, not a model: each rule is a pattern in ``rag.zh`` that was checked on the project's
+question sets (eval/data); where no rule fires, the question is a fact question.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from . import zh
+from .numbers import UNITS
+from .years import years_in_question
+
+KINDS = ("fact", "list", "summary", "how", "why", "multi", "compute", "yesno")
+
+# An explicit unit asked for: '多少亩', '几个', '多少万吨'.
+_ASKED_UNIT = re.compile(r"(?:多少|几)(?:万亿|亿|万|千|百)?(" + "|".join(map(re.escape, UNITS)) + ")")
+# Words that imply the unit of the answer.
+_UNIT_WORDS = [(re.compile(r"多少钱|金额|资金|投资|投入|花了|花费|费用|收入|利润|产值|总值|GDP|赤字|债券?|贷款|税"), "元"),
+               (re.compile(r"比例|比重|占比|百分之|增速|增幅|[^人]率"), "%"),
+               (re.compile(r"多少人|人数|几人|多少名"), "人")]
+_ENGLISH_KINDS = [("compute", re.compile(r"\b(total|sum|combined|altogether|difference|more than|times)\b", re.I)),
+                  ("why", re.compile(r"\bwhy\b|\bpurpose\b", re.I)),
+                  ("how", re.compile(r"\bhow (did|do|does|was|were|is|are|can)\b", re.I)),
+                  ("list", re.compile(r"\bwhat (measures|steps|projects|actions|things)\b|\bwhich\b|\blist\b", re.I)),
+                  ("summary", re.compile(r"\bprogress\b|\boverview\b|\bsummar|\bachievements?\b|\bhow (well|good)\b", re.I))]
+_COMPUTE_OPS = [("ratio", re.compile(r"几倍|多少倍|倍数|平均每|\btimes\b", re.I)),
+                ("difference", re.compile(r"相差|差多少|差距|[多少高低]多少|\bdifference\b|\bmore than\b", re.I)),
+                ("compare", re.compile(r"哪个|哪一|谁更|更[多少高低快慢大小]|是否(超过|达到|高于|低于|多于|少于)|有没有(超过|达到)|"
+                                       r"\b(higher|larger|more|faster)\b", re.I)),
+                ("sum", re.compile(r".", re.S))]
+_OPERAND_SPLIT = re.compile(r"和|与|及|、|以及|跟|还是|比|加上|\band\b|\bvs\.?\b", re.I)
+_COMPUTE_WORDS = re.compile(r"大约|大概|约|一共|总共|合计|加起来|加在一起|总和|之和|相差|差多少|差距|[多少高低快慢]多少|几倍|多少倍|倍数|"
+                            r"哪个(更|比较)?[多少高低快慢大小]?|哪一?(项|个|类)更?[多少高低快慢大小]?|谁更[多少高低快慢大小]|"
+                            r"更[多少高低快慢大小]|是否|有没有|超过|达到|高于|低于|多于|少于|分别|是|的|多少|几|[？?。]")
+
+
+@dataclass
+class QuestionInfo:
+    text: str
+    kind: str
+    english: bool
+    topic: str  # the question without question words: what it is about
+    parts: list[str] = field(default_factory=list)  # sub-questions (multi) or operands (compute)
+    years: list[int] = field(default_factory=list)
+    wants_plan: bool = False
+    places: list[str] = field(default_factory=list)
+    unit: str = ""  # the unit the answer should carry, when the question implies one
+    operation: str = ""  # compute: sum, difference, ratio, compare
+
+
+def question_kind(question: str, english: bool) -> str:
+    patterns = _ENGLISH_KINDS if english else zh.KIND_PATTERNS
+    for kind, pattern in patterns:
+        if pattern.search(question):
+            return kind
+    if not english and len(split_parts(question)) > 1:
+        return "multi"
+    return "fact"
+
+
+def split_parts(question: str) -> list[str]:
+    """Multi-part questions become one sub-question per part, in the question's order:
+    '2023年生产粮食和蔬菜分别多少？' -> ['2023年生产粮食分别多少', '蔬菜分别多少']."""
+    body = re.sub(r"[？?。]+$", "", question.strip())
+    segments = [s for s in re.split(r"[，,；;]", body) if s.strip()]
+    if len(segments) > 1 and all(zh.QUESTION_WORD.search(s) for s in segments):
+        return segments[:4]
+    if not zh.MULTI_MARKER.search(body) and len(re.findall(r"多少|几", body)) < 2:
+        return [body]
+    parts = zh.CONJUNCTION.split(body)
+    if len(parts) < 2:
+        return [body]
+    if all(zh.QUESTION_WORD.search(p) for p in parts):
+        return parts[:4]
+    last = parts[-1]
+    shared = re.search(r"(分别|各|都|是|的|为|有|达到|稳定在|占).*$|(多少|几).*$", last)
+    suffix = shared.group(0) if shared else ""
+    nouns = parts[:-1] + [last[:len(last) - len(suffix)]]
+    return [p + suffix for p in nouns if p][:4]
+
+
+_RATIO = re.compile(r"(.+?)是(.+?)的?(?:几倍|多少倍)")
+_AVERAGE = re.compile(r"平均每(?:个|家|所|人|户)?(.+?)(?:有|是|为)?(?:多少|几)(?:个|家|所|张|人|名)?(.+?)[？?。]?$")
+_TRAILING_UNIT = re.compile(r"(?:万亿|亿|万|千|百)?(?:" + "|".join(map(re.escape, UNITS)) + r")$")
+
+
+def operands(question: str) -> list[str]:
+    """The things a compute question combines: '老年食堂和托育机构加起来多少个' -> ['老年食堂', '托育机构']."""
+    ratio = _RATIO.search(question)
+    average = _AVERAGE.search(question)
+    if average:  # '平均每家托育机构有多少个托位' divides the 托位 by the 托育机构
+        return [average.group(2), average.group(1)]
+    body = " ".join(ratio.groups()) if ratio else question
+    body = re.sub(r"[的是](?!几倍|多少倍)", "", body)  # '盘活的国有资产': one operand, not two
+    body = _COMPUTE_WORDS.sub(" ", body)
+    pieces = [_TRAILING_UNIT.sub("", p.strip(" ，,：:")) for p in _OPERAND_SPLIT.split(body)]
+    pieces = [q for p in pieces for q in p.split()]  # removed words separated the operands
+    return [p for p in pieces if len(zh.content_chars(p)) >= 2][:4]
+
+
+def topic_of(question: str) -> str:
+    """The question without its question words, years and punctuation: what it is about."""
+    text = re.sub(r"(?<!\d)(19|20)\d{2}\s*年(的|度)?|今年|去年|上年|全年", "", question)
+    text = zh.QUESTION_FILLER.sub("", text)
+    text = re.sub(r"^(要|会|能|需要)", "", text)
+    return re.sub(r"[？?。！!，,、\s]+", "", text)
+
+
+_CHANGE = re.compile(r"(增长|增幅|增速|下降|提高|提升|降低|减少|增加)了?(多少|几)")
+
+
+def expected_unit(question: str) -> str:
+    """The unit the answer's number must carry ('' for any)."""
+    match = _ASKED_UNIT.search(question)
+    if match:
+        return match.group(1)
+    if _CHANGE.search(question):
+        return ""  # a change is given as a percentage or as an amount
+    for pattern, unit in _UNIT_WORDS:
+        if pattern.search(question):
+            return unit
+    return ""
+
+
+def analyse(question: str) -> QuestionInfo:
+    english = not zh.is_chinese(question)
+    kind = question_kind(question, english)
+    info = QuestionInfo(question, kind, english, topic_of(question), years=years_in_question(question),
+                        wants_plan=bool(zh.PLAN_WORDS.search(question)), places=[] if english else zh.places_named(question),
+                        unit="" if english else expected_unit(question))
+    if kind == "multi":
+        info.parts = split_parts(question)
+    elif kind == "compute":
+        info.operation = next(op for op, pattern in _COMPUTE_OPS if pattern.search(question))
+        info.parts = operands(question)
+    return info

@@ -1,0 +1,116 @@
+"""Chinese text rules in one place: question words, clause breaks, plan/result wording, place
+names, the leaf of a section path. Every module that reads Chinese questions or report text
+takes its rules from here, so a rule is changed once.
+"""
+from __future__ import annotations
+
+import re
+
+from .normalize import FOOTNOTE, fold
+
+# ---- report text ----------------------------------------------------------------------------
+
+CLAUSE_BREAK = re.compile(r"[,，;；:：]")
+SENTENCE_END = "。！？!?"
+# Words that open a clause without adding content ("同时，…", "此外…").
+LEADING_CONNECTIVE = re.compile(r"^(?:同时|此外|其中|另外|并且|并|且|以及|还)[,，]?")
+
+
+def section_leaf(section: str) -> str:
+    """The innermost heading of a section path 'A > B > C'."""
+    return section.rsplit(" > ", 1)[-1]
+
+
+def strip_footnotes(text: str) -> str:
+    return FOOTNOTE.sub("", text)
+
+
+def clean_quote(text: str) -> str:
+    """A quote trimmed for the answer text (the citation keeps the exact quote)."""
+    return LEADING_CONNECTIVE.sub("", strip_footnotes(text)).strip(" ，,。；;:：")
+
+
+def is_chinese(text: str) -> bool:
+    """At least a third of the letters are Chinese characters."""
+    letters = [ch for ch in text if ch.isalpha()]
+    return bool(letters) and sum("\u3400" <= ch <= "\u9fff" for ch in letters) * 3 >= len(letters)
+
+
+def content_chars(text: str) -> str:
+    return "".join(ch for ch in fold(strip_footnotes(text)) if ch.isalnum())
+
+
+# ---- questions ------------------------------------------------------------------------------
+
+QUESTION_WORD = re.compile(r"多少|几|哪|谁|什么|何|是否|怎样|如何|怎么|有没有|是不是|吗")
+NUMBER_QUESTION = re.compile(r"多少|几|比例|比重|占比|增长|增幅|下降|提高|提升|多大|多高|多长|多远|多久|规模|总量|金额|数量|率")
+WH_QUESTION = re.compile(r"哪|谁|什么|何")
+# Words of a question that say what is asked, not what it is about; removed to find its topic.
+QUESTION_FILLER = re.compile(
+    r"请问|请|告诉我|一下|报告(里|中)?(说|提到|显示)?的?|政府工作报告|工作报告|"
+    r"有哪些|哪些|有什么|什么样的?|什么|多少钱|多少|几个|几项|几|怎么样|怎样|怎么|如何|为什么|为何|"
+    r"是否|有没有|是不是|有无|吗|呢|分别|各自|一共|总共|合计|加起来|"
+    r"情况|方面|成效|效果|进展|成绩|成果|亮点|举措|措施|工作|取得了?|做了|采取了?|开展了?|"
+    r"主要|具体|相关|是|有|了|的|和|与|及|在|对|为|把|被"
+)
+# What a question wants, tested in this order (the first match wins).
+KIND_PATTERNS: list[tuple[str, re.Pattern]] = [
+    ("compute", re.compile(r"平均每|一共|总共|合计|加起来|加在一起|总和|之和|相差|差多少|差距|[多少高低快慢]多少|"
+                           r"几倍|多少倍|倍数|哪个(更|比较)?[多少高低快慢大小]|哪一?(项|个|类)更|谁更|更[多少高低快慢大小]|"
+                           r"是否(超过|达到|高于|低于|多于|少于)|有没有(超过|达到)")),
+    ("why", re.compile(r"为什么|为何|目的|为了什么|原因|意义|用意|有什么用|有何用|什么作用|有何作用|作用是什么|用处|why", re.I)),
+    ("summary", re.compile(r"怎么样|(成效|效果|进展|情况|表现|成绩|进度|做得)如何|如何评价|成效|进展|亮点|成绩|成果|"
+                           r"概况|概括|总结|总体|整体|介绍一下|简述|简要|综述")),
+    ("how", re.compile(r"怎么做到|如何做到|怎么实现|如何实现|怎么|如何|怎样|通过什么|通过哪些|靠什么|"
+                       r"采取(了)?(什么|哪些)(方式|办法|手段|途径)|用什么(方式|办法)|\bhow\b(?! (many|much))", re.I)),
+    ("list", re.compile(r"哪些|有什么|有啥|包括什么|采取(了)?什么|做了什么|什么(工作|措施|举措|项目|活动|荣誉|奖项)|"
+                        r"列举|几项|\bwhat (measures|steps|projects|actions)\b|\bwhich\b", re.I)),
+    ("yesno", re.compile(r"是否|有没有|是不是|有无|吗[？?]?$|\b(is|are|was|were|did|does|has|have)\b.*\?$", re.I)),
+]
+MULTI_MARKER = re.compile(r"分别|各是|各有|各为|各自")
+CONJUNCTION = re.compile(r"和|与|及|、|以及|跟|还有")
+
+# Plan or target, as opposed to what was achieved. '行动计划' and '规划' name things, not plans asked for.
+PLAN_WORDS = re.compile(r"(?<!行动)(?<!超)(?<!按)(?<!原)计划(?!单列)|(?<!规)划定|目标|预期|打算|将要|准备|拟|安排|部署|今后|下一步|"
+                        r"\b(plan|target|goal)s?\b", re.I)
+RESULT_WORDS = re.compile(r"实际|完成了|实现了|达到了|取得了|已经|已|结果")
+
+# ---- places ---------------------------------------------------------------------------------
+
+_ADMIN_SUFFIX = ("特别行政区", "地区", "自治区", "自治州", "自治县", "省", "市", "县", "区", "州", "盟", "旗", "镇", "乡", "村")
+# Words with an administrative suffix that name no particular place.
+_NOT_PLACES = frozenset("城区 全区 我区 本区 该区 社区 小区 园区 景区 山区 库区 辖区 片区 市区 县区 区县 城市 全市 我市 本市 "
+                        "全县 我县 本县 城乡 乡村 农村 城镇 乡镇 村镇 地区 各地区 高新区 开发区 示范区 试验区 保护区 "
+                        "自贸区 新区 老区 灾区 垦区 牧区 林区 矿区 街区 校区 功能区 经济区 城中村 行政村 自然村".split())
+_NATIONAL = ("中国", "我国", "全国", "国内", "国家", "中华人民共和国")
+
+
+def places_named(question: str) -> list[str]:
+    """Places a question names ('酉阳县', '上海', '美国'), as jieba tags them or by their suffix."""
+    import rjieba
+
+    tagged = rjieba.tag(fold(question))
+    places: list[str] = []
+    for i, (word, flag) in enumerate(tagged):
+        following = tagged[i + 1][0] if i + 1 < len(tagged) else ""
+        if following in _ADMIN_SUFFIX and flag in ("ns", "nr", "nz", "n"):
+            word += following  # '秀山' '县'
+        suffixed = len(word) >= 3 and word.endswith(_ADMIN_SUFFIX)
+        if (flag == "ns" or suffixed) and word not in _NOT_PLACES and word not in _NATIONAL and len(word) >= 2:
+            places.append(word)
+    return places
+
+
+def place_stem(place: str) -> str:
+    """'酉阳县' -> '酉阳', '广东省' -> '广东': how a report usually names the place."""
+    for suffix in _ADMIN_SUFFIX:
+        if place.endswith(suffix) and len(place) - len(suffix) >= 2:
+            return place[:-len(suffix)]
+    return place
+
+
+def is_national(title: str) -> bool:
+    return any(word in title for word in ("中华人民共和国", "国务院", "全国人民代表大会"))
+
+
+NATIONAL_PLACES = _NATIONAL
