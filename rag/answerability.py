@@ -45,12 +45,29 @@ def key_terms(topic: str) -> list[str]:
             and w not in STOPWORDS and w not in _GENERIC and w not in _UNITS]
 
 
+# A measure word's suffix: '粮食产量' is given as '生产粮食…万吨', '人数' as '…人'.
+_MEASURE_SUFFIX = re.compile(r"(总量|数量|总额|规模|量|数|额|值)$")
+
+
 def term_present(term: str, text: str) -> bool:
-    """A word is present when it occurs, or when most of its characters do (营造林 for 造林)."""
+    """A word is present when it occurs; when most of its characters do (营造林 for 造林); when
+    its two characters stand close together ('改厕' in '户厕改造'); or, for a measure word,
+    when its stem does ('产量' in '生产粮食')."""
     if term in text:
         return True
     chars = [ch for ch in term if "\u4e00" <= ch <= "\u9fff"]
-    return len(chars) >= 3 and sum(ch in text for ch in chars) * 3 >= len(chars) * 2
+    if len(chars) >= 3:
+        return sum(ch in text for ch in chars) * 3 >= len(chars) * 2
+    stem = _MEASURE_SUFFIX.sub("", term)
+    if stem != term and stem:
+        return stem in text
+    if len(chars) == 2:
+        return any(abs(i - j) <= 3 for i in _positions(chars[0], text) for j in _positions(chars[1], text))
+    return False
+
+
+def _positions(ch: str, text: str) -> list[int]:
+    return [i for i, c in enumerate(text) if c == ch]
 
 
 def term_overlap(term: str, text: str) -> float:

@@ -13,7 +13,7 @@ from typing import Iterable, Iterator
 
 from .answering import Answer, ExtractiveAnswerer, idf_table
 from .config import Config, resolve_index_dir
-from .conversation import is_follow_up, resolve_follow_up, user_turns
+from .conversation import follow_up_candidates, is_follow_up, resolve_follow_up, user_turns
 from .documents import bundled_document
 from .embedding import DEFAULT_EMBEDDER, Embedder, make_embedder
 from .errors import RagError
@@ -131,12 +131,23 @@ class Assistant:
         an LLM answer may be corrected by the citation check after streaming)."""
         question = validate_question(question)
         answerer = self._answerer(mode)
+        search = functools.partial(self._state.retriever.search, k=k, doc_ids=doc_ids, years=years)
+        if history and answerer.mode == "extractive":
+            # Rules cannot be sure what a follow-up refers to: take the first reading the reports answer.
+            for resolved in follow_up_candidates(question, history):
+                answer = answerer.answer(resolved, search(resolved))
+                if answer.answered:
+                    break
+            answer.question, answer.resolved_question = question, follow_up_candidates(question, history)[0] \
+                if not answer.answered else resolved
+            yield from answerer.stream_answer(answer)
+            return
         resolved = question
         if history and is_follow_up(question):
             previous = user_turns(history)
             rewritten = answerer.rewrite_follow_up(question, previous) if hasattr(answerer, "rewrite_follow_up") else None
             resolved = rewritten or resolve_follow_up(question, previous)
-        hits = self._state.retriever.search(resolved, k, doc_ids=doc_ids, years=years)
+        hits = search(resolved)
         for piece in answerer.stream(resolved, hits):
             if isinstance(piece, Answer):
                 piece.question, piece.resolved_question = question, resolved

@@ -82,3 +82,19 @@ def resolve_follow_up(question: str, history: Iterable) -> str:
         subject = _QUESTION_TAIL.sub("", last).rstrip("，,？? ")
         return subject + core + ("" if core.endswith(("？", "?")) else "？")
     return f"{_QUESTION_TAIL.sub('', last).rstrip('，,？? ')}，{question}"
+
+
+def follow_up_candidates(question: str, history: Iterable) -> list[str]:
+    """Readings of a question asked after others, most likely first: resolved by the rules above,
+    the question alone without its follow-up shell ('转移农民工就业呢？' -> '转移农民工就业？'),
+    and the previous question's subject joined to it ('在重点区县里排第几？' after
+    '脱贫人口人均纯收入是多少？' -> '脱贫人口人均纯收入在重点区县里排第几？'). The answerer takes
+    the first reading the reports answer."""
+    previous = user_turns(history)
+    readings = [resolve_follow_up(question, previous) if is_follow_up(question) else question, question]
+    if previous:
+        core = _FOLLOW_UP_SHELL.match(question.strip()).group(2).strip(" ，,")
+        last = resolve_follow_up(previous[-1], previous[:-1][-1:]) if len(previous) > 1 else previous[-1]
+        subject = _QUESTION_TAIL.sub("", last).rstrip("，,？? ")
+        readings += [core + "？", subject + core + "？"]
+    return [r for r in dict.fromkeys(readings) if r.strip("？? ")]
