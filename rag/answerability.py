@@ -22,7 +22,7 @@ from .questions import QuestionInfo
 from .retrieval import Hit
 
 # Words too general to decide whether a passage is about the question.
-_GENERIC = frozenset("新增 增长 增加 提高 提升 下降 减少 达到 完成 实现 建成 全年 全区 全市 全国 我国 国家 政府 工作 报告 "
+_GENERIC = frozenset("新增 达到 完成 实现 建成 全年 全区 全市 全国 我国 国家 政府 工作 报告 "
                      "主要 情况 数量 数据 规模 总量 水平 年度 个数 人数 多少 目标 计划 预期 实际 去年 今年 上年 同比 比上年 "
                      # words that name the kind of answer wanted, not what it is about
                      "称号 荣誉 奖项 名称 名字 时间 时候 地点 地方 数字 内容 方式 办法 原因 目的 级别 类型 哪里 单位 等级 "
@@ -49,12 +49,21 @@ def key_terms(topic: str) -> list[str]:
 _MEASURE_SUFFIX = re.compile(r"(总量|数量|总额|规模|量|数|额|值)$")
 
 
+# Words of one direction count for each other ('研发投入提高了多少' is answered by '增长20.9%'),
+# but never for the opposite direction (a question about a fall the reports call a rise).
+_DIRECTIONS = [re.compile(r"增长|增加|提高|提升|上升|上涨|扩大|增|升|涨|多"),
+               re.compile(r"下降|减少|降低|下调|回落|缩小|减|降|跌|少")]
+
+
 def term_present(term: str, text: str) -> bool:
     """A word is present when it occurs; when most of its characters do (营造林 for 造林); when
     its two characters stand close together ('改厕' in '户厕改造'); or, for a measure word,
     when its stem does ('产量' in '生产粮食')."""
     if term in text:
         return True
+    for direction in _DIRECTIONS:
+        if direction.fullmatch(term):
+            return bool(direction.search(text))
     chars = [ch for ch in term if "\u4e00" <= ch <= "\u9fff"]
     if len(chars) >= 3:
         return sum(ch in text for ch in chars) * 3 >= len(chars) * 2
@@ -119,22 +128,40 @@ def _regions(hits: list[Hit]) -> str:
     return "、".join(f"《{t}》" for t in titles[:2]) or "已索引报告"
 
 
-def time_fit(info: QuestionInfo, hit: Hit) -> bool:
-    """The passage is about what the question asks: the year's results or the year's plan."""
+def is_plan(hit: Hit) -> bool:
+    """The passage is in the plan part of its report (targets and tasks of the report's year)."""
+    return hit.year is not None and hit.period == hit.year
+
+
+def time_fit(info: QuestionInfo, hit: Hit, allow_plan: bool = False) -> bool:
+    """The passage is about what the question asks: the year's results (or, with ``allow_plan``,
+    its plan), or the plan when the question asks for one."""
+    if info.report_years:
+        return hit.year in info.report_years
     if hit.year is None or hit.period is None:
         return True  # a document with no report year: nothing to check against
-    plan_part = hit.period == hit.year
     if not info.years:
-        return plan_part if info.wants_plan else True
-    return any(hit.period == y and plan_part == info.wants_plan for y in info.years)
+        return is_plan(hit) if info.wants_plan else True
+    wanted_plan = info.wants_plan and not info.wants_result
+    return any(hit.period == y and (is_plan(hit) == wanted_plan or (allow_plan and is_plan(hit))) for y in info.years)
+
+
+def fitting_hits(info: QuestionInfo, hits: list[Hit]) -> tuple[list[Hit], bool]:
+    """The passages the question may be answered from, and whether they are a plan given for a
+    question that did not say plan or result ('2025年赤字率是多少' when only the 2025 plan exists)."""
+    fitting = [h for h in hits if time_fit(info, h)]
+    if fitting or info.wants_plan or info.wants_result or not info.years:
+        return fitting, False
+    plans = [h for h in hits if time_fit(info, h, allow_plan=True)]
+    return plans, bool(plans)
 
 
 def time_gap(info: QuestionInfo, hits: list[Hit]) -> Gap | None:
     """Nothing retrieved is about the year and side (plan or result) the question asks."""
-    if any(time_fit(info, h) for h in hits):
-        return None
-    years = "、".join(f"{y}年" for y in info.years)
-    if info.wants_plan:
+    years = "、".join(f"{y}年" for y in info.report_years or info.years)
+    if info.report_years:
+        return Gap("year", f"没有找到{years}的报告{_topic_suffix(info)}。")
+    if info.wants_plan and not info.wants_result:
         return Gap("plan", f"报告中没有{years}的计划或目标{_topic_suffix(info)}。")
     return Gap("result", f"报告中没有{years or '这一时期'}的实际结果{_topic_suffix(info)}。")
 

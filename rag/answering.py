@@ -95,6 +95,7 @@ class AnswerSettings:
     list_budget: int = 300  # characters of quotes in a list or summary answer
     list_items: int = 12
     min_heading_match: float = 0.3  # share of the key words a heading must hold to be the question's section
+    how_heading_match: float = 0.75  # … for a how/why question to be answered with the whole section
     why_words: str = r"为了?|以便?|旨在|助力|推动|促进|确保|保障|服务于?|带动|实现"
 
 
@@ -321,16 +322,20 @@ class ExtractiveAnswerer:
         composer = _Composer(question, info, self.sections)
         notes = [CROSSLINGUAL_NOTE] if info.english else []
         gap = checks.out_of_scope(info, self.idf) or self._unknown_acronym(info)
-        if gap is None:
-            fitting = [h for h in hits if checks.time_fit(info, h)]
-            gap = checks.time_gap(info, hits) if hits else None
-            if gap is not None:
-                answer = self._other_side(composer, info, hits, gap)
+        plan_only = False
+        if gap is None and hits:
+            fitting, plan_only = checks.fitting_hits(info, hits)
+            if not fitting:
+                answer = self._other_side(composer, info, hits, checks.time_gap(info, hits))
                 answer.notes += notes
                 return answer
-            hits = fitting or hits
+            hits = fitting
         if gap is None:
             answer = COMPOSE[info.kind](self, composer, info, hits)
+            if plan_only and answer.answered:
+                # Never pass a plan off as a result: say that the reports hold the plan only.
+                years = "、".join(f"{y}年" for y in info.years)
+                answer.text = f"报告中没有{years}的实际结果，以下是{years}政府工作报告提出的目标或安排：" + answer.text
         else:
             answer = composer.answer(gap.message, answered=False)
         if not answer.answered:
@@ -360,14 +365,15 @@ class ExtractiveAnswerer:
         unit, _ = self._fact(info, info.text, units) if units else (None, "")
         if unit is None:
             return composer.answer(gap.message, answered=False)
-        side = "预期目标或计划" if unit.hit.period == unit.hit.year else "实际完成情况"
+        side = "预期目标或计划" if checks.is_plan(unit.hit) else "实际完成情况"
         text = f"{gap.message}报告中{unit.hit.period or ''}年的{side}是：{composer.quote(unit)}。"
         return composer.answer(text, answered=False)
 
     # ---- composition by kind ----------------------------------------------------------------
 
     def _candidates(self, hits: list[Hit]) -> list[_Unit]:
-        return [u for h in hits[:self.settings.hits_used] for u in _units(h)]
+        """Clauses of the top passages; a heading or topic sentence is never an answer on its own."""
+        return [u for h in hits[:self.settings.hits_used] for u in _units(h) if not _is_heading(u)]
 
     def compose_fact(self, composer: _Composer, info: QuestionInfo, hits: list[Hit]) -> Answer:
         units = self._candidates(hits)
@@ -440,7 +446,7 @@ class ExtractiveAnswerer:
         lead = f"报告在“{title}”部分提到：" if title else "报告提到："
         return composer.answer(lead + "\n" + "\n".join(lines))
 
-    def _section_for(self, info: QuestionInfo, hits: list[Hit]) -> Section | None:
+    def _section_for(self, info: QuestionInfo, hits: list[Hit], min_share: float | None = None) -> Section | None:
         """The section whose heading carries the question's topic: of the sections the top
         passages touch, the one whose heading holds the largest share of the key words."""
         terms = [t for t in checks.key_terms(info.topic) if not any(t in p for p in info.places)]
@@ -452,7 +458,7 @@ class ExtractiveAnswerer:
                 share = sum(self._weight(t) for t in terms if checks.term_present(t, title)) / (total_weight or 1)
                 # On equal matches the more specific heading wins, then the better passage.
                 key = (round(share, 6), section.heading.level, -hit.rank)
-                if share >= self.settings.min_heading_match and key > best_key:
+                if share >= (min_share or self.settings.min_heading_match) and key > best_key:
                     best, best_key = section, key
         return best
 
@@ -517,14 +523,16 @@ class ExtractiveAnswerer:
 
     def compose_how(self, composer: _Composer, info: QuestionInfo, hits: list[Hit]) -> Answer:
         """The sentence that holds the means (how) or the purpose (why) next to the result."""
+        section = self._section_for(info, hits, self.settings.how_heading_match) if self.sections else None
+        if section is not None:
+            return self.compose_list(composer, info, hits)  # '营商环境是怎么优化的' -> the section's measures
         units = self._candidates(hits)
         ranked = self.ranked_units(info.topic or info.text, units)
         if not ranked or ranked[0][2] < self.settings.min_evidence:
             return self._partial(composer, info, units)
         unit = ranked[0][0]
-        section = self._section_for(info, hits) if self.sections else None
-        if _is_heading(unit) or (section is not None and zh.content_chars(section.heading.title) in zh.content_chars(unit.sentence)):
-            return self.compose_list(composer, info, hits)  # '营商环境是怎么优化的' -> the section's measures
+        if self._missing(info, unit.sentence + unit.hit.section) or not _states_question_numbers(info, unit.sentence):
+            return self._partial(composer, info, units)  # '为什么取消了个人所得税' when the reports say 提高起征点
         gap = checks.place_gap(info, hits, unit.sentence + unit.hit.text)
         if gap:
             return composer.answer(gap.message, answered=False)
@@ -677,6 +685,13 @@ def _locate(term: str, text: str) -> int:
         if at >= 0:
             return at
     return 0
+
+
+def _states_question_numbers(info: QuestionInfo, evidence: str) -> bool:
+    """Every amount the question states ('提高到5%') is in the evidence: else its premise is not."""
+    found = {q.text for q in quantities(zh.strip_footnotes(evidence))}
+    plain = fold(evidence)
+    return all(q.text in found or fold(q.text) in plain for q in quantities(info.text) if q.unit not in NOT_AMOUNTS)
 
 
 def _is_heading(unit: _Unit) -> bool:

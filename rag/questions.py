@@ -44,8 +44,11 @@ class QuestionInfo:
     english: bool
     topic: str  # the question without question words: what it is about
     parts: list[str] = field(default_factory=list)  # sub-questions (multi) or operands (compute)
-    years: list[int] = field(default_factory=list)
+    years: list[int] = field(default_factory=list)  # the years the question is about
+    report_years: list[int] = field(default_factory=list)  # '2025年政府工作报告…': the report itself
     wants_plan: bool = False
+    wants_result: bool = False  # explicitly the outcome: '实际', '完成了', '实现了没有'
+
     places: list[str] = field(default_factory=list)
     unit: str = ""  # the unit the answer should carry, when the question implies one
     operation: str = ""  # compute: sum, difference, ratio, compare
@@ -125,12 +128,18 @@ def expected_unit(question: str) -> str:
     return ""
 
 
+_REPORT_YEAR = re.compile(r"((?:19|20)\d{2})\s*年的?(?:政府)?(?:工作)?报告")
+
+
 def analyse(question: str) -> QuestionInfo:
     english = not zh.is_chinese(question)
     kind = question_kind(question, english)
-    info = QuestionInfo(question, kind, english, topic_of(question), years=years_in_question(question),
-                        wants_plan=bool(zh.PLAN_WORDS.search(question)), places=[] if english else zh.places_named(question),
-                        unit="" if english else expected_unit(question))
+    report_years = [int(y) for y in _REPORT_YEAR.findall(question)]
+    years = [y for y in years_in_question(_REPORT_YEAR.sub("", question))]
+    info = QuestionInfo(question, kind, english, topic_of(_REPORT_YEAR.sub("", question)), years=years,
+                        report_years=report_years, wants_plan=bool(zh.PLAN_WORDS.search(question)),
+                        wants_result=bool(zh.RESULT_WORDS.search(question)),
+                        places=[] if english else zh.places_named(question), unit="" if english else expected_unit(question))
     if kind == "multi":
         info.parts = split_parts(question)
     elif kind == "compute":

@@ -65,7 +65,7 @@ KIND_PATTERNS: list[tuple[str, re.Pattern]] = [
                        r"采取(了)?(什么|哪些)(方式|办法|手段|途径)|用什么(方式|办法)|\bhow\b(?! (many|much))", re.I)),
     ("list", re.compile(r"哪些|有什么|有啥|包括什么|采取(了)?什么|做了什么|什么(工作|措施|举措|项目|活动|荣誉|奖项)|"
                         r"列举|几项|\bwhat (measures|steps|projects|actions)\b|\bwhich\b", re.I)),
-    ("yesno", re.compile(r"是否|有没有|是不是|有无|吗[？?]?$|\b(is|are|was|were|did|does|has|have)\b.*\?$", re.I)),
+    ("yesno", re.compile(r"是否|有没有|是不是|有无|提没提|了没有|没有[？?]?$|吗[？?]?$|\b(is|are|was|were|did|does|has|have)\b.*\?$", re.I)),
 ]
 MULTI_MARKER = re.compile(r"分别|各是|各有|各为|各自")
 CONJUNCTION = re.compile(r"和|与|及|、|以及|跟|还有")
@@ -73,7 +73,7 @@ CONJUNCTION = re.compile(r"和|与|及|、|以及|跟|还有")
 # Plan or target, as opposed to what was achieved. '行动计划' and '规划' name things, not plans asked for.
 PLAN_WORDS = re.compile(r"(?<!行动)(?<!超)(?<!按)(?<!原)计划(?!单列)|(?<!规)划定|目标|预期|打算|将要|准备|拟|安排|部署|今后|下一步|"
                         r"\b(plan|target|goal)s?\b", re.I)
-RESULT_WORDS = re.compile(r"实际|完成了|实现了|达到了|取得了|已经|已|结果")
+RESULT_WORDS = re.compile(r"实际|完成了?[吗没]|实现了?[吗没]|达到了?[吗没]|完成了|实现了|达到了|做到了|已经|结果|\b(actual|actually|achieved)\b", re.I)
 
 # ---- places ---------------------------------------------------------------------------------
 
