@@ -22,7 +22,7 @@ from .questions import QuestionInfo
 from .retrieval import Hit
 
 # Words too general to decide whether a passage is about the question.
-_GENERIC = frozenset("新增 达到 完成 实现 建成 全年 全区 全市 全国 我国 国家 政府 工作 报告 "
+_GENERIC = frozenset("新增 全年 全区 全市 全国 我国 国家 政府 工作 报告 "
                      "主要 情况 数量 数据 规模 总量 水平 年度 个数 人数 多少 目标 计划 预期 实际 去年 今年 上年 同比 比上年 "
                      # words that name the kind of answer wanted, not what it is about
                      "称号 荣誉 奖项 名称 名字 时间 时候 地点 地方 数字 内容 方式 办法 原因 目的 级别 类型 哪里 单位 等级 "
@@ -36,13 +36,21 @@ class Gap:
     message: str  # what to tell the user, in Chinese
 
 
-def key_terms(topic: str) -> list[str]:
-    """The content words of a question's topic, as jieba cuts them (not search mode: whole words)."""
+def key_terms(topic: str, things_only: bool = False) -> list[str]:
+    """The content words of a question's topic, as jieba cuts them (not search mode: whole words).
+    ``things_only``: nouns and direction words, not the verb a how-question asks about ('筹集')."""
     import rjieba
 
-    words = rjieba.cut(fold(topic))
-    return [w for w in words if len(w) >= 2 and re.search(r"[\u4e00-\u9fffa-z]", w)
-            and w not in STOPWORDS and w not in _GENERIC and w not in _UNITS]
+    terms = []
+    for word, flag in rjieba.tag(fold(topic)):
+        word = re.sub(r"(?<=.{2})了$", "", word)  # '改了' is '改'
+        if len(word) < 2 or not re.search(r"[\u4e00-\u9fffa-z]", word) or word in STOPWORDS or word in _GENERIC \
+                or word in _UNITS:
+            continue
+        if things_only and flag.startswith("v") and flag != "vn" and not is_direction(word):
+            continue
+        terms.append(word)
+    return terms
 
 
 # A measure word's suffix: '粮食产量' is given as '生产粮食…万吨', '人数' as '…人'.
@@ -52,18 +60,24 @@ _MEASURE_SUFFIX = re.compile(r"(总量|数量|总额|规模|量|数|额|值)$")
 # Words of one direction count for each other ('研发投入提高了多少' is answered by '增长20.9%'),
 # but never for the opposite direction (a question about a fall the reports call a rise).
 _DIRECTIONS = [re.compile(r"增长|增加|提高|提升|上升|上涨|扩大|增|升|涨|多"),
-               re.compile(r"下降|减少|降低|下调|回落|缩小|减|降|跌|少")]
+               re.compile(r"下降|减少|降低|下调|回落|缩小|减|降|跌|少"),
+               # whether something was achieved: '目标完成了吗' needs a passage that says so
+               re.compile(r"完成|实现|达到|建成|完工|如期|顺利|超额|超计划|圆满")]
+
+
+def is_direction(term: str) -> bool:
+    """'下降', '降到', '提高了': a word that says which way a number moved."""
+    return any(re.fullmatch(rf"(?:{d.pattern})(?:到|至|了)?", term) for d in _DIRECTIONS)
 
 
 def term_present(term: str, text: str) -> bool:
     """A word is present when it occurs; when most of its characters do (营造林 for 造林); when
     its two characters stand close together ('改厕' in '户厕改造'); or, for a measure word,
     when its stem does ('产量' in '生产粮食')."""
-    if term in text:
+    if term in text or any(alias in text for alias in zh.REPORT_TERMS.get(term, ())):
         return True
-    for direction in _DIRECTIONS:
-        if direction.fullmatch(term):
-            return bool(direction.search(text))
+    if is_direction(term):
+        return any(d.search(term) and d.search(text) for d in _DIRECTIONS)
     chars = [ch for ch in term if "\u4e00" <= ch <= "\u9fff"]
     if len(chars) >= 3:
         return sum(ch in text for ch in chars) * 3 >= len(chars) * 2
@@ -88,11 +102,11 @@ def term_overlap(term: str, text: str) -> float:
     return sum(b in text for b in bigrams) / len(bigrams) if len(bigrams) > 1 else 0.0
 
 
-def missing_terms(info: QuestionInfo, evidence: str, places_ok: bool = True) -> list[str]:
+def missing_terms(info: QuestionInfo, evidence: str) -> list[str]:
     """Key words of the question that the evidence lacks (places are checked separately)."""
     text = fold(zh.strip_footnotes(evidence))
     stems = [zh.place_stem(p) for p in info.places]
-    return [t for t in key_terms(info.topic)
+    return [t for t in key_terms(info.topic, things_only=info.kind in ("how", "why"))
             if not term_present(t, text) and not any(t in p or p in t for p in info.places + stems)]
 
 

@@ -95,7 +95,11 @@ class AnswerSettings:
     list_budget: int = 300  # characters of quotes in a list or summary answer
     list_items: int = 12
     min_heading_match: float = 0.3  # share of the key words a heading must hold to be the question's section
+    number_weight: float = 1.0  # a clause with a number against one without, in lists and summaries
+    long_clause_chars: float = 200  # a long general statement counts less than a short fact
     how_heading_match: float = 0.75  # … for a how/why question to be answered with the whole section
+    lead_sentence_chars: int = 40  # a how answer whose sentence is this short and has no number …
+    how_chars: int = 160  # … goes on with the following sentences up to this length
     why_words: str = r"为了?|以便?|旨在|助力|推动|促进|确保|保障|服务于?|带动|实现"
 
 
@@ -276,8 +280,10 @@ class ExtractiveAnswerer:
 
     def _missing(self, info: QuestionInfo, evidence: str) -> list[str]:
         """Key words the evidence lacks, if they weigh more than the allowed share."""
-        terms = checks.key_terms(info.topic)
+        terms = checks.key_terms(info.topic, things_only=info.kind in ("how", "why"))
         missing = checks.missing_terms(info, evidence)
+        if any(checks.is_direction(t) for t in missing):
+            return missing  # a rise asked about as a fall (or the reverse) is a false premise
         weight = sum(self._weight(t) for t in terms) or 1.0
         return missing if sum(self._weight(t) for t in missing) / weight > self.settings.max_missing else []
 
@@ -319,6 +325,7 @@ class ExtractiveAnswerer:
 
     def answer(self, question: str, hits: list[Hit]) -> Answer:
         info = analyse(question)
+        question = info.text  # acronyms spelled out as the reports write them
         composer = _Composer(question, info, self.sections)
         notes = [CROSSLINGUAL_NOTE] if info.english else []
         gap = checks.out_of_scope(info, self.idf) or self._unknown_acronym(info)
@@ -465,7 +472,7 @@ class ExtractiveAnswerer:
     def _nearby_sections(self, hits: list[Hit]) -> list[Section]:
         """The innermost sections of the top passages, each once, in document order."""
         found: dict[tuple[str, int], Section] = {}
-        for hit in hits[:3]:
+        for hit in hits[:5]:
             sections = self.sections.sections_at(hit.doc_id, hit.start + 1)
             if sections:
                 found.setdefault((hit.doc_id, sections[-1].start), sections[-1])
@@ -493,11 +500,15 @@ class ExtractiveAnswerer:
             title = fold(section.heading.title) if section.heading and not strict else ""
             beyond = [t for t in checks.key_terms(info.topic) if not checks.term_present(t, title)
                       and not any(t in p for p in info.places)]
+            # A summary takes the facts of a paragraph about the topic ('2021年经济发展情况' ->
+            # '国内生产总值达到114万亿元…'), a list the sentences that name what it asks for.
+            whole = sum(checks.term_overlap(t, fold(section.text)) for t in beyond) / len(beyond) if beyond else 1.0
             for s_start, s_end in split_sentences(section.text):
                 sentence = section.text[s_start:s_end]
                 if section.heading and s_start == 0:
                     continue  # the heading or topic sentence restates the question: never an answer
-                relevance = sum(checks.term_overlap(t, fold(sentence)) for t in beyond) / len(beyond) if beyond else 1.0
+                relevance = whole if info.kind == "summary" else \
+                    sum(checks.term_overlap(t, fold(sentence)) for t in beyond) / len(beyond) if beyond else 1.0
                 if strict and relevance == 0:
                     continue
                 for a, b in _clause_bounds(sentence):
@@ -505,8 +516,8 @@ class ExtractiveAnswerer:
                     chars = zh.content_chars(text)
                     if len(chars) < 4 or set(chars) <= q_chars:
                         continue  # adds nothing the question did not say
-                    weight = 0.3 + 1.0 * bool(quantities(text)) + 0.6 * bool(_RESULT_VERBS.search(text)) \
-                        + 0.4 * bool(_NAMED.search(text))
+                    weight = 0.3 + s.number_weight * bool(quantities(text)) + 0.6 * bool(_RESULT_VERBS.search(text)) \
+                        + 0.4 * bool(_NAMED.search(text)) - len(text) / s.long_clause_chars
                     start = section.start + s_start + a
                     scored.append((weight * (0.25 + relevance), section.doc_id, start, start + len(text), text,
                                    bool(beyond) and relevance > 0))
@@ -537,6 +548,10 @@ class ExtractiveAnswerer:
         if gap:
             return composer.answer(gap.message, answered=False)
         start, end, text = self._sentence_of(unit)
+        if info.kind == "how" and not quantities(text) and len(text) <= self.settings.lead_sentence_chars:
+            # A short lead sentence ('围绕补短板、调结构、增后劲扩大有效投资。') is followed by the measures.
+            while len(text) < self.settings.how_chars and (following := self._next_sentence(unit.hit, end + 1)):
+                end, text = following[1], unit.hit.text[start - unit.hit.start:following[1] - unit.hit.start]
         if info.kind == "why" and not re.search(self.settings.why_words, text):
             following = self._next_sentence(unit.hit, end)
             if following and re.search(self.settings.why_words, following[2]):

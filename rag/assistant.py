@@ -20,6 +20,7 @@ from .errors import RagError
 from .indexing import FileResult, Indexer, Progress
 from .retrieval import HybridRetriever, Hit
 from .sections import ReportSections
+from .zh import expand_acronyms
 from .store import DocumentRecord, IndexStore, Snapshot
 
 MAX_QUESTION_CHARS = 2000
@@ -131,7 +132,11 @@ class Assistant:
         an LLM answer may be corrected by the citation check after streaming)."""
         question = validate_question(question)
         answerer = self._answerer(mode)
-        search = functools.partial(self._state.retriever.search, k=k, doc_ids=doc_ids, years=years)
+        retriever = self._state.retriever
+
+        def search(text: str) -> list[Hit]:
+            return retriever.search(expand_acronyms(text), k, doc_ids=doc_ids, years=years)
+
         if history and answerer.mode == "extractive":
             # Rules cannot be sure what a follow-up refers to: take the first reading the reports answer.
             for resolved in follow_up_candidates(question, history):

@@ -12,6 +12,10 @@ from typing import Iterable
 
 _FOLLOW_UP_SHELL = re.compile(r"^(那么?|那|还有|另外|再问一下|再问|那个)?(.*?)(呢|怎么样|如何|又如何|情况呢)?[？?。!！\s]*$")
 _QUESTION_TAIL = re.compile(r"(是|有|为|达到|共)?(多少|几|哪些|哪个|什么|谁)[^，,]*[？?]?$")
+_YEAR = re.compile(r"(?:19|20)\d{2}年")
+_SAME_YEAR = re.compile(r"^(那么?)?(当年|那一年|这一年|同年|那年|该年)的?")
+# What a previous question asked about: it without its question words ('2023年国内生产总值增长了多少？' -> '2023年国内生产总值').
+_SUBJECT_TAIL = re.compile(r"(是|有|为|达到|共|(增长|提高|下降|增加|减少|上涨)了?)?(多少|几|哪些|哪个|什么|谁)[^，,]*[？?]?$")
 _NOUN_FLAGS = ("n", "t", "j", "b", "eng")  # nouns, time words, abbreviations; not verbal nouns
 _GENERIC_SUBJECTS = {"黔江", "黔江区", "全区", "我区", "报告", "政府", "上年", "去年", "今年", "全年", "同期", "同比"}
 
@@ -91,10 +95,18 @@ def follow_up_candidates(question: str, history: Iterable) -> list[str]:
     '脱贫人口人均纯收入是多少？' -> '脱贫人口人均纯收入在重点区县里排第几？'). The answerer takes
     the first reading the reports answer."""
     previous = user_turns(history)
-    readings = [resolve_follow_up(question, previous) if is_follow_up(question) else question, question]
-    if previous:
-        core = _FOLLOW_UP_SHELL.match(question.strip()).group(2).strip(" ，,")
-        last = resolve_follow_up(previous[-1], previous[:-1][-1:]) if len(previous) > 1 else previous[-1]
-        subject = _QUESTION_TAIL.sub("", last).rstrip("，,？? ")
-        readings += [core + "？", subject + core + "？"]
+    rules = resolve_follow_up(question, previous) if is_follow_up(question) else question
+    if not previous:
+        return [rules]
+    last = resolve_follow_up(previous[-1], previous[:-1][-1:]) if len(previous) > 1 else previous[-1]
+    subject = _SUBJECT_TAIL.sub("", last).rstrip("，,？? 的")
+    core = _FOLLOW_UP_SHELL.match(_SAME_YEAR.sub("", question.strip())).group(2).strip(" ，,")
+    year = next((m.group(0) for q in reversed(previous) for m in [_YEAR.search(q)] if m), "")
+    readings = [rules, subject + core + "？", question]
+    if year and not _YEAR.search(question):
+        # '当年物价涨了多少？' after a question about 2023: the year carries over, and a reading
+        # without it would be answered from any year.
+        readings = [rules, subject + core + "？", year + core + "？"] if rules != question else \
+            [subject + core + "？", year + core + "？"]
+        readings = [r for r in readings if _YEAR.search(r)]
     return [r for r in dict.fromkeys(readings) if r.strip("？? ")]

@@ -106,10 +106,12 @@ def operands(question: str) -> list[str]:
 
 def topic_of(question: str) -> str:
     """The question without its question words, years and punctuation: what it is about."""
-    text = re.sub(r"(?<!\d)(19|20)\d{2}\s*年(的|度)?|今年|去年|上年|全年", "", question)
-    text = zh.QUESTION_FILLER.sub("", text)
-    text = re.sub(r"^(要|会|能|需要)", "", text)
-    return re.sub(r"[？?。！!，,、\s]+", "", text)
+    import rjieba
+
+    text = re.sub(r"(?<!\d)(19|20)\d{2}\s*年(的|度)?|今年|去年|上年|全年|当年|那一年|这一年|同年", "", question)
+    text = zh.QUESTION_PHRASES.sub(" ", text)
+    words = [w for w in rjieba.cut(text) if w not in zh.QUESTION_FILLER_WORDS]
+    return re.sub(r"[？?。！!，,、：:\s]+", "", "".join(words))
 
 
 _CHANGE = re.compile(r"(增长|增幅|增速|下降|提高|提升|降低|减少|增加)了?(多少|几)")
@@ -132,6 +134,7 @@ _REPORT_YEAR = re.compile(r"((?:19|20)\d{2})\s*年的?(?:政府)?(?:工作)?报�
 
 
 def analyse(question: str) -> QuestionInfo:
+    question = zh.expand_acronyms(question)
     english = not zh.is_chinese(question)
     kind = question_kind(question, english)
     report_years = [int(y) for y in _REPORT_YEAR.findall(question)]

@@ -27,8 +27,12 @@ def years_in_question(question: str) -> list[int]:
     return sorted(set(years))
 
 
+_OUTCOME = re.compile(r"实际|完成了?[吗没]|实现了?[吗没]|达到了?[吗没]|完成了|实现了|做到了")
+
+
 def asks_for_target(question: str) -> bool:
-    return any(word in question for word in _TARGET_WORDS)
+    """A plan or target is asked for ('2024年的预期目标'), not whether it was met ('目标完成了吗')."""
+    return any(word in question for word in _TARGET_WORDS) and not _OUTCOME.search(question)
 
 
 class YearTiers:

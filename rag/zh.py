@@ -45,20 +45,39 @@ def content_chars(text: str) -> str:
 QUESTION_WORD = re.compile(r"多少|几|哪|谁|什么|何|是否|怎样|如何|怎么|有没有|是不是|吗")
 NUMBER_QUESTION = re.compile(r"多少|几|比例|比重|占比|增长|增幅|下降|提高|提升|多大|多高|多长|多远|多久|规模|总量|金额|数量|率")
 WH_QUESTION = re.compile(r"哪|谁|什么|何")
-# Words of a question that say what is asked, not what it is about; removed to find its topic.
-QUESTION_FILLER = re.compile(
-    r"请问|请|告诉我|一下|报告(里|中)?(说|提到|显示)?的?|政府工作报告|工作报告|"
-    r"有哪些|哪些|有什么|什么样的?|什么|多少钱|多少|几个|几项|几|怎么样|怎样|怎么|如何|为什么|为何|"
-    r"是否|有没有|是不是|有无|吗|呢|分别|各自|一共|总共|合计|加起来|"
-    r"情况|方面|成效|效果|进展|成绩|成果|亮点|举措|措施|工作|取得了?|做了|采取了?|开展了?|"
-    r"主要|具体|相关|是|有|了|的|和|与|及|在|对|为|把|被"
-)
+# Phrases of a question that say what is asked, not what it is about; removed to find its topic.
+QUESTION_PHRASES = re.compile(
+    r"请问|告诉我|一下|(政府)?(工作)?报告(里|中)?(说|提到|显示|提出)?的?|"
+    r"有哪些|哪些|有什么|什么样的?|干什么用|做什么用|什么|(多少|几)(万亿|亿|万|千|百)?(个百分点|平方公里|平方米|公里|公顷|人次|场次|"
+    r"[米吨亩人户个家元度项所张场名条座天倍次批类栋套辆台件部只头处间床支岁斤])?|多少钱|怎么样|怎样|怎么|如何|为什么|为何|"
+    r"是否|有没有|是不是|有无|提没提|了没有|没有(?=[？?]?$)|吗|呢|分别|各自|一共|总共|合计|加起来")
+# Single words of a question that carry no topic (removed as whole jieba words, never inside one).
+QUESTION_FILLER_WORDS = frozenset("请 是 有 了 的 和 与 及 在 对 为 把 被 得 地 着 过 要 会 能 需要 都 也 就 还 又 再 "
+                                  "情况 方面 成效 效果 进展 成绩 成果 亮点 举措 措施 工作 取得 做 做了 采取 开展 主要 具体 相关 "
+                                  "这 那 这个 那个 其 它 它们 他们 我们 大约 大概 约".split())
+# Acronyms the reports spell out ('GDP' is '国内生产总值' in every work report).
+ACRONYMS = {"GDP": "国内生产总值", "CPI": "居民消费价格", "PPI": "工业生产者出厂价格", "PMI": "采购经理指数",
+            "M2": "广义货币", "R&D": "研发"}
+
+
+# Everyday words and the reports' own terms for them: a question's word is present where its term is.
+REPORT_TERMS = {"物价": ("居民消费价格", "价格"), "经济增速": ("国内生产总值增长", "经济增长"), "经济增长": ("国内生产总值增长",),
+                "外资": ("外商",), "高铁": ("高速铁路",), "失业率": ("调查失业率", "登记失业率")}
+
+
+def expand_acronyms(text: str) -> str:
+    for acronym, words in ACRONYMS.items():
+        text = re.sub(rf"(?<![A-Za-z]){re.escape(acronym)}(?![A-Za-z])", words, text, flags=re.I) \
+            if is_chinese(text) else text
+    return text
+
+
 # What a question wants, tested in this order (the first match wins).
 KIND_PATTERNS: list[tuple[str, re.Pattern]] = [
     ("compute", re.compile(r"平均每|一共|总共|合计|加起来|加在一起|总和|之和|相差|差多少|差距|[多少高低快慢]多少|"
                            r"几倍|多少倍|倍数|哪个(更|比较)?[多少高低快慢大小]|哪一?(项|个|类)更|谁更|更[多少高低快慢大小]|"
                            r"是否(超过|达到|高于|低于|多于|少于)|有没有(超过|达到)")),
-    ("why", re.compile(r"为什么|为何|目的|为了什么|原因|意义|用意|有什么用|有何用|什么作用|有何作用|作用是什么|用处|why", re.I)),
+    ("why", re.compile(r"为什么|为何|目的|为了什么|原因|意义|用意|干什么用|做什么用|有什么用|有何用|什么作用|有何作用|作用是什么|用处|why", re.I)),
     ("summary", re.compile(r"怎么样|(成效|效果|进展|情况|表现|成绩|进度|做得)如何|如何评价|成效|进展|亮点|成绩|成果|"
                            r"概况|概括|总结|总体|整体|介绍一下|简述|简要|综述")),
     ("how", re.compile(r"怎么做到|如何做到|怎么实现|如何实现|怎么|如何|怎样|通过什么|通过哪些|靠什么|"
