@@ -106,7 +106,7 @@ def missing_terms(info: QuestionInfo, evidence: str) -> list[str]:
     """Key words of the question that the evidence lacks (places are checked separately)."""
     text = fold(zh.strip_footnotes(evidence))
     stems = [zh.place_stem(p) for p in info.places]
-    return [t for t in key_terms(info.topic, things_only=info.kind in ("how", "why"))
+    return [t for t in key_terms(info.topic, things_only=info.kind == "how")
             if not term_present(t, text) and not any(t in p or p in t for p in info.places + stems)]
 
 

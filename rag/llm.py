@@ -17,7 +17,7 @@ import re
 import threading
 from typing import Iterator, Protocol
 
-from .answering import Answer, Citation, ExtractiveAnswerer, refusal_text
+from .answering import Answer, Citation, ExtractiveAnswerer, plan_label, refusal_text
 from .chunking import split_sentences
 from .config import LLMSettings
 from .errors import RagError
@@ -75,8 +75,17 @@ class OpenAIChat:
                     if data == "[DONE]":
                         break
                     try:
-                        choice = json.loads(data)["choices"][0]
-                    except (ValueError, KeyError, IndexError):
+                        event = json.loads(data)
+                    except ValueError:
+                        continue
+                    if isinstance(event, dict) and event.get("error"):
+                        # A server reports a failure inside the stream: that is an error, not answer text.
+                        error = event["error"]
+                        message = error.get("message") if isinstance(error, dict) else str(error)
+                        raise LLMUnavailable(f"大模型服务 {s.base_url} 报错：{str(message)[:200]}")
+                    try:
+                        choice = event["choices"][0]
+                    except (KeyError, IndexError, TypeError):
                         continue
                     delta = (choice.get("delta") or choice.get("message") or {}).get("content")
                     if delta:
@@ -128,14 +137,28 @@ def make_chat(settings: LLMSettings) -> ChatBackend:
     raise RagError("未配置大模型：请设置 RAG_LLM_BASE_URL（OpenAI 兼容服务）或 RAG_LLM_MODEL_PATH（本地模型目录）。")
 
 
-def passages_prompt(question: str, hits: list[Hit]) -> list[dict]:
+# What each kind of question wants from the model, said in the user message (the system prompt stays fixed).
+KIND_INSTRUCTIONS = {
+    "list": "这是列举类问题：逐条列出资料中的相关事项，每条一行，每条后标注 [编号]。",
+    "summary": "这是概括类问题：列出资料中最能说明成效的几条具体事实（数字、项目、成果），每条一行，每条后标注 [编号]。",
+    "how": "这是“怎么做”类问题：回答资料中说明做法、手段的原话，并说明带来的结果，标注 [编号]。",
+    "why": "这是“为什么”类问题：只回答资料中明确写出的原因或目的，标注 [编号]；资料没有写原因时，回答报告中没有找到相关信息。",
+    "compute": "这是计算或比较类问题：先写出参与计算的每个数字及其 [编号]，再写计算结果，并注明“（按报告数字计算）”；单位不同的数字不要相加。",
+    "multi": "问题包含几个部分：逐一回答，每个数字后标注 [编号]；资料没有的部分要说明没有。",
+    "yesno": "这是是非类问题：先回答“是”或“否”（资料没有说明时回答报告中没有找到相关信息），再引用依据并标注 [编号]。",
+}
+PLAN_NOTE = "注意：资料中只有该年的计划或预期目标，没有实际完成情况；回答时必须说明这是计划或目标。"
+
+
+def passages_prompt(question: str, hits: list[Hit], kind: str = "fact", plan_only: bool = False) -> list[dict]:
     """Numbered passages as data. Footnote marks and look-alike citation markers are removed
     from the passages so that the only [n] the model sees are the passage numbers."""
     blocks = []
     for n, h in enumerate(hits, 1):
         text = _MARKER.sub("", FOOTNOTE.sub("", h.text)).replace("<", "＜").replace(">", "＞")
         blocks.append(f"[{n}] 《{h.title}》{h.section.rsplit(' > ', 1)[-1]}\n{text}")
-    user = "<资料>\n" + "\n\n".join(blocks) + "\n</资料>\n\n问题：" + question
+    guidance = "\n".join(x for x in (KIND_INSTRUCTIONS.get(kind, ""), PLAN_NOTE if plan_only else "") if x)
+    user = "<资料>\n" + "\n\n".join(blocks) + "\n</资料>\n\n" + (guidance + "\n" if guidance else "") + "问题：" + question
     return [{"role": "system", "content": SYSTEM_PROMPT}, {"role": "user", "content": user}]
 
 
@@ -152,8 +175,9 @@ def _best_quote(sentence: str, hit: Hit) -> tuple[int, int]:
     return hit.start + best[0], hit.start + best[1]
 
 
-def verify(question: str, text: str, hits: list[Hit]) -> Answer:
-    """Check an LLM answer against its passages and build the cited ``Answer``."""
+def verify(question: str, text: str, hits: list[Hit]) -> tuple[Answer, int]:
+    """Check an LLM answer against its passages: the cited ``Answer`` and how many of its
+    sentences are unsupported (a number in no cited passage, or no citation at all)."""
     notes: list[str] = []
     renumber: dict[int, int] = {}
     citations: list[Citation] = []
@@ -199,10 +223,10 @@ def verify(question: str, text: str, hits: list[Hit]) -> Answer:
     answer_text = "".join(out).strip()
     if unsupported:
         notes.append(f"{unsupported} 句话的数字未在所引段落中找到或没有注明出处，已标记为未核实")
-    answered = bool(citations) or not _REFUSAL.search(answer_text)
-    if not citations and _REFUSAL.search(answer_text):
-        return Answer(question, refusal_text(question), [], False, hits, mode="llm", notes=notes)
-    return Answer(question, answer_text, citations, answered, [] if answered else hits, mode="llm", notes=notes)
+    if not citations:
+        # An empty reply, a refusal or a reply that cites nothing is not an answer.
+        return Answer(question, refusal_text(question), [], False, hits, mode="llm", notes=notes), unsupported
+    return Answer(question, answer_text, citations, True, [], mode="llm", notes=notes), unsupported
 
 
 class LLMAnswerer:
@@ -214,26 +238,39 @@ class LLMAnswerer:
         self.on_unsupported = on_unsupported
 
     def stream(self, question: str, hits: list[Hit]) -> Iterator[str | Answer]:
-        if not hits:
-            yield from self.fallback.stream(question, hits)
+        # The same checks as the extractive answerer: place, year, plan or result, scope.
+        info, fitting, plan_only, refusal = self.fallback.screen(question, hits)
+        if refusal is not None or not fitting:
+            yield from self.fallback.stream_answer(refusal or self.fallback.answer(question, hits))
             return
         pieces: list[str] = []
         try:
-            for delta in self.chat.stream(passages_prompt(question, hits)):
+            for delta in self.chat.stream(passages_prompt(info.text, fitting, info.kind, plan_only)):
                 pieces.append(delta)
                 yield delta
         except LLMUnavailable as exc:
-            answer = self.fallback.answer(question, hits)
-            answer.notes.append(f"{exc}，以下为摘录式回答。")
             yield "\n\n"
-            yield answer
+            yield self._extractive(question, hits, f"{exc}，以下为摘录式回答。")
             return
-        answer = verify(question, "".join(pieces), hits)
-        if self.on_unsupported == "fallback" and any("未核实" in n for n in answer.notes):
-            fallback = self.fallback.answer(question, hits)
-            fallback.notes = answer.notes + ["已改用摘录式回答"]
-            answer = fallback
+        answer, unsupported = verify(question, "".join(pieces), fitting)
+        answer.kind = info.kind
+        reply = "".join(pieces).strip()
+        if not answer.answered and not _REFUSAL.search(reply):
+            # An empty reply, or one that cites nothing, is not an answer: quote the reports instead.
+            why = "大模型的回答没有注明出处" if reply else "大模型没有给出回答"
+            yield self._extractive(question, hits, f"{why}，以下为摘录式回答。")
+            return
+        if unsupported and self.on_unsupported == "fallback":
+            yield self._extractive(question, hits, *answer.notes, "已改用摘录式回答")
+            return
+        if plan_only and answer.answered and "计划" not in answer.text and "目标" not in answer.text:
+            answer.text = plan_label(info) + answer.text
         yield answer
+
+    def _extractive(self, question: str, hits: list[Hit], *notes: str) -> Answer:
+        answer = self.fallback.answer(question, hits)
+        answer.notes.extend(notes)
+        return answer
 
     def rewrite_follow_up(self, question: str, previous: list[str]) -> str | None:
         """Ask the model to make a follow-up self-contained; None when it cannot."""

@@ -17,6 +17,7 @@ class FakeOpenAI:
     def __init__(self):
         self.reply = lambda messages: "报告中没有找到相关信息。"
         self.delay = 0.0  # seconds to wait before answering (to provoke time-outs)
+        self.error: dict | None = None  # sent as an error event inside the stream, as vLLM and others do
         self.requests: list[dict] = []
         server = self
 
@@ -36,6 +37,9 @@ class FakeOpenAI:
                 self.send_response(200)
                 self.send_header("Content-Type", "text/event-stream")
                 self.end_headers()
+                if server.error:
+                    self.wfile.write(f"data: {json.dumps({'error': server.error})}\n\n".encode())
+                    return
                 for i in range(0, len(text), 4):  # a few characters per event, like a real server
                     chunk = {"choices": [{"index": 0, "delta": {"content": text[i:i + 4]}}]}
                     self.wfile.write(f"data: {json.dumps(chunk, ensure_ascii=False)}\n\n".encode())
