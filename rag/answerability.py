@@ -65,6 +65,14 @@ _DIRECTIONS = [re.compile(r"增长|增加|提高|提升|上升|上涨|扩大|增
                re.compile(r"完成|实现|达到|建成|完工|如期|顺利|超额|超计划|圆满")]
 
 
+def is_verb(term: str) -> bool:
+    """A verb as jieba tags it alone ('关闭'), not a verbal noun ('改革')."""
+    import rjieba
+
+    tags = rjieba.tag(term)
+    return len(tags) == 1 and tags[0][1].startswith("v") and tags[0][1] != "vn"
+
+
 def is_direction(term: str) -> bool:
     """'下降', '降到', '提高了': a word that says which way a number moved."""
     return any(re.fullmatch(rf"(?:{d.pattern})(?:到|至|了)?", term) for d in _DIRECTIONS)
@@ -164,6 +172,9 @@ def fitting_hits(info: QuestionInfo, hits: list[Hit]) -> tuple[list[Hit], bool]:
     """The passages the question may be answered from, and whether they are a plan given for a
     question that did not say plan or result ('2025年赤字率是多少' when only the 2025 plan exists)."""
     fitting = [h for h in hits if time_fit(info, h)]
+    if not info.years and not info.report_years and not info.wants_plan:
+        # No year named: what happened (the reviews) before what is planned.
+        return [h for h in fitting if not is_plan(h)] or fitting, False
     if fitting or info.wants_plan or info.wants_result or not info.years:
         return fitting, False
     plans = [h for h in hits if time_fit(info, h, allow_plan=True)]

@@ -291,6 +291,8 @@ class ExtractiveAnswerer:
         if any(checks.is_direction(t) for t in missing):
             return missing  # a rise asked about as a fall (or the reverse) is a false premise
         weight = sum(self._weight(t) for t in terms) or 1.0
+        if info.kind == "why" and any(checks.is_verb(t) for t in missing):
+            return missing  # a why-question's event ('为什么关闭了光伏电站') must be what the reports say happened
         return missing if sum(self._weight(t) for t in missing) / weight > self.settings.max_missing else []
 
     def _fact(self, info: QuestionInfo, part: str, units: list[_Unit]) -> tuple[_Unit | None, str]:
