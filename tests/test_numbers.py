@@ -1,0 +1,62 @@
+"""Quantities with units, and arithmetic on them (rag.numbers), against values worked out by hand."""
+from decimal import Decimal
+
+import pytest
+
+from rag.numbers import Incompatible, compare, difference, format_value, quantities, ratio, total
+
+
+def one(text):
+    found = quantities(text)
+    assert len(found) == 1, found
+    return found[0]
+
+
+@pytest.mark.parametrize("text, value, unit, approximate", [
+    ("新增城市绿地8.4万平方米", Decimal("84000"), "平方米", False),
+    ("盘活国有资产40.7亿元", Decimal("4070000000"), "元", False),
+    ("国内生产总值134.9万亿元", Decimal("134900000000000"), "元", False),
+    ("停车位6700余个", Decimal("6700"), "个", True),
+    ("引进医学博士、硕士30余名", Decimal("30"), "名", True),
+    ("增长19.3%", Decimal("19.3"), "%", False),
+    ("全年进出口总额２３６７亿美元", Decimal("236700000000"), "美元", False),  # full-width digits
+    ("粮食产量33,212万吨", Decimal("332120000"), "吨", False),
+])
+def test_quantities_are_read_with_their_units(text, value, unit, approximate):
+    q = one(text)
+    assert (q.value, q.unit, q.approximate) == (value, unit, approximate)
+    assert q.text in text
+
+
+def test_years_are_not_amounts():
+    assert [q.text for q in quantities("2023年新增就业1.7万人，较2022年增长")] == ["1.7万人"]
+
+
+def test_sums_convert_magnitudes_and_keep_the_inputs_unit():
+    assert total(quantities("生产粮食23.4万吨、蔬菜28.5万吨")) == "51.9万吨"
+    assert total(quantities("资金5亿元，帮扶资金9200万元")) == "5.92亿元"
+
+
+def test_numbers_of_different_units_or_rates_are_not_added():
+    with pytest.raises(Incompatible):
+        total(quantities("新建公路120公里，改造桥梁15座"))
+    with pytest.raises(Incompatible):
+        total(quantities("增长5.2%，上涨0.2%"))
+
+
+def test_differences_ratios_and_comparisons():
+    a, b = quantities("科技型企业184家、高新技术企业27家")
+    assert difference(a, b) == "157家"
+    assert ratio(a, b) == "约6.8倍"  # 6.8148…: rounded, and said to be
+    assert compare(a, b) == 1 and compare(b, a) == -1
+    beds, places = quantities("托位1810个，养老床位394张")
+    assert ratio(beds, places) == "约4.6倍"  # counts of things may be divided…
+    with pytest.raises(Incompatible):
+        difference(beds, places)  # …but not subtracted as if they were the same thing
+    x, y = quantities("中职98%、高职90%")
+    assert difference(x, y) == "8个百分点"
+
+
+def test_formatting():
+    assert format_value(Decimal("519000"), "吨", "万") == "51.9万吨"
+    assert format_value(Decimal("3"), "倍", places=1) == "3倍"

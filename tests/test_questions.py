@@ -1,0 +1,58 @@
+"""What a question asks for (rag.questions): its kind, parts, years, plan or result, places, unit."""
+import pytest
+
+from rag.questions import analyse, operands, split_parts
+
+
+@pytest.mark.parametrize("question, kind", [
+    ("2023年新增城市绿地多少？", "fact"),
+    ("哪个村获评全国乡村治理示范村？", "fact"),
+    ("乡村振兴做了哪些工作？", "list"),
+    ("采取了什么措施稳就业？", "list"),
+    ("科技创新方面成效如何？", "summary"),
+    ("医疗服务有什么亮点？", "summary"),
+    ("教育质量怎么样？", "summary"),
+    ("营商环境是怎么优化的？", "how"),
+    ("通过什么方式盘活国有资产？", "how"),
+    ("为什么要建设人才公寓？", "why"),
+    ("建立评价体系的目的是什么？", "why"),
+    ("生产粮食和蔬菜分别多少？", "multi"),
+    ("粮食和蔬菜一共多少万吨？", "compute"),
+    ("科技型企业比高新技术企业多多少家？", "compute"),
+    ("托位数是床位数的几倍？", "compute"),
+    ("中职和高职就业率哪个高？", "compute"),
+    ("区图书馆是否获评国家一级图书馆？", "yesno"),
+    ("应急医院完工了吗？", "yesno"),
+    ("How many parking spaces were added?", "fact"),
+    ("Why was the talent apartment built?", "why"),
+])
+def test_kinds(question, kind):
+    assert analyse(question).kind == kind
+
+
+def test_parts_and_operands():
+    assert split_parts("2023年生产粮食和蔬菜分别多少？") == ["2023年生产粮食分别多少", "蔬菜分别多少"]
+    assert split_parts("修复矿山多少公顷，综合治理水土流失多少平方公里？") == ["修复矿山多少公顷", "综合治理水土流失多少平方公里"]
+    assert operands("盘活的国有资产和盘活的存量资金加起来多少？") == ["盘活国有资产", "盘活存量资金"]
+    assert operands("托位数是养老床位数的几倍？") == ["托位数", "养老床位数"]
+    assert operands("平均每家托育机构有多少个托位？") == ["托位", "托育机构"]
+
+
+def test_years_plans_results_and_report_years():
+    q = analyse("2024年计划新增多少城市绿地？")
+    assert q.years == [2024] and q.wants_plan and not q.wants_result
+    assert not analyse("“双倍增”行动计划取得了什么成果？").wants_plan  # a name, not a plan asked for
+    assert not analyse("“四改三”项目有没有按计划完成？").wants_plan
+    q = analyse("2025年国内生产总值实际增长了多少？")
+    assert q.years == [2025] and q.wants_result
+    q = analyse("2025年政府工作报告提没提发放育儿补贴？")
+    assert q.report_years == [2025] and q.years == [] and q.kind == "yesno"
+
+
+def test_places_units_and_acronyms():
+    assert analyse("2023年酉阳县新增城市绿地多少？").places == ["酉阳县"]
+    assert analyse("城区空气质量优良天数多少天？").places == []  # '城区' is no place name
+    assert analyse("种了多少亩树林？").unit == "亩"
+    assert analyse("新增城市绿地投资了多少钱？").unit == "元"
+    assert analyse("企业研发投入增长多少？").unit == ""  # a change: a percentage or an amount
+    assert "国内生产总值" in analyse("2015年服务业占GDP的比重是多少？").topic
