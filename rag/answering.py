@@ -92,6 +92,7 @@ class AnswerSettings:
     length_penalty: float = 0.0015  # per character: prefer the shortest clause that answers
     number_bonus: float = 0.25  # a number question prefers clauses with numbers…
     no_number_penalty: float = 0.3  # …and avoids those without
+    short_clause_chars: int = 24  # a computation shows the whole clause of an input up to this length
     list_budget: int = 300  # characters of quotes in a list or summary answer
     list_items: int = 12
     min_heading_match: float = 0.3  # share of the key words a heading must hold to be the question's section
@@ -623,7 +624,12 @@ class ExtractiveAnswerer:
         if gap:
             return composer.answer(gap.message, answered=False)
         cited = [(name, q, composer.cite(u.hit, u.start, u.end, u.text)) for name, q, u in found]
-        inputs = "，".join(f"{_clause_with(u.text, q)}[{n}]" for (name, q, n), (_x, _y, u) in zip(cited, found))
+        shown: list[str] = []
+        for (name, q, n), (_x, _y, u) in zip(cited, found):
+            piece = _clause_with(u.text, q, name, self.settings.short_clause_chars) + f"[{n}]"
+            if piece not in shown:  # two numbers of one short clause are shown once
+                shown.append(piece)
+        inputs = "，".join(shown)
         approx = "约" if any(q.approximate for _n, q, _c in cited) else ""
         try:
             text, value = self._calculate(info.operation, cited, approx)
@@ -707,12 +713,19 @@ class ExtractiveAnswerer:
 _OPERATION_NAMES = {"sum": "相加", "difference": "相减", "ratio": "相除", "compare": "比较"}
 
 
-def _clause_with(text: str, quantity: Quantity) -> str:
-    """The clause of ``text`` that holds the quantity, trimmed for the answer."""
+def _clause_with(text: str, quantity: Quantity, name: str, short: int) -> str:
+    """The clause of ``text`` that holds the quantity when it is short, else the smallest piece
+    between enumeration marks ('蔬菜28.5万吨'), else the operand and the number."""
     for a, b in _clause_bounds(text):
-        if a <= quantity.start < b:
+        if a <= quantity.start < b and b - a <= short:
             return zh.clean_quote(text[a:b])
-    return zh.clean_quote(text)
+    pos = 0
+    for piece in re.split(r"([,，;；、])", text):
+        if pos <= quantity.start < pos + len(piece):
+            words = re.sub(r"[\d.,%％]|" + re.escape(quantity.text), "", piece)
+            return zh.clean_quote(piece) if len(words) >= 2 else f"{name}{quantity.text}"
+        pos += len(piece)
+    return f"{name}{quantity.text}"
 
 
 def _locate(term: str, text: str) -> int:
