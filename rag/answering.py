@@ -95,6 +95,7 @@ class AnswerSettings:
     short_clause_chars: int = 24  # a computation shows the whole clause of an input up to this length
     list_budget: int = 300  # characters of quotes in a list or summary answer
     list_items: int = 12
+    min_fact_chars: int = 8  # a clause shorter than this with no number or name is not a fact
     min_heading_match: float = 0.3  # share of the key words a heading must hold to be the question's section
     number_weight: float = 1.0  # a clause with a number against one without, in lists and summaries
     long_clause_chars: float = 200  # a long general statement counts less than a short fact
@@ -536,6 +537,8 @@ class ExtractiveAnswerer:
                     chars = zh.content_chars(text)
                     if len(chars) < 4 or set(chars) <= q_chars:
                         continue  # adds nothing the question did not say
+                    if len(chars) < s.min_fact_chars and not quantities(text) and not _NAMED.search(text):
+                        continue  # '实践证明', '做好政府工作': a phrase, not a fact
                     weight = 0.3 + s.number_weight * bool(quantities(text)) + 0.6 * bool(_RESULT_VERBS.search(text)) \
                         + 0.4 * bool(_NAMED.search(text)) - len(text) / s.long_clause_chars
                     start = section.start + s_start + a
