@@ -617,6 +617,8 @@ class ExtractiveAnswerer:
                     found.append((operand, *located))
         if given and len(found) == 1 and not lacking:
             return self._against_threshold(composer, info, hits, found[0], given[0])
+        if len(names) < 2 and not given:
+            return self.compose_fact(composer, info, hits)  # '一共投资多少亿元': one number asked for
         if len(found) < 2 or lacking:
             if not found:
                 return self._partial(composer, info, units)

@@ -48,7 +48,8 @@ WH_QUESTION = re.compile(r"哪|谁|什么|何")
 # Phrases of a question that say what is asked, not what it is about; removed to find its topic.
 QUESTION_PHRASES = re.compile(
     r"请问|告诉我|一下|(政府)?(工作)?报告(里|中)?(说|提到|显示|提出)?的?|"
-    r"有哪些|哪些|有什么|什么样的?|干什么用|做什么用|什么|(多少|几)(万亿|亿|万|千|百)?(个百分点|平方公里|平方米|公里|公顷|人次|场次|"
+    r"有哪些|哪些|有什么|什么样的?|干什么用|做什么用|什么时候|什么|哪一?年|哪一?天|哪个|哪里|哪儿|何时|何地|多久|多长时间|"
+    r"[哪几两]一?[个位项种家所座条名年]|(多少|几)(万亿|亿|万|千|百)?(个百分点|平方公里|平方米|公里|公顷|人次|场次|"
     r"[米吨亩人户个家元度项所张场名条座天倍次批类栋套辆台件部只头处间床支岁斤])?|多少钱|怎么样|怎样|怎么|如何|为什么|为何|"
     r"是否|有没有|是不是|有无|提没提|了没有|没有(?=[？?]?$)|吗|呢|分别|各自|一共|总共|合计|加起来|(是)?为了|这些|那些|这样|那样")
 # Single words of a question that carry no topic (removed as whole jieba words, never inside one).
