@@ -188,7 +188,9 @@ def main(argv: list[str] | None = None) -> int:
     assistant = index_for(dataset, quiet=args.quiet)
     rows, latencies = run(assistant, dataset.questions)
     summary = summarize(rows, latencies)
-    name = args.dataset + (f"-{args.split}" if args.split else "")
+    # answers-qianjiang.md, answers-gov.md, answers-cmrc.md; the older single-fact set: answers-single-facts.md
+    base = {"qianjiang": "answers-single-facts", "cmrc": "answers-cmrc"}.get(args.dataset, args.dataset)
+    name = base + (f"-{args.split}" if args.split else "")
     lines = [f"# Answers: {name}", "", stamp(command), "",
              markdown_table([{"measure": k, "value": v} for k, v in summary.items()], ["measure", "value"]), "",
              markdown_table(by_kind(rows), ["kind", "n", "correct"])]
@@ -197,10 +199,10 @@ def main(argv: list[str] | None = None) -> int:
         table = calibrate(dataset, assistant, [0.80, 0.83, 0.85, 0.86, 0.87, 0.88, 0.89, 0.90])
         text = markdown_table(table, ["min_evidence", "answerable correct", "unanswerable refused", "false refusals"])
         print("\nEvidence floor trade-off:\n" + text)
-        lines += ["", "## Evidence floor trade-off", "", text, "", f"![calibration](answers-{name}-calibration.png)"]
-        plot_calibration(table, result_path(f"answers-{name}-calibration.png"))
-    write_result(f"answers-{name}.md", "\n".join(lines) + "\n")
-    with open(result_path(f"answers-{name}-failures.jsonl"), "w", encoding="utf-8") as fh:
+        lines += ["", "## Evidence floor trade-off", "", text, "", f"![calibration]({name}-calibration.png)"]
+        plot_calibration(table, result_path(f"{name}-calibration.png"))
+    write_result(f"{name}.md", "\n".join(lines) + "\n")
+    with open(result_path(f"{name}-failures.jsonl"), "w", encoding="utf-8") as fh:
         fh.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in rows if not r["correct"]
                       or not r.get("evidence_cited", True))
     return 0
