@@ -50,7 +50,8 @@ def key_terms(topic: str, things_only: bool = False) -> list[str]:
             continue
         if things_only and flag.startswith("v") and flag != "vn" and not is_direction(word):
             continue
-        terms.append(word)
+        split = _TRAILING_DIRECTION.match(word)  # '价格下降' is the measure and which way it moved
+        terms.extend(split.groups() if split else [word])
     return terms
 
 
@@ -64,6 +65,9 @@ _DIRECTIONS = [re.compile(r"增长|增加|提高|提升|上升|上涨|扩大|增
                re.compile(r"下降|减少|降低|下调|回落|缩小|减|降|跌|少"),
                # whether something was achieved: '目标完成了吗' needs a passage that says so
                re.compile(r"完成|实现|达到|建成|完工|如期|顺利|超额|超计划|圆满")]
+
+
+_TRAILING_DIRECTION = re.compile(r"(.{2,}?)(增长|增加|提高|提升|上升|上涨|扩大|下降|减少|降低|下调|回落|缩小)$")
 
 
 def is_verb(term: str) -> bool:
@@ -180,6 +184,14 @@ def fitting_hits(info: QuestionInfo, hits: list[Hit]) -> tuple[list[Hit], bool]:
         return fitting, False
     plans = [h for h in hits if time_fit(info, h, allow_plan=True)]
     return plans, bool(plans)
+
+
+def plan_hits(info: QuestionInfo, hits: list[Hit]) -> list[Hit]:
+    """For a question naming years but neither plan nor result: the plan passages of those years
+    (tried when the reviews do not answer it, and then labelled as a plan)."""
+    if not info.years or info.wants_plan or info.wants_result or info.report_years:
+        return []
+    return [h for h in hits if is_plan(h) and h.period in info.years]
 
 
 def time_gap(info: QuestionInfo, hits: list[Hit]) -> Gap | None:

@@ -90,6 +90,7 @@ class AnswerSettings:
     # Share of the question's key words (idf-weighted) the evidence may lack and still answer.
     max_missing: float = 0.34
     shortlist: int = 8  # clauses re-ranked by the embedder per question part
+    fact_candidates: int = 5  # of those, how many may be checked before a part is not answered
     hits_used: int = 4  # passages whose clauses are candidates
     dense_weight: float = 2.0  # cosine against idf overlap in a clause's score
     length_penalty: float = 0.0015  # per character: prefer the shortest clause that answers
@@ -271,8 +272,9 @@ class ExtractiveAnswerer:
         """Candidate clauses for ``part``: (clause, score, cosine), best first."""
         if not units:
             return []
-        # Years are checked against each passage's period (rag.answerability), not matched as words.
-        q_tokens = {t for t in tokenize(part) if not _YEAR_TOKEN.fullmatch(t)}
+        # Years are checked against each passage's period (rag.answerability), not matched as words;
+        # everyday words also match the reports' own terms ('高铁' -> '高速铁路').
+        q_tokens = {t for t in tokenize(zh.with_report_terms(part)) if not _YEAR_TOKEN.fullmatch(t)}
         total_weight = sum(self.idf.get(t, 0.0) for t in q_tokens) or 1.0
         lexical = {id(u): self._lexical(u, q_tokens, part, total_weight) for u in units}
         # A question in another language shares no words with the reports: rank every clause densely.
@@ -289,10 +291,18 @@ class ExtractiveAnswerer:
             return None, 0.0
         return ranked[0][0], max(sim for _, _, sim in ranked)
 
-    def _missing(self, info: QuestionInfo, evidence: str) -> list[str]:
-        """Key words the evidence lacks, if they weigh more than the allowed share."""
+    def _missing(self, info: QuestionInfo, unit: _Unit) -> list[str]:
+        """Key words the evidence (the clause's sentence and section) lacks, if they weigh more than
+        the allowed share. Which way a number moved is read from the clause itself."""
         terms = checks.key_terms(info.topic, things_only=info.kind == "how")
-        missing = checks.missing_terms(info, evidence)
+        missing = checks.missing_terms(info, unit.sentence + unit.hit.section)
+        # The clause that names the measure must say the direction ('失业率降到5.5%，居民消费价格上涨2%'
+        # does not say consumer prices fell).
+        nouns = [t for t in terms if not checks.is_direction(t)]
+        clauses = [c for c in zh.CLAUSE_BREAK.split(fold(unit.text)) if any(checks.term_present(t, c) for t in nouns)] \
+            or [fold(unit.text)]
+        missing += [t for t in terms if checks.is_direction(t) and t not in missing
+                    and not any(checks.term_present(t, c) for c in clauses)]
         if any(checks.is_direction(t) for t in missing):
             return missing  # a rise asked about as a fall (or the reverse) is a false premise
         weight = sum(self._weight(t) for t in terms) or 1.0
@@ -308,12 +318,12 @@ class ExtractiveAnswerer:
         ranked = self.ranked_units(part, units)
         if info.english and not _clear_winner(ranked, self.settings.crosslingual_margin):
             return None, "unclear"
-        for unit, _score, similarity in ranked[:3]:
+        for unit, _score, similarity in ranked[:self.settings.fact_candidates]:
             if similarity < threshold:
                 break
             if wants_number and not self._has_answer_number(unit, part_info.unit):
                 continue
-            if not info.english and self._missing(part_info, unit.sentence + unit.hit.section):
+            if not info.english and self._missing(part_info, unit):
                 continue
             if info.english and not all(code in fold(unit.sentence) for code in _codes(part)):
                 continue  # 'PM2.5', 'GDP': names no translation changes must be in the evidence
@@ -367,6 +377,12 @@ class ExtractiveAnswerer:
             return refusal
         composer = _Composer(info.text, info, self.sections)  # acronyms spelled out as the reports write them
         answer = COMPOSE[info.kind](self, composer, info, fitting)
+        if not answer.answered and not plan_only:
+            # '2018年为什么调低了赤字率': decided in the 2018 plan, not told in the review of 2018.
+            plans = checks.plan_hits(info, hits)
+            if plans:
+                retry = COMPOSE[info.kind](self, _Composer(info.text, info, self.sections), info, plans)
+                answer, plan_only = (retry, True) if retry.answered else (answer, False)
         if plan_only and answer.answered:
             answer.text = plan_label(info) + answer.text
         return self._finish(answer, info, hits)
@@ -420,7 +436,21 @@ class ExtractiveAnswerer:
         if gap:
             return composer.answer(gap.message, answered=False)
         prefix = "是的，" if info.kind == "yesno" else ""
-        return composer.answer(f"{prefix}{composer.quote(unit)}。")
+        text = f"{prefix}{composer.quote(unit)}"
+        change = _from_to(unit.text) if _ASKS_CHANGE.search(info.text) else None
+        if change is not None:
+            # '高铁运营里程增加了多少' answered by '从2.5万公里增加到4.2万公里': the change is computed.
+            earlier, later = change
+            try:
+                value = difference(later, earlier)
+            except Incompatible:
+                value = None
+            if value is not None:
+                n = composer.citations[-1].n
+                composer.computed = {"value": value, "operation": "difference", "from": [n]}
+                verb = "增加" if later.value >= earlier.value else "减少"
+                text += f"，即{verb}{value}{COMPUTED_MARK}"
+        return composer.answer(text + "。")
 
     def _partial(self, composer: _Composer, info: QuestionInfo, units: list[_Unit]) -> Answer:
         """Nothing answers: say what the reports lack, and what they say about the same subject."""
@@ -576,7 +606,7 @@ class ExtractiveAnswerer:
         if not ranked or ranked[0][2] < self.settings.min_evidence:
             return self._partial(composer, info, units)
         unit = ranked[0][0]
-        if self._missing(info, unit.sentence + unit.hit.section) or not _states_question_numbers(info, unit.sentence):
+        if self._missing(info, unit) or not _states_question_numbers(info, unit.sentence):
             return self._partial(composer, info, units)  # '为什么取消了个人所得税' when the reports say 提高起征点
         gap = checks.place_gap(info, hits, unit.sentence + unit.hit.text)
         if gap:
@@ -613,8 +643,9 @@ class ExtractiveAnswerer:
         """Each number cited, then the sum, difference, ratio or comparison, marked computed."""
         units = self._candidates(hits)
         given = [q for q in quantities(info.text) if q.unit not in NOT_AMOUNTS or q.text.endswith("%")]
-        names = [p for p in info.parts if not re.fullmatch(r"[\d.,%％]+", p)]
-        found = self._respectively(info, names, units) or []
+        # Operands, not the number a question compares against ('有没有超过65%'); a year is an operand.
+        names = [p for p in info.parts if not re.fullmatch(r"[\d.,%％]+", p) or re.fullmatch(r"(19|20)\d{2}", p)]
+        found = self._respectively(info, names, units) or self._two_ends(info, names, units) or []
         lacking = []
         if not found:
             for operand in names:
@@ -662,6 +693,23 @@ class ExtractiveAnswerer:
             if similarity >= self.settings.min_evidence and len(after) == len(names) >= 2 and \
                     all(set(zh.content_chars(n)) <= chars for n in names):
                 return [(name, q, unit) for name, q in zip(names, after)]
+        return None
+
+    def _two_ends(self, info: QuestionInfo, names: list[str], units: list[_Unit]) -> list[tuple[str, Quantity, _Unit]] | None:
+        """'2002年全国财政收入是1997年的几倍' over '从1997年的8651亿元增加到2002年的18914亿元':
+        the operands are the two ends of one change, told apart by the years they name."""
+        years = [re.search(r"(19|20)\d{2}", n) for n in names]
+        if len(names) != 2 or not all(years):
+            return None
+        for unit, _score, similarity in self.ranked_units(info.text, units)[:3]:
+            ends = _from_to(unit.text)
+            if similarity < self.settings.min_evidence or ends is None:
+                continue
+            earlier, later = ends
+            first_is_later = years[0].group(0) in unit.text[unit.text.find(later.text) - 12:unit.text.find(later.text)] \
+                or int(years[0].group(0)) > int(years[1].group(0))
+            ordered = (later, earlier) if first_is_later else (earlier, later)
+            return [(name, q, unit) for name, q in zip(names, ordered)]
         return None
 
     def _against_threshold(self, composer: _Composer, info: QuestionInfo, hits: list[Hit],
@@ -756,6 +804,22 @@ def _states_question_numbers(info: QuestionInfo, evidence: str) -> bool:
     found = {q.text for q in quantities(zh.strip_footnotes(evidence))}
     plain = fold(evidence)
     return all(q.text in found or fold(q.text) in plain for q in quantities(info.text) if q.unit not in NOT_AMOUNTS)
+
+
+_ASKS_CHANGE = re.compile(r"(增加|增长|提高|提升|扩大|减少|下降|降低|多|少)了?(多少|几)")
+_FROM_TO = re.compile(r"[从由](?P<a>[^，,；;。]*?)(?:增加|提高|增长|扩大|上升|下降|减少|降低|缩小)?[到至](?P<b>[^，,；;。]*)")
+
+
+def _from_to(text: str) -> tuple[Quantity, Quantity] | None:
+    """'从2.5万公里增加到4.2万公里' -> (2.5万公里, 4.2万公里), when the clause says only that."""
+    match = _FROM_TO.search(text)
+    if not match:
+        return None
+    before = [q for q in quantities(match.group("a")) if q.unit not in NOT_AMOUNTS]
+    after = [q for q in quantities(match.group("b")) if q.unit not in NOT_AMOUNTS]
+    if len(before) != 1 or len(after) != 1 or len([q for q in quantities(text) if q.unit not in NOT_AMOUNTS]) != 2:
+        return None
+    return before[0], after[0]
 
 
 def _codes(question: str) -> list[str]:

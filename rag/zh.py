@@ -66,6 +66,12 @@ REPORT_TERMS = {"物价": ("居民消费价格", "价格"), "经济增速": ("�
                 "外资": ("外商",), "高铁": ("高速铁路",), "失业率": ("调查失业率", "登记失业率")}
 
 
+def with_report_terms(text: str) -> str:
+    """The text followed by the reports' own terms for its everyday words (for matching, not display)."""
+    extra = [alias for word, aliases in REPORT_TERMS.items() if word in text for alias in aliases[:1]]
+    return text + (" " + " ".join(extra) if extra else "")
+
+
 def expand_acronyms(text: str) -> str:
     for acronym, words in ACRONYMS.items():
         text = re.sub(rf"(?<![A-Za-z]){re.escape(acronym)}(?![A-Za-z])", words, text, flags=re.I) \
