@@ -20,6 +20,7 @@ import openai
 import pytest
 
 from rag.api import KeyCheck, sources_wanted
+from tests.fake_openai import FakeOpenAI, passage_number_with
 from tests.files import write_docx
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -39,35 +40,50 @@ def _die_with_parent() -> None:
     ctypes.CDLL("libc.so.6").prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG: never outlive pytest
 
 
-@pytest.fixture(scope="module")
-def server(bundled, tmp_path_factory):
-    """``python app.py`` on 127.0.0.1 with a key, over its own copy of the bundled index."""
-    index = tmp_path_factory.mktemp("api") / "index"
-    shutil.copytree(bundled.config.index_dir, index)
+def start_app(index: Path, **env_vars: str):
+    """``python app.py`` on 127.0.0.1 and a free port, with only ``env_vars`` of the RAG_ settings;
+    returns the process and its URL once it answers."""
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("RAG_", "OPENAI_", "GRADIO_"))}
-    env.update(RAG_API_KEY=KEY, HF_HUB_OFFLINE="1", GRADIO_ANALYTICS_ENABLED="False")
-    log = (index.parent / "server.log").open("w")
-    process = subprocess.Popen([sys.executable, str(ROOT / "app.py"), "--index", str(index), "--port", str(port)],
-                               cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, preexec_fn=_die_with_parent)
+    env.update(env_vars, HF_HUB_OFFLINE="1", GRADIO_ANALYTICS_ENABLED="False")
+    log = index.parent / f"server-{port}.log"
+    with log.open("w") as out:
+        process = subprocess.Popen([sys.executable, str(ROOT / "app.py"), "--index", str(index), "--port", str(port)],
+                                   cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, preexec_fn=_die_with_parent)
     url = f"http://127.0.0.1:{port}"
+    headers = {"Authorization": f"Bearer {env_vars['RAG_API_KEY']}"} if "RAG_API_KEY" in env_vars else {}
     deadline = time.monotonic() + 300
     while True:
         if process.poll() is not None:
-            pytest.fail("app.py exited: " + (index.parent / "server.log").read_text())
+            pytest.fail("app.py exited: " + log.read_text())
         try:
-            if httpx.get(url + "/v1/models", headers={"Authorization": f"Bearer {KEY}"}, timeout=5).status_code == 200:
-                break
+            if httpx.get(url + "/v1/models", headers=headers, timeout=5).status_code == 200:
+                return process, url
         except httpx.TransportError:
             pass
         if time.monotonic() > deadline:
             process.kill()
             pytest.fail("app.py did not start in 300 s")
         time.sleep(0.5)
-    yield url
+
+
+def stop(process: subprocess.Popen) -> None:
     process.terminate()
     process.wait(timeout=30)
-    log.close()
+
+
+def copy_index(bundled, tmp_path_factory) -> Path:
+    index = tmp_path_factory.mktemp("api") / "index"
+    shutil.copytree(bundled.config.index_dir, index)
+    return index
+
+
+@pytest.fixture(scope="module")
+def server(bundled, tmp_path_factory):
+    """The app with a key, over its own copy of the bundled index."""
+    process, url = start_app(copy_index(bundled, tmp_path_factory), RAG_API_KEY=KEY)
+    yield url
+    stop(process)
 
 
 @pytest.fixture(scope="module")
@@ -257,3 +273,35 @@ def test_too_many_files_in_one_upload(rest):
     files = [("files", (f"{i}.txt", "2022年报告\n新增公园1个。".encode())) for i in range(21)]
     response = rest.post("/api/documents", files=files)
     assert response.status_code == 400 and "一次最多上传 20 个文件" in response.json()["error"]["message"]
+
+
+# ---- with an LLM --------------------------------------------------------------------------------
+
+def test_llm_answers_stream_only_checked_text(bundled, tmp_path_factory):
+    """The model's raw text cites a passage that does not exist; the client gets only the checked
+    text, streamed or not, and no key is needed on loopback without one."""
+    llm = FakeOpenAI()
+    seen: list[int] = []
+
+    def reply(messages):
+        seen.append(passage_number_with(messages, "8.4万平方米"))
+        return f"2023年新增城市绿地8.4万平方米[{seen[-1]}][9]，另有公园500个。"  # there is no passage 9
+
+    llm.reply = reply
+    process, url = start_app(copy_index(bundled, tmp_path_factory), RAG_LLM_BASE_URL=llm.base_url, RAG_LLM_MODEL="fake")
+    try:
+        client = openai.OpenAI(base_url=url + "/v1", api_key="unused", max_retries=0, timeout=120)
+        assert [m.id for m in client.models.list()][:2] == ["extractive", "llm"]
+        messages = [{"role": "user", "content": "2023年新增城市绿地多少？"}]
+        whole = client.chat.completions.create(model="llm", messages=messages)
+        chunks = list(client.chat.completions.create(model="llm", messages=messages, stream=True))
+    finally:
+        stop(process)
+        llm.close()
+    text = whole.choices[0].message.content
+    streamed = "".join(c.choices[0].delta.content or "" for c in chunks)
+    assert whole.model == "llm" and chunks[-1].model == "llm" and streamed == text
+    assert "8.4万平方米[1]" in text and "未核实" in text  # 500 parks are in no passage
+    assert whole.citations[0]["n"] == 1 and "8.4万平方米" in whole.citations[0]["quote"]
+    answer, _, notes = streamed.partition("\n\n提示：")
+    assert "[9]" not in answer and "已删除不存在的引用 [9]" in notes  # the raw text never reached the client
