@@ -233,8 +233,15 @@ def notes_text(answer: Answer) -> str:
     return "".join(f"\n\n提示：{n}" for n in answer.notes)
 
 
-def citation_fields(answer: Answer) -> list[dict]:
-    return [{k: getattr(c, k) for k in CITATION_FIELDS} for c in answer.citations]
+def answer_fields(answer: Answer) -> dict:
+    """What a chat response carries beside the text: ``citations`` (the fields a client needs to
+    show and locate each source) and the rest of ``Answer.to_dict()`` (answered, kind, computed,
+    notes, and whatever it gains later), minus what the protocol already says."""
+    fields = {k: v for k, v in answer.to_dict().items() if k not in _IN_THE_PROTOCOL}
+    return {"citations": [{k: getattr(c, k) for k in CITATION_FIELDS} for c in answer.citations], **fields}
+
+
+_IN_THE_PROTOCOL = {"question", "answer", "citations", "related", "resolved_question", "mode"}
 
 
 class ChatCompletions:
@@ -275,7 +282,7 @@ class ChatCompletions:
         text = answer.text + notes_text(answer) + (sources_text(answer) if sources_wanted(request.sources) else "")
         return {**self._envelope("chat.completion", answer.mode, f"chatcmpl-{uuid.uuid4().hex}", int(time.time())),
                 "choices": [{"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}],
-                "citations": citation_fields(answer), "answered": answer.answered}
+                **answer_fields(answer)}
 
     def stream(self, request: ChatRequest, pieces: Iterator[str | Answer], first: str | Answer) -> Iterator[str]:
         """Server-sent events: a role chunk, text deltas, the final chunk with ``citations``, [DONE].
@@ -308,7 +315,7 @@ class ChatCompletions:
                 rest += notes_text(piece) + (sources_text(piece) if sources_wanted(request.sources) else "")
                 if rest:
                     yield event({"content": rest})
-                yield event({}, "stop", citations=citation_fields(piece), answered=piece.answered)
+                yield event({}, "stop", **answer_fields(piece))
         except RagError as exc:
             yield f"data: {json.dumps(ApiError(400, 'invalid_request', str(exc)).body(), ensure_ascii=False)}\n\n"
         except Exception as exc:  # the response has started: the error travels as an event

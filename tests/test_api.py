@@ -109,6 +109,7 @@ def test_chat_completion_cites_and_lists_sources(client):
     assert [c["n"] for c in citations] == [1] and "新增城市绿地8.4万平方米" in citations[0]["quote"]
     assert set(citations[0]) >= {"n", "title", "section", "quote", "doc_id", "start", "end"}
     assert citations[0]["end"] - citations[0]["start"] == len(citations[0]["quote"])
+    assert response.answered is True and response.kind == "fact"  # Answer.to_dict()'s fields travel too
     assert sources.startswith("- [1] ") and citations[0]["quote"] in sources and citations[0]["title"] in sources
 
 
