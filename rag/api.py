@@ -225,7 +225,9 @@ def sources_text(answer: Answer) -> str:
     lines = []
     for c in answer.citations:
         year = f"（{c.year}年报告）" if c.year else ""
-        lines.append(f"- [{c.n}] {c.title}{year} · {c.section.rsplit(' > ', 1)[-1]}：“{c.quote}”")
+        section = c.section.rsplit(" > ", 1)[-1]
+        where = f" · {section}" if section and section != c.title else ""
+        lines.append(f"- [{c.n}] {c.title}{year}{where}：“{c.quote}”")
     return "\n\n来源：\n" + "\n".join(lines)
 
 
