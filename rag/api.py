@@ -218,17 +218,22 @@ class EmbeddingRequest(BaseModel):
 
 # ---- answers in the chat protocol -----------------------------------------------------------
 
+def _source_name(title: str, year: int | None, section: str) -> str:
+    section = section.rsplit(" > ", 1)[-1]
+    return title + (f"（{year}年报告）" if year else "") + (f" · {section}" if section and section != title else "")
+
+
 def sources_text(answer: Answer) -> str:
-    """The 「来源」 list that plain chat clients show under the answer (Markdown list)."""
-    if not answer.citations:
-        return ""
-    lines = []
-    for c in answer.citations:
-        year = f"（{c.year}年报告）" if c.year else ""
-        section = c.section.rsplit(" > ", 1)[-1]
-        where = f" · {section}" if section and section != c.title else ""
-        lines.append(f"- [{c.n}] {c.title}{year}{where}：“{c.quote}”")
-    return "\n\n来源：\n" + "\n".join(lines)
+    """The 「来源」 list that plain chat clients show under the answer (a Markdown list); for a
+    refusal, the closest passages, marked as not being the answer's source (as the web chat does)."""
+    if answer.citations:
+        return "\n\n来源：\n" + "\n".join(f"- [{c.n}] {_source_name(c.title, c.year, c.section)}：“{c.quote}”"
+                                          for c in answer.citations)
+    if not answer.answered and answer.related:
+        return "\n\n可能相关（并非答案出处）：\n" + "\n".join(
+            f"- {_source_name(h.title, h.year, h.section)}：{h.text[:80]}{'…' if len(h.text) > 80 else ''}"
+            for h in answer.related[:3])
+    return ""
 
 
 def notes_text(answer: Answer) -> str:

@@ -141,6 +141,13 @@ def test_sources_list_can_be_switched_off(client):
     assert "[1]" in text and "来源" not in text and response.citations[0]["n"] == 1
 
 
+def test_refusal_lists_related_passages_not_sources(client):
+    response = client.chat.completions.create(model="extractive", messages=[{"role": "user", "content": "黔江区区长是谁？"}])
+    text = response.choices[0].message.content
+    assert response.answered is False and response.citations == [] and "没有" in text
+    assert "可能相关（并非答案出处）：\n- " in text and "来源" not in text
+
+
 def test_models_list_names_the_answerers_and_the_embedder(client):
     ids = [m.id for m in client.models.list()]
     assert ids == ["extractive", EMBEDDER]  # no LLM configured on this server
