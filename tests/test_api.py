@@ -225,6 +225,20 @@ def test_exposed_without_a_key_the_api_is_closed():
     assert KeyCheck(None, exposed=False)(None) is None  # loopback without a key: open, like the web chat
 
 
+def test_web_password_and_api_key_each_guard_their_own_part(bundled, tmp_path_factory):
+    process, url = start_app(copy_index(bundled, tmp_path_factory), RAG_API_KEY=KEY, RAG_WEB_PASSWORD="网页密码-pw")
+    try:
+        assert httpx.get(url + "/v1/models", headers={"Authorization": f"Bearer {KEY}"}).status_code == 200
+        assert httpx.get(url + "/v1/models").status_code == 401
+        assert httpx.get(url + "/gradio_api/info").status_code == 401  # the chat's API still needs the login
+        login = httpx.post(url + "/login", data={"username": "admin", "password": "网页密码-pw"})
+        assert login.status_code == 200
+        # a web login is not an API key
+        assert httpx.get(url + "/v1/models", cookies=login.cookies).status_code == 401
+    finally:
+        stop(process)
+
+
 def test_sources_default_follows_the_environment(monkeypatch):
     monkeypatch.setenv("RAG_API_SOURCES", "0")
     assert sources_wanted(None) is False and sources_wanted(True) is True
