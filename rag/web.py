@@ -257,8 +257,11 @@ def build_app(assistant: Assistant):
 
 def serve(index_dir: str | None = None, host: str | None = None, port: int | None = None, share: bool = False,
           prevent_thread_lock: bool = False, assistant: Assistant | None = None):
-    """Start the web chat. Binds to 127.0.0.1 unless told otherwise; exposing it (another host or
-    --share) requires a password (RAG_WEB_PASSWORD, user RAG_WEB_USER, default 'admin')."""
+    """Start the web chat and the API (rag/api.py) on one port. Binds to 127.0.0.1 unless told
+    otherwise; exposing it (another host or --share) requires a password (RAG_WEB_PASSWORD, user
+    RAG_WEB_USER, default 'admin') for the chat and RAG_API_KEY for the API."""
+    from .api import api_app_kwargs
+
     host = host or os.environ.get("GRADIO_SERVER_NAME") or "127.0.0.1"
     port = int(port or os.environ.get("GRADIO_SERVER_PORT") or 7860)
     password = os.environ.get("RAG_WEB_PASSWORD")
@@ -271,5 +274,5 @@ def serve(index_dir: str | None = None, host: str | None = None, port: int | Non
     demo.queue(default_concurrency_limit=4)
     demo.launch(server_name=host, server_port=port, share=share, auth=auth, css=CSS,
                 prevent_thread_lock=prevent_thread_lock, max_file_size=f"{int(assistant.config.max_file_mb)}mb",
-                footer_links=["api"])
+                footer_links=["api"], app_kwargs=api_app_kwargs(assistant, exposed))
     return demo
