@@ -48,7 +48,7 @@ def key_terms(topic: str, things_only: bool = False) -> list[str]:
         if len(word) < 2 or not re.search(r"[\u4e00-\u9fffa-z]", word) or word in STOPWORDS or word in _GENERIC \
                 or word in _UNITS:
             continue
-        if things_only and flag.startswith("v") and flag != "vn" and not is_direction(word):
+        if things_only and (flag.startswith("v") and flag != "vn" or flag in ("i", "l")) and not is_direction(word):
             continue
         split = _TRAILING_DIRECTION.match(word)  # '价格下降' is the measure and which way it moved
         terms.extend(split.groups() if split else [word])

@@ -12,6 +12,7 @@ import re
 from dataclasses import asdict, dataclass
 
 from .documents import Document
+from .zh import section_leaf
 from .normalize import strip_footnotes
 from .structure import outline
 
@@ -48,7 +49,7 @@ class Chunk:
     @property
     def search_text(self) -> str:
         """What the embedder and BM25 see: the innermost section for context, no footnote marks."""
-        leaf = self.section.rsplit(" > ", 1)[-1]
+        leaf = section_leaf(self.section)
         body = strip_footnotes(self.text)
         return f"{leaf}：{body}" if leaf and leaf not in body else body
 

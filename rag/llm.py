@@ -21,6 +21,7 @@ from .answering import Answer, Citation, ExtractiveAnswerer, plan_label, refusal
 from .chunking import split_sentences
 from .config import LLMSettings
 from .errors import RagError
+from .zh import section_leaf
 from .normalize import FOOTNOTE, fold
 from .retrieval import Hit
 
@@ -156,7 +157,7 @@ def passages_prompt(question: str, hits: list[Hit], kind: str = "fact", plan_onl
     blocks = []
     for n, h in enumerate(hits, 1):
         text = _MARKER.sub("", FOOTNOTE.sub("", h.text)).replace("<", "＜").replace(">", "＞")
-        blocks.append(f"[{n}] 《{h.title}》{h.section.rsplit(' > ', 1)[-1]}\n{text}")
+        blocks.append(f"[{n}] 《{h.title}》{section_leaf(h.section)}\n{text}")
     guidance = "\n".join(x for x in (KIND_INSTRUCTIONS.get(kind, ""), PLAN_NOTE if plan_only else "") if x)
     user = "<资料>\n" + "\n\n".join(blocks) + "\n</资料>\n\n" + (guidance + "\n" if guidance else "") + "问题：" + question
     return [{"role": "system", "content": SYSTEM_PROMPT}, {"role": "user", "content": user}]
