@@ -130,11 +130,6 @@ def refusal_text(question: str) -> str:
     return f"报告中没有找到关于“{topic}”的信息。"
 
 
-# Kept for callers of the earlier API.
-is_chinese = zh.is_chinese
-clean_quote = zh.clean_quote
-
-
 @dataclass
 class _Unit:
     """A candidate quote: a clause, two adjacent clauses, or a whole sentence of one passage."""
@@ -284,13 +279,6 @@ class ExtractiveAnswerer:
         scored = [(u, lexical[id(u)] + self.settings.dense_weight * float(sim), float(sim)) for u, sim in zip(ranked, similarity)]
         return sorted(scored, key=lambda t: -t[1])
 
-    def best_unit(self, part: str, units: list[_Unit]) -> tuple[_Unit | None, float]:
-        """The clause that best answers ``part`` and its evidence (similarity to the question)."""
-        ranked = self.ranked_units(part, units)
-        if not ranked:
-            return None, 0.0
-        return ranked[0][0], max(sim for _, _, sim in ranked)
-
     def _missing(self, info: QuestionInfo, unit: _Unit) -> list[str]:
         """Key words the evidence (the clause's sentence and section) lacks, if they weigh more than
         the allowed share. Which way a number moved is read from the clause itself."""
@@ -392,7 +380,7 @@ class ExtractiveAnswerer:
         if not answer.answered:
             answer.related = hits
             if info.english:
-                answer.text = _english_refusal(answer.text)
+                answer.text = ENGLISH_REFUSAL
         elif info.english:
             answer.text = "According to the report: " + answer.text
         if info.english:
@@ -843,11 +831,6 @@ def _is_heading(unit: _Unit) -> bool:
     return any(sentence == zh.content_chars(title) for title in unit.hit.section.split(" > "))
 
 
-def _is_clause(unit: _Unit) -> bool:
-    """A single clause (not two joined, not a whole sentence)."""
-    return not zh.CLAUSE_BREAK.search(unit.text.strip(" ，,；;"))
-
-
 def _merge_adjacent(items: list[tuple[str, int, int, str]], sections: list[Section]) -> list[tuple[str, int, int, str]]:
     """Clauses that follow each other in one sentence are quoted as one piece."""
     merged: list[tuple[str, int, int, str]] = []
@@ -863,8 +846,7 @@ def _merge_adjacent(items: list[tuple[str, int, int, str]], sections: list[Secti
     return merged
 
 
-def _english_refusal(text: str) -> str:
-    return "The reports do not answer this question; the closest passages are listed below."
+ENGLISH_REFUSAL = "The reports do not answer this question; the closest passages are listed below."
 
 
 COMPOSE = {
