@@ -1,0 +1,190 @@
+"""Computed answers: each number the question needs, cited, then their sum, difference, ratio or
+comparison, marked as computed ('合计51.9万吨（按报告数字计算）'). Numbers of different units are
+never combined."""
+from __future__ import annotations
+
+import re
+
+from . import answerability as checks
+from . import zh
+from .citing import Answer, Composer
+from .evidence import Clause, clause_bounds
+from .normalize import fold
+from .numbers import NOT_AMOUNTS, Incompatible, Quantity, compare, difference, quantities, ratio, total
+from .questions import QuestionInfo
+from .retrieval import Hit
+
+_OPERATION_NAMES = {"sum": "相加", "difference": "相减", "ratio": "相除", "compare": "比较"}
+
+ASKS_CHANGE = re.compile(r"(增加|增长|提高|提升|扩大|减少|下降|降低|多|少)了?(多少|几)")
+
+_FROM_TO = re.compile(r"[从由](?P<a>[^，,；;。]*?)(?:增加|提高|增长|扩大|上升|下降|减少|降低|缩小)?[到至](?P<b>[^，,；;。]*)")
+
+COMPUTED_MARK = "（按报告数字计算）"
+
+
+class ComputedAnswers:
+    """Composes compute answers (a part of ``ExtractiveAnswerer``)."""
+
+    def compose_compute(self, composer: Composer, info: QuestionInfo, hits: list[Hit]) -> Answer:
+        """Each number cited, then the sum, difference, ratio or comparison, marked computed."""
+        units = self._candidates(hits)
+        given = [q for q in quantities(info.text) if q.unit not in NOT_AMOUNTS or q.text.endswith("%")]
+        # Operands, not the number a question compares against ('有没有超过65%'); a year is an operand.
+        names = [p for p in info.parts if not re.fullmatch(r"[\d.,%％]+", p) or re.fullmatch(r"(19|20)\d{2}", p)]
+        found = self._respectively(info, names, units) or self._two_ends(info, names, units) or []
+        lacking = []
+        if not found:
+            for operand in names:
+                located = self._quantity_for(operand, info, units)
+                if located is None:
+                    lacking.append(operand)
+                else:
+                    found.append((operand, *located))
+        if given and len(found) == 1 and not lacking:
+            return self._against_threshold(composer, info, hits, found[0], given[0])
+        if len(names) < 2 and not given:
+            return self.compose_fact(composer, info, hits)  # '一共投资多少亿元': one number asked for
+        if len(found) < 2 or lacking:
+            if not found:
+                return self._partial(composer, info, units)
+            quoted = "，".join(f"{name}{composer.quote(unit)}" for name, _q, unit in found)
+            missing = "、".join(f"“{m}”" for m in lacking) or "另一项"
+            return composer.answer(f"报告给出了：{quoted}；但没有给出{missing}的数字，无法计算。", answered=False)
+        gap = checks.place_gap(info, hits, " ".join(u.sentence for _n, _q, u in found))
+        if gap:
+            return composer.answer(gap.message, answered=False)
+        cited = [(name, q, composer.cite(u.hit, u.start, u.end, u.text)) for name, q, u in found]
+        shown: list[str] = []
+        for (name, q, n), (_x, _y, u) in zip(cited, found):
+            piece = _clause_with(u.text, q, name, self.settings.short_clause_chars) + f"[{n}]"
+            if piece not in shown:  # two numbers of one short clause are shown once
+                shown.append(piece)
+        inputs = "，".join(shown)
+        approx = "约" if any(q.approximate for _n, q, _c in cited) else ""
+        try:
+            text, value = self._calculate(info.operation, cited, approx)
+            text = text.replace("约约", "约")
+        except Incompatible as exc:
+            return composer.answer(f"{inputs}。两者单位不同（{exc}），不能直接{_OPERATION_NAMES.get(info.operation, '计算')}。")
+        composer.computed = {"value": value, "operation": info.operation,
+                             "from": list(dict.fromkeys(n for _a, _q, n in cited))}
+        return composer.answer(f"{inputs}，{text}{COMPUTED_MARK}。")
+
+    def _respectively(self, info: QuestionInfo, names: list[str], units: list[Clause]) -> list[tuple[str, Quantity, Clause]] | None:
+        """'中高职毕业生初次就业率分别达到98%、90%': one clause gives every operand's number, in order."""
+        ranked = self.ranked_units(info.text, [u for u in units if "分别" in u.text])
+        for unit, _score, similarity in ranked[:2]:
+            after = [q for q in quantities(unit.text) if q.start > unit.text.index("分别") and q.unit not in NOT_AMOUNTS]
+            chars = set(fold(unit.text))
+            if similarity >= self.settings.min_evidence and len(after) == len(names) >= 2 and \
+                    all(set(zh.content_chars(n)) <= chars for n in names):
+                return [(name, q, unit) for name, q in zip(names, after)]
+        return None
+
+    def _two_ends(self, info: QuestionInfo, names: list[str], units: list[Clause]) -> list[tuple[str, Quantity, Clause]] | None:
+        """'2002年全国财政收入是1997年的几倍' over '从1997年的8651亿元增加到2002年的18914亿元':
+        the operands are the two ends of one change, told apart by the years they name."""
+        years = [re.search(r"(19|20)\d{2}", n) for n in names]
+        if len(names) != 2 or not all(years):
+            return None
+        for unit, _score, similarity in self.ranked_units(info.text, units)[:3]:
+            ends = from_to(unit.text)
+            if similarity < self.settings.min_evidence or ends is None:
+                continue
+            earlier, later = ends
+            first_is_later = years[0].group(0) in unit.text[unit.text.find(later.text) - 12:unit.text.find(later.text)] \
+                or int(years[0].group(0)) > int(years[1].group(0))
+            ordered = (later, earlier) if first_is_later else (earlier, later)
+            return [(name, q, unit) for name, q in zip(names, ordered)]
+        return None
+
+    def _against_threshold(self, composer: Composer, info: QuestionInfo, hits: list[Hit],
+                           found: tuple[str, Quantity, Clause], threshold: Quantity) -> Answer:
+        """'森林覆盖率有没有达到65%': the reported number against the one in the question."""
+        name, quantity, unit = found
+        gap = checks.place_gap(info, hits, unit.sentence)
+        if gap:
+            return composer.answer(gap.message, answered=False)
+        try:
+            order = compare(quantity, threshold)
+        except Incompatible:
+            return composer.answer(f"{composer.quote(unit)}。报告的数字与问题中的{threshold.text}单位不同，无法比较。")
+        if order == 0 and quantity.approximate:
+            order = 1  # '65%以上', '6700余个': at least the number
+        verdict = {1: f"高于{threshold.text}", 0: f"等于{threshold.text}", -1: f"低于{threshold.text}"}[order]
+        composer.computed = {"value": verdict, "operation": "compare", "from": [len(composer.citations) + 1]}
+        return composer.answer(f"{composer.quote(unit)}，{verdict}{COMPUTED_MARK}。")
+
+    @staticmethod
+    def _calculate(operation: str, cited: list[tuple[str, Quantity, int]], approx: str) -> tuple[str, str]:
+        names = [name for name, _q, _n in cited]
+        values = [q for _n, q, _c in cited]
+        if operation == "difference":
+            value = difference(values[0], values[1])
+            more = names[0] if values[0].value >= values[1].value else names[1]
+            return f"{more}多{approx}{value}", value
+        if operation == "ratio":
+            value = ratio(values[0], values[1])
+            return f"{names[0]}是{names[1]}的{approx}{value}", value
+        if operation == "compare":
+            order = compare(values[0], values[1])
+            if order == 0:
+                return "两者相同", values[0].text
+            winner = names[0] if order > 0 else names[1]
+            return f"{winner}更多（更高）", winner
+        value = total(values)
+        return f"合计{approx}{value}", value
+
+    def _quantity_for(self, operand: str, info: QuestionInfo, units: list[Clause]) -> tuple[Quantity, Clause] | None:
+        """The number the reports give for ``operand`` and the clause it is in: the first amount
+        after the operand's most telling word."""
+        query = operand + ("多少" if not self._wants_number(operand) else "")
+        key = [t for t in checks.key_terms(operand) if not any(t in p or p in t for p in info.places)] or [operand]
+        for unit, _score, similarity in self.ranked_units(query, units)[:4]:
+            if similarity < self.settings.min_evidence:
+                break
+            found = [q for q in quantities(unit.text) if q.unit not in NOT_AMOUNTS]
+            plain = fold(unit.text)
+            present = [t for t in key if checks.term_present(t, plain)]
+            if not found or sum(map(self._weight, present)) < 0.5 * sum(map(self._weight, key)):
+                continue
+            anchor = max(present, key=self._weight)
+            at = _locate(anchor, plain)
+            after = [q for q in found if q.start >= at]
+            return (after[0] if after else found[-1]), unit
+        return None
+
+
+def _clause_with(text: str, quantity: Quantity, name: str, short: int) -> str:
+    """The clause of ``text`` that holds the quantity when it is short, else the smallest piece
+    between enumeration marks ('蔬菜28.5万吨'), else the operand and the number."""
+    for a, b in clause_bounds(text):
+        if a <= quantity.start < b and b - a <= short:
+            return zh.clean_quote(text[a:b])
+    pos = 0
+    for piece in re.split(r"([,，;；、])", text):
+        if pos <= quantity.start < pos + len(piece):
+            words = re.sub(r"[\d.,%％]|" + re.escape(quantity.text), "", piece)
+            return zh.clean_quote(piece) if len(words) >= 2 else f"{name}{quantity.text}"
+        pos += len(piece)
+    return f"{name}{quantity.text}"
+
+def _locate(term: str, text: str) -> int:
+    """Where a word (or its longest leading part of two or more characters) occurs; 0 if nowhere."""
+    for length in range(len(term), 1, -1):
+        at = text.find(term[:length])
+        if at >= 0:
+            return at
+    return 0
+
+def from_to(text: str) -> tuple[Quantity, Quantity] | None:
+    """'从2.5万公里增加到4.2万公里' -> (2.5万公里, 4.2万公里), when the clause says only that."""
+    match = _FROM_TO.search(text)
+    if not match:
+        return None
+    before = [q for q in quantities(match.group("a")) if q.unit not in NOT_AMOUNTS]
+    after = [q for q in quantities(match.group("b")) if q.unit not in NOT_AMOUNTS]
+    if len(before) != 1 or len(after) != 1 or len([q for q in quantities(text) if q.unit not in NOT_AMOUNTS]) != 2:
+        return None
+    return before[0], after[0]

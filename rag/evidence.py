@@ -1,0 +1,55 @@
+"""Candidate quotes of a passage: its clauses, pairs of adjacent clauses and whole sentences,
+each with its offsets in the document, the words it holds and the sentence it belongs to."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from . import zh
+from .chunking import split_sentences
+from .lexical import tokenize
+from .retrieval import Hit
+
+@dataclass
+class Clause:
+    """A candidate quote: a clause, two adjacent clauses, or a whole sentence of one passage."""
+    hit: Hit
+    start: int  # document offsets
+    end: int
+    text: str
+    tokens: set[str]
+    sentence: str = ""  # the whole sentence it belongs to (for checks, not for quoting)
+
+
+def clause_bounds(sentence: str) -> list[tuple[int, int]]:
+    bounds, pos = [], 0
+    for match in zh.CLAUSE_BREAK.finditer(sentence):
+        left, right = sentence[match.start() - 1:match.start()], sentence[match.end():match.end() + 1]
+        if left.isdigit() and right.isdigit():
+            continue  # a thousands separator, not a clause break
+        bounds.append((pos, match.start()))
+        pos = match.end()
+    bounds.append((pos, len(sentence.rstrip(zh.SENTENCE_END))))
+    return [(a, b) for a, b in bounds if b > a and sentence[a:b].strip()]
+
+
+def clauses_of(hit: Hit) -> list[Clause]:
+    units = []
+    for s_start, s_end in split_sentences(hit.text):
+        sentence = hit.text[s_start:s_end]
+        bounds = clause_bounds(sentence)
+        spans = bounds + [(bounds[i][0], bounds[i + 1][1]) for i in range(len(bounds) - 1)]
+        if len(bounds) > 2:
+            spans.append((bounds[0][0], bounds[-1][1]))  # the whole sentence, for answers spread over it
+        for a, b in spans:
+            text = sentence[a:b]
+            if not zh.strip_footnotes(text).strip():
+                continue
+            start = hit.start + s_start + a
+            units.append(Clause(hit, start, start + len(text), text, set(tokenize(text)), sentence))
+    return units
+
+
+def is_heading(unit: Clause) -> bool:
+    """The clause is a heading or topic sentence of its passage ('营商环境持续优化。')."""
+    sentence = zh.content_chars(unit.sentence)
+    return any(sentence == zh.content_chars(title) for title in unit.hit.section.split(" > "))

@@ -1,0 +1,143 @@
+"""List and summary answers: the facts of the section a question names ('乡村振兴取得实效。…'
+up to the next topic), or, when no heading carries its topic, the sentences about it in the top
+passages' sections; the most informative clauses (numbers, results, named things) in document order."""
+from __future__ import annotations
+
+import re
+
+from . import answerability as checks
+from . import zh
+from .chunking import split_sentences
+from .citing import Answer, Composer
+from .evidence import clause_bounds
+from .normalize import fold
+from .numbers import quantities
+from .questions import QuestionInfo
+from .retrieval import Hit
+from .sections import Section
+
+_RESULT_VERBS = re.compile(r"建成|完成|获评|获批|入选|荣获|获得?|实现|突破|投用|通车|开通|并网|落地|通过|达到|超过|居|位列|"
+                           r"增长|提高|提升|下降|新增|新建|新培育|引进|举办|推出|发放|减免|盘活|整合|改造|治理|修复|"
+                           r"生产|封顶|签订|结对|挂牌|成立|上线|评为|列入|开工|竣工|贯通|首次|率先|首个|第一|领先")
+
+_NAMED = re.compile(r"[“《\"].+?[”》\"]")
+
+
+class ListAnswers:
+    """Composes list and summary answers (a part of ``ExtractiveAnswerer``)."""
+
+    def compose_list(self, composer: Composer, info: QuestionInfo, hits: list[Hit]) -> Answer:
+        """The facts of the section the question names ('乡村振兴成效如何' -> '乡村振兴取得实效。…'),
+        or, when no heading matches, the clauses about it in the top passages' sections."""
+        if self.sections is None or not hits:
+            return self.compose_fact(composer, info, hits)
+        section = self._section_for(info, hits)
+        sections = [section] if section else self._nearby_sections(hits)
+        gap = checks.place_gap(info, hits, " ".join(s.text for s in sections))
+        if gap:
+            return composer.answer(gap.message, answered=False)
+        items = self._informative_clauses(info, sections, strict=section is None)
+        if not items:
+            return self.compose_fact(composer, info, hits)
+        by_doc = {h.doc_id: h for h in reversed(hits)}
+        lines = [f"{i}. {zh.clean_quote(text)}[{composer.cite(by_doc[doc_id], start, end, text)}]"
+                 for i, (doc_id, start, end, text) in enumerate(items, 1)]
+        title = re.split(r"[,，。]", section.heading.title)[0] if section else ""
+        lead = f"报告在“{title}”部分提到：" if title else "报告提到："
+        return composer.answer(lead + "\n" + "\n".join(lines))
+
+    def _section_for(self, info: QuestionInfo, hits: list[Hit], min_share: float | None = None) -> Section | None:
+        """The section whose heading carries the question's topic: of the sections the top
+        passages touch, the one whose heading holds the largest share of the key words."""
+        terms = [t for t in checks.key_terms(info.topic) if not any(t in p for p in info.places)]
+        total_weight = sum(self._weight(t) for t in terms)
+        best, best_key = None, (0.0,)
+        for hit in hits[:3]:
+            for section in self._sections_in(hit):
+                title = fold(section.heading.title)
+                share = sum(self._weight(t) for t in terms if checks.term_present(t, title)) / (total_weight or 1)
+                # On equal matches the more specific heading wins, then the better passage.
+                key = (round(share, 6), section.heading.level, -hit.rank)
+                if share >= (min_share or self.settings.min_heading_match) and key > best_key:
+                    best, best_key = section, key
+        return best
+
+    def _nearby_sections(self, hits: list[Hit]) -> list[Section]:
+        """The innermost sections of the top passages, each once, in document order."""
+        found: dict[tuple[str, int], Section] = {}
+        for hit in hits[:5]:
+            sections = self.sections.sections_at(hit.doc_id, hit.start + 1)
+            if sections:
+                found.setdefault((hit.doc_id, sections[-1].start), sections[-1])
+        return [found[k] for k in sorted(found)]
+
+    def _sections_in(self, hit: Hit) -> list[Section]:
+        """Every headed section a passage touches (a chunk may start before its topic sentence)."""
+        found: dict[int, Section] = {}
+        offsets = [hit.start + 1] + [hit.start + m.start() + 1 for m in re.finditer(r"[。！？\n]", hit.text)]
+        for offset in offsets:
+            for section in self.sections.sections_at(hit.doc_id, min(offset, hit.end - 1)):
+                if section.heading is not None:
+                    found.setdefault(section.start * 10 + section.heading.level, section)
+        return list(found.values())
+
+    def _informative_clauses(self, info: QuestionInfo, sections: list[Section], strict: bool) -> list[tuple[str, int, int, str]]:
+        """The clauses that carry facts, in document order, within the budget. The question's
+        words beyond the section heading ('城市更新中…整治了哪些老旧和违法问题') pick the
+        sentences about them; with ``strict`` (no heading matched) only those count. A clause
+        with a number, a result or a named thing counts more than a general statement."""
+        s = self.settings
+        q_chars = set(zh.content_chars(info.topic))
+        scored = []
+        for section in sections:
+            title = fold(section.heading.title) if section.heading and not strict else ""
+            beyond = [t for t in checks.key_terms(info.topic) if not checks.term_present(t, title)
+                      and not any(t in p for p in info.places)]
+            # A summary takes the facts of a paragraph about the topic ('2021年经济发展情况' ->
+            # '国内生产总值达到114万亿元…'), a list the sentences that name what it asks for.
+            whole = sum(checks.term_overlap(t, fold(section.text)) for t in beyond) / len(beyond) if beyond else 1.0
+            for s_start, s_end in split_sentences(section.text):
+                sentence = section.text[s_start:s_end]
+                if section.heading and s_start == 0:
+                    continue  # the heading or topic sentence restates the question: never an answer
+                relevance = whole if info.kind == "summary" else \
+                    sum(checks.term_overlap(t, fold(sentence)) for t in beyond) / len(beyond) if beyond else 1.0
+                if strict and relevance == 0:
+                    continue
+                for a, b in clause_bounds(sentence):
+                    text = sentence[a:b]
+                    chars = zh.content_chars(text)
+                    if len(chars) < 4 or set(chars) <= q_chars:
+                        continue  # adds nothing the question did not say
+                    if len(chars) < s.min_fact_chars and not quantities(text) and not _NAMED.search(text):
+                        continue  # '实践证明', '做好政府工作': a phrase, not a fact
+                    weight = 0.3 + s.number_weight * bool(quantities(text)) + 0.6 * bool(_RESULT_VERBS.search(text)) \
+                        + 0.4 * bool(_NAMED.search(text)) - len(text) / s.long_clause_chars
+                    start = section.start + s_start + a
+                    scored.append((weight * (0.25 + relevance), section.doc_id, start, start + len(text), text,
+                                   bool(beyond) and relevance > 0))
+        if not strict and any(t[5] for t in scored):
+            scored = [t for t in scored if t[5]]  # the question names more than the heading: keep what it names
+        chosen, used = [], 0
+        for score, doc_id, start, end, text, _about in sorted(scored, key=lambda t: (-t[0], t[2])):
+            length = len(zh.clean_quote(text))
+            if len(chosen) >= s.list_items or (chosen and used + length > s.list_budget):
+                continue
+            chosen.append((doc_id, start, end, text))
+            used += length
+        return _merge_adjacent(sorted(chosen), sections)
+
+
+def _merge_adjacent(items: list[tuple[str, int, int, str]], sections: list[Section]) -> list[tuple[str, int, int, str]]:
+    """Clauses that follow each other in one sentence are quoted as one piece."""
+    merged: list[tuple[str, int, int, str]] = []
+    for doc_id, start, end, text in items:
+        if merged and merged[-1][0] == doc_id:
+            _, p_start, p_end, _ = merged[-1]
+            section = next((s for s in sections if s.doc_id == doc_id and s.start <= p_start and end <= s.end), None)
+            between = section.text[p_end - section.start:start - section.start] if section else None
+            if between is not None and between in ("，", ",", "、", ""):
+                merged[-1] = (doc_id, p_start, end, section.text[p_start - section.start:end - section.start])
+                continue
+        merged.append((doc_id, start, end, text))
+    return merged

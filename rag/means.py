@@ -1,0 +1,73 @@
+"""How and why answers: the sentence that holds the means or the purpose next to the result; a
+short lead sentence goes on with the measures that follow it, and a question about a whole topic
+('营商环境是怎么优化的') gets the section's measures."""
+from __future__ import annotations
+
+import re
+
+from . import answerability as checks
+from . import zh
+from .chunking import split_sentences
+from .citing import Answer, Composer
+from .evidence import Clause
+from .normalize import fold
+from .numbers import NOT_AMOUNTS, quantities
+from .questions import QuestionInfo
+from .retrieval import Hit
+
+
+class MeansAnswers:
+    """Composes how and why answers (a part of ``ExtractiveAnswerer``)."""
+
+    def compose_how(self, composer: Composer, info: QuestionInfo, hits: list[Hit]) -> Answer:
+        """The sentence that holds the means (how) or the purpose (why) next to the result."""
+        section = self._section_for(info, hits, self.settings.how_heading_match) if self.sections else None
+        if section is not None:
+            return self.compose_list(composer, info, hits)  # '营商环境是怎么优化的' -> the section's measures
+        units = self._candidates(hits)
+        topic = info.topic
+        for place in info.places:  # the place narrows the reports, it does not pick the sentence
+            topic = topic.replace(place, "").replace(zh.place_stem(place), "")
+        ranked = self.ranked_units(topic or info.text, units)
+        if not ranked or ranked[0][2] < self.settings.min_evidence:
+            return self._partial(composer, info, units)
+        unit = ranked[0][0]
+        if self._missing(info, unit) or not states_question_numbers(info, unit.sentence):
+            return self._partial(composer, info, units)  # '为什么取消了个人所得税' when the reports say 提高起征点
+        gap = checks.place_gap(info, hits, unit.sentence + unit.hit.text)
+        if gap:
+            return composer.answer(gap.message, answered=False)
+        start, end, text = self._sentence_of(unit)
+        if info.kind == "how" and not quantities(text) and len(text) <= self.settings.lead_sentence_chars:
+            # A short lead sentence ('围绕补短板、调结构、增后劲扩大有效投资。') is followed by the measures.
+            while len(text) < self.settings.how_chars and (following := self._next_sentence(unit.hit, end + 1)):
+                end, text = following[1], unit.hit.text[start - unit.hit.start:following[1] - unit.hit.start]
+        if info.kind == "why" and not re.search(self.settings.why_words, text):
+            following = self._next_sentence(unit.hit, end)
+            if following and re.search(self.settings.why_words, following[2]):
+                end, text = following[1], text + unit.hit.text[end - unit.hit.start:following[1] - unit.hit.start]
+        return composer.answer(f"{zh.clean_quote(text)}[{composer.cite(unit.hit, start, end, text)}]。")
+
+    @staticmethod
+    def _sentence_of(unit: Clause) -> tuple[int, int, str]:
+        hit = unit.hit
+        for s_start, s_end in split_sentences(hit.text):
+            if hit.start + s_start <= unit.start < hit.start + s_end:
+                text = hit.text[s_start:s_end].rstrip(zh.SENTENCE_END)
+                return hit.start + s_start, hit.start + s_start + len(text), text
+        return unit.start, unit.end, unit.text
+
+    @staticmethod
+    def _next_sentence(hit: Hit, after: int) -> tuple[int, int, str] | None:
+        for s_start, s_end in split_sentences(hit.text):
+            if hit.start + s_start >= after:
+                text = hit.text[s_start:s_end].rstrip(zh.SENTENCE_END)
+                return hit.start + s_start, hit.start + s_start + len(text), text
+        return None
+
+
+def states_question_numbers(info: QuestionInfo, evidence: str) -> bool:
+    """Every amount the question states ('提高到5%') is in the evidence: else its premise is not."""
+    found = {q.text for q in quantities(zh.strip_footnotes(evidence))}
+    plain = fold(evidence)
+    return all(q.text in found or fold(q.text) in plain for q in quantities(info.text) if q.unit not in NOT_AMOUNTS)
