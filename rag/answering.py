@@ -67,6 +67,7 @@ class AnswerSettings:
     short_clause_chars: int = 24  # a computation shows the whole clause of an input up to this length
     list_budget: int = 300  # characters of quotes in a list or summary answer
     list_items: int = 12
+    summary_sections: int = 2  # a summary with no matching heading is told from this many paragraphs
     min_fact_chars: int = 8  # a clause shorter than this with no number or name is not a fact
     min_heading_match: float = 0.3  # share of the key words a heading must hold to be the question's section
     number_weight: float = 1.0  # a clause with a number against one without, in lists and summaries

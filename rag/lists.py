@@ -33,6 +33,8 @@ class ListAnswers:
             return self.compose_fact(composer, info, hits)
         section = self._section_for(info, hits)
         sections = [section] if section else self._nearby_sections(hits)
+        if section is None and info.kind == "summary":
+            sections = self._factual_sections(info, self._nearby_sections(hits, following=True))
         gap = checks.place_gap(info, hits, " ".join(s.text for s in sections))
         if gap:
             return composer.answer(gap.message, answered=False)
@@ -62,13 +64,32 @@ class ListAnswers:
                     best, best_key = section, key
         return best
 
-    def _nearby_sections(self, hits: list[Hit]) -> list[Section]:
-        """The innermost sections of the top passages, each once, in document order."""
+    def _factual_sections(self, info: QuestionInfo, sections: list[Section]) -> list[Section]:
+        """A summary of a broad topic ('2021年经济发展情况如何') is told by the paragraph of figures
+        ('国内生产总值达到114万亿元…'): the nearby sections with the most numbers, weighted by how
+        much of the topic they name."""
+        terms = [t for t in checks.key_terms(info.topic) if not any(t in p for p in info.places)]
+
+        def weight(section: Section) -> float:
+            text = fold(section.text)
+            named = sum(checks.term_overlap(t, text) for t in terms) / len(terms) if terms else 1.0
+            return len(quantities(section.text)) * (0.5 + named)
+
+        ranked = sorted(sections, key=weight, reverse=True)
+        return ranked[:self.settings.summary_sections]
+
+    def _nearby_sections(self, hits: list[Hit], following: bool = False) -> list[Section]:
+        """The innermost sections of the top passages, each once, in document order; with
+        ``following`` also the section after each (a report's general statement is followed by
+        the paragraph of figures that bears it out)."""
         found: dict[tuple[str, int], Section] = {}
         for hit in hits[:5]:
             sections = self.sections.sections_at(hit.doc_id, hit.start + 1)
             if sections:
                 found.setdefault((hit.doc_id, sections[-1].start), sections[-1])
+                after = self.sections.sections_at(hit.doc_id, sections[-1].end + 1) if following else []
+                if after and after[-1].start >= sections[-1].end:
+                    found.setdefault((hit.doc_id, after[-1].start), after[-1])
         return [found[k] for k in sorted(found)]
 
     def _sections_in(self, hit: Hit) -> list[Section]:
