@@ -302,7 +302,11 @@ class ExtractiveAnswerer(ListAnswers, MeansAnswers, ComputedAnswers):
         gap = checks.place_gap(info, hits, unit.sentence + unit.hit.text)
         if gap:
             return composer.answer(gap.message, answered=False)
-        prefix = "是的，" if info.kind == "yesno" else ""
+        prefix = ""
+        if info.kind == "yesno":
+            # 'Yes' only when the quoted clause itself says all the question asks; else the quote
+            # is given for the reader to judge ('目标完成了吗' is not answered by a growth figure).
+            prefix = "是的，" if not checks.missing_terms(info, unit.text) else "报告提到："
         text = f"{prefix}{composer.quote(unit)}"
         change = from_to(unit.text) if ASKS_CHANGE.search(info.text) else None
         if change is not None:

@@ -20,7 +20,7 @@ from .errors import RagError
 from .indexing import FileResult, Indexer, Progress
 from .retrieval import HybridRetriever, Hit
 from .sections import ReportSections
-from .zh import expand_acronyms
+from .zh import expand_acronyms, with_report_terms
 from .store import DocumentRecord, IndexStore, Snapshot
 
 MAX_QUESTION_CHARS = 2000
@@ -135,7 +135,8 @@ class Assistant:
         retriever = self._state.retriever
 
         def search(text: str) -> list[Hit]:
-            return retriever.search(expand_acronyms(text), k, doc_ids=doc_ids, years=years)
+            # Questions use everyday words ('GDP', '物价'); the reports their own ('国内生产总值', '居民消费价格').
+            return retriever.search(with_report_terms(expand_acronyms(text)), k, doc_ids=doc_ids, years=years)
 
         if history and answerer.mode == "extractive":
             # Rules cannot be sure what a follow-up refers to: take the first reading the reports answer.
