@@ -179,6 +179,8 @@ class Indexer:
         from tqdm import tqdm
 
         parts = [np.zeros((0, self.embedder.dim), np.float32)]
+        if progress and texts:
+            progress(0, len(texts))  # chunking is done: say how many chunks are coming
         with tqdm(total=len(texts), unit="块", desc="向量化", disable=quiet or not texts, file=sys.stderr) as bar:
             for i in range(0, len(texts), batch):
                 parts.append(self.embedder.embed_passages(texts[i:i + batch]))

@@ -12,25 +12,108 @@ import shutil
 import uuid
 from pathlib import Path
 
-from .answering import Answer
+from .answering import Answer, Citation
 from .assistant import Assistant
 from .documents import SUPPORTED_SUFFIXES
 from .errors import RagError
+
+
+def gr_skip():
+    """Leave an output as it is (imported late: the library works without Gradio)."""
+    import gradio as gr
+
+    return gr.skip()
 
 EXAMPLES = ["2023年新增城市绿地多少？", "2023年生产粮食和蔬菜分别多少？", "哪个村获评全国乡村治理示范村？",
             "城镇新增就业多少人？", "黔江区区长是谁？"]
 MAX_UPLOAD_FILES = 20
 MODES = {"摘录式（离线）": "extractive", "大模型": "llm"}
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
+KINDS = {"list": "列举", "summary": "概括", "how": "做法", "why": "原因", "compare": "比较", "compute": "计算",
+         "multi": "多项", "yesno": "是否"}  # shown next to an answer; a plain fact needs no label
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>:@])")  # ':' and '@': no autolinks either
+_FOOTNOTE = re.compile(r"\\?\[(\d{1,3})\\?\]")  # the report's own footnote markers (escaped or not)
+
+WELCOME = ("您好！我只根据已索引的政府工作报告回答，每个事实都标注出处 [n]，点一下 [n] 即可看到原文。\n\n"
+           "可以这样问：" + "、".join(f"“{q}”" for q in EXAMPLES[:3]))
 
 CSS = """
 .sources {font-size: 14px; line-height: 1.6}
-.source {border-left: 3px solid #2b6cb0; padding: 6px 10px; margin: 8px 0; background: #f7fafc}
+.source {border-left: 3px solid #2b6cb0; padding: 6px 10px; margin: 8px 0; background: #f7fafc; border-radius: 4px}
+.source.active {outline: 2px solid #dd6b20; background: #fffaf0}
 .related {border-left: 3px dashed #a0aec0; padding: 6px 10px; margin: 8px 0; background: #fafafa; color: #4a5568}
 .src-head {font-weight: 600; margin-bottom: 4px}
 .source mark {background: #fefcbf; padding: 0 2px}
 .note {color: #b7791f}
+sup.fn {font-size: 0.7em; color: #a0aec0; vertical-align: super; line-height: 0}
+a.cite {position: relative; display: inline-block; font-size: 0.8em; font-weight: 600; color: #fff !important;
+        background: #2b6cb0; border-radius: 8px; padding: 0 5px; margin: 0 1px; line-height: 1.5;
+        text-decoration: none !important; vertical-align: super}
+a.cite .tip {display: none}
+@media (hover: hover) and (pointer: fine) {
+  a.cite:hover .tip, a.cite:focus .tip {display: block; position: absolute; left: 0; top: 1.8em; z-index: 20;
+        width: 18em; max-width: 70vw; padding: 6px 8px; background: #1a202c; color: #fff; font-weight: 400;
+        font-size: 13px; line-height: 1.5; border-radius: 4px; white-space: normal}
+}
+.kind {font-size: 12px; color: #718096; border: 1px solid #cbd5e0; border-radius: 8px; padding: 0 6px; margin-left: 6px}
+details.answer-sources {margin-top: 8px; font-size: 14px}
+details.answer-sources summary {cursor: pointer; color: #2b6cb0; padding: 6px 0; min-height: 32px}
+.copy-text {display: none}
+a.copy-answer {font-size: 13px; color: #4a5568 !important; margin-left: 8px; padding: 4px 6px; text-decoration: none !important}
+#documents {overflow-x: auto}
+@media (max-width: 768px) {
+  #sources {display: none}  /* on a phone the sources unfold under each answer */
+  a.cite {font-size: 0.9em; padding: 1px 7px}  /* a finger-sized target */
+  a.cite .tip {display: none !important}  /* a tap unfolds the source under the answer instead */
+}
+@media (min-width: 769px) {
+  details.answer-sources {display: none}  /* the panel beside the chat shows them */
+}
 """
+
+# Runs in the page: follows a citation to its card (marked, unfolded, scrolled to), copies an answer as
+# plain text, and puts Gradio's own texts into Chinese whatever the browser's language.
+HEAD = """<script>
+(() => {
+  const chinese = async () => {
+    if ((document.documentElement.lang || '').startsWith('zh')) return;
+    const core = performance.getEntriesByType('resource').map(e => e.name)
+      .find(n => /\\/assets\\/core-[\\w-]+\\.js$/.test(n));
+    if (core) { try { (await import(core)).changeLocale('zh-CN'); } catch (e) { console.warn(e); } }
+  };
+  if (document.readyState === 'complete') chinese(); else window.addEventListener('load', chinese);
+  const numberOf = (el, prefix) => [...el.classList].find(c => c.startsWith(prefix)).slice(prefix.length);
+  // the whole chat message (the answer's text and its folded sources are siblings inside it)
+  const scope = (el) => el.closest('.message-content') || el.closest('p') || el.parentElement;
+  // Gradio labels each message with its raw markup for screen readers: give them the plain text
+  const plain = (message) => [...message.querySelectorAll('.copy-text .copy-line')].map(l => l.textContent).join('\\n');
+  new MutationObserver(() => document.querySelectorAll('#chat [aria-label*="copy-text"]').forEach(m => {
+    const content = m.querySelector('.message-content');
+    if (content) m.setAttribute('aria-label', plain(content));
+  })).observe(document.documentElement, {subtree: true, childList: true, attributes: true, attributeFilter: ['aria-label']});
+  document.addEventListener('click', (event) => {
+    const cite = event.target.closest('a.cite');
+    const copy = event.target.closest('a.copy-answer');
+    if (!cite && !copy) return;
+    event.preventDefault();
+    event.stopPropagation();
+    const message = scope(cite || copy);
+    if (copy) {
+      navigator.clipboard.writeText(plain(message)).then(() => { copy.textContent = '已复制'; });
+      return;
+    }
+    const n = numberOf(cite, 'cite-');
+    const key = numberOf(message.querySelector('.answer-key'), 'key-');
+    document.querySelectorAll('.source.active').forEach(e => e.classList.remove('active'));
+    const details = message.querySelector('details.answer-sources');
+    const inline = details && details.querySelector('.source.src-' + n);
+    const panel = document.querySelector('#sources .key-' + key + ' .source.src-' + n);
+    if (details) details.open = true;
+    [inline, panel].forEach(card => card && card.classList.add('active'));
+    const shown = [panel, inline].find(card => card && card.checkVisibility());
+    if (shown) shown.scrollIntoView({behavior: 'smooth', block: 'nearest'});
+  }, true);
+})();
+</script>"""
 
 
 def escape_text(text: str) -> str:
@@ -48,41 +131,93 @@ def escape_html(text: str) -> str:
     return html.escape(text, quote=True).replace("\n", "<br>")
 
 
-def answer_markdown(answer: Answer) -> str:
-    """The answer for the chat: escaped text, each [n] a link to its source with the quote on hover."""
+def passage_html(text: str, escape=escape_html) -> str:
+    """A passage as shown: escaped, the report's footnote markers as small grey superscripts."""
+    return _FOOTNOTE.sub(r'<sup class="fn">\1</sup>', escape(text))
+
+
+def plain_text(answer: Answer) -> str:
+    """What the copy link copies and a screen reader can rely on: the answer with [n], then its sources."""
+    lines = [answer.text, *(f"提示：{n}" for n in answer.notes)]
+    if answer.citations:
+        lines.append("\n来源：")
+        for c in answer.citations:
+            year = f"（{c.year}年报告）" if c.year else ""
+            lines.append(f"[{c.n}] {c.title}{year} · {c.section.rsplit(' > ', 1)[-1]}：{c.quote}")
+    return "\n".join(lines)
+
+
+def _citation_groups(answer: Answer) -> list[list[Citation]]:
+    """Citations of the same passage share one card."""
+    groups: dict[str, list[Citation]] = {}
+    for c in answer.citations:
+        groups.setdefault(c.chunk_id, []).append(c)
+    return list(groups.values())
+
+
+def _marked(text: str, quotes: list[str], escape) -> str:
+    """The passage with each quoted sentence highlighted (quotes that are not in it are listed after it)."""
+    spans = sorted({(text.find(q), text.find(q) + len(q)) for q in quotes if q and text.find(q) >= 0})
+    out, at = [], 0
+    for start, end in spans:
+        if start < at:  # overlapping quotes: extend the current mark
+            start = at
+        out += [passage_html(text[at:start], escape), "<mark>", passage_html(text[start:end], escape), "</mark>"]
+        at = max(at, end)
+    out.append(passage_html(text[at:], escape))
+    out += ["<br><mark>" + passage_html(q, escape) + "</mark>" for q in quotes if q and q not in text]
+    return "".join(out)
+
+
+def source_cards(answer: Answer, escape=escape_html) -> str:
+    """One card per cited passage; every citation number of the passage in its head and class."""
+    cards = []
+    for group in _citation_groups(answer):
+        c = group[0]
+        numbers = "".join(f"[{g.n}]" for g in group)
+        classes = " ".join(f"src-{g.n}" for g in group)
+        year = f" · {c.year}年报告" if c.year else ""
+        cards.append(f'<div class="source {classes}" id="src-{c.n}"><div class="src-head">{numbers} {escape(c.title)}{year}'
+                     f' · {escape(c.section.rsplit(" > ", 1)[-1])}</div>'
+                     f'<div class="src-body">{_marked(c.text, [g.quote for g in group], escape)}</div></div>')
+    return "".join(cards)
+
+
+def answer_markdown(answer: Answer, key: str = "") -> str:
+    """The answer for the chat: escaped text with line breaks kept, each [n] a link that marks its
+    source card (quote on hover), footnote markers as grey superscripts, the sources folded below."""
     by_n = {c.n: c for c in answer.citations}
 
-    def link(match: re.Match) -> str:
+    def marker(match: re.Match) -> str:
         c = by_n.get(int(match.group(1)))
-        if c is None:
-            return match.group(0)
-        tip = html.escape(f"{c.title}：{c.quote}", quote=True)
-        return f'<a href="#src-{c.n}" title="{tip}" class="cite">[{c.n}]</a>'
+        if c is None:  # not one of ours: the report's own footnote
+            return f'<sup class="fn">{match.group(1)}</sup>'
+        return (f'<a href="#src-{c.n}" class="cite cite-{c.n}" aria-label="来源{c.n}">[{c.n}]'
+                f'<span class="tip">{escape_text(c.title)}：{escape_text(c.quote)}</span></a>')
 
-    body = re.sub(r"\\\[(\d+)\\\]", link, escape_text(answer.text))
+    body = re.sub(r"\\\[(\d+)\\\]", marker, escape_text(answer.text))
+    kind = f'<span class="kind">{KINDS[answer.kind]}</span>' if answer.answered and answer.kind in KINDS else ""
     notes = "".join(f'<br><span class="note">提示：{escape_text(n)}</span>' for n in answer.notes)
-    return body + notes
+    copy = "".join(f'<span class="copy-line">{escape_text(line)}</span>' for line in plain_text(answer).split("\n"))
+    tail = (f'<span class="answer-key key-{key or uuid.uuid4().hex[:8]}"></span>'
+            f'<a href="#copy" class="copy-answer" role="button">复制</a><span class="copy-text">{copy}</span>')
+    folded = (f'<details class="answer-sources"><summary>查看来源（{len(answer.citations)} 处）</summary>'
+              f'{source_cards(answer, escape_text)}</details>' if answer.citations else "")
+    return body + kind + notes + tail + folded
 
 
-def sources_html(answer: Answer | None) -> str:
+def sources_html(answer: Answer | None, key: str = "") -> str:
     if answer is None:
         return '<div class="sources"><p>提问后，这里显示回答所引用的原文。</p></div>'
-    parts = ['<div class="sources">']
+    parts = [f'<div class="sources key-{key}">']
     if answer.citations:
-        parts.append("<h4>引用来源</h4>")
-        for c in answer.citations:
-            at = c.text.find(c.quote)
-            body = (escape_html(c.text[:at]) + "<mark>" + escape_html(c.quote) + "</mark>" + escape_html(c.text[at + len(c.quote):])
-                    if at >= 0 else "<mark>" + escape_html(c.quote) + "</mark>")
-            year = f" · {c.year}年报告" if c.year else ""
-            parts.append(f'<div class="source" id="src-{c.n}"><div class="src-head">[{c.n}] {escape_html(c.title)}{year}'
-                         f' · {escape_html(c.section.rsplit(" > ", 1)[-1])}</div><div class="src-body">{body}</div></div>')
+        parts += ["<h4>引用来源</h4>", source_cards(answer)]
     if not answer.answered:
         parts.append("<h4>可能相关（并非答案出处）</h4>")
         for h in answer.related[:3]:
             year = f" · {h.year}年报告" if h.year else ""
             parts.append(f'<div class="related"><div class="src-head">{escape_html(h.title)}{year} · '
-                         f'{escape_html(h.section.rsplit(" > ", 1)[-1])}</div>{escape_html(h.text)}</div>')
+                         f'{escape_html(h.section.rsplit(" > ", 1)[-1])}</div>{passage_html(h.text)}</div>')
     parts.append("</div>")
     return "".join(parts)
 
@@ -98,21 +233,26 @@ class ChatApp:
 
     def respond(self, message: str, history: list | None, k: int = 5, mode: str = "摘录式（离线）",
                 doc_filter: list[str] | None = None, year_filter: list | None = None):
-        """Stream the answer into the chat; the sources panel fills in when the answer is final."""
+        """Stream the answer into the chat; the sources panel fills in when the answer is final.
+        An empty question changes nothing: there is nothing to answer."""
         history = list(history or [])
+        if not (message or "").strip():
+            yield history, gr_skip(), gr_skip()  # not "": a question typed meanwhile stays
+            return
         previous = [unescape_text(m["content"]) for m in history
                     if m.get("role") == "user" and isinstance(m.get("content"), str)]
-        history += [{"role": "user", "content": escape_text(message or "")}, {"role": "assistant", "content": ""}]
+        history += [{"role": "user", "content": escape_text(message)}, {"role": "assistant", "content": ""}]
+        key = uuid.uuid4().hex[:8]  # ties the answer's citations to its cards in the sources panel
         try:
-            stream = self.assistant.ask_stream(message or "", previous,
+            stream = self.assistant.ask_stream(message, previous,
                                                k=int(k), doc_ids=doc_filter or None,
                                                years=[int(y) for y in year_filter or []] or None,
                                                mode=MODES.get(mode, "extractive"))
             partial = ""
             for piece in stream:
                 if isinstance(piece, Answer):
-                    history[-1] = {"role": "assistant", "content": answer_markdown(piece)}
-                    yield history, sources_html(piece), ""
+                    history[-1] = {"role": "assistant", "content": answer_markdown(piece, key)}
+                    yield history, sources_html(piece, key), ""
                     return
                 partial += piece
                 history[-1] = {"role": "assistant", "content": escape_text(partial)}
@@ -124,17 +264,22 @@ class ChatApp:
     # ---- knowledge base -----------------------------------------------------------------
 
     def documents_table(self) -> list[list]:
-        return [[d.doc_id, d.title, d.year or "", d.n_chunks, d.added_at] for d in self.assistant.documents()]
+        """Title first: on a phone only the first columns are visible."""
+        return [[d.title, d.year or "", d.n_chunks, d.added_at, d.doc_id] for d in self.assistant.documents()]
 
-    def document_choices(self) -> list[str]:
-        return [d.doc_id for d in self.assistant.documents()]
+    def document_choices(self) -> list[tuple[str, str]]:
+        """(label, doc id) pairs: people choose by title; the id only tells equal titles apart."""
+        documents = self.assistant.documents()
+        titles = [d.title for d in documents]
+        return [(d.title if titles.count(d.title) == 1 else f"{d.title}（{d.doc_id}）", d.doc_id) for d in documents]
 
     def year_choices(self) -> list[str]:
         return sorted({str(d.year) for d in self.assistant.documents() if d.year}, reverse=True)
 
     def upload(self, files: list | None, progress=None) -> list[list]:
         """Store uploads under the index directory with generated names, then index them.
-        Returns one row per file: name, result, doc id, chunks, message."""
+        Returns one row per file: name, result, doc id, chunks, message. ``progress(fraction or
+        (done, total), desc=…)`` (e.g. ``gr.Progress``) hears each stage."""
         files = [f for f in files or [] if f]
         if not files:
             return [["", "失败", "", 0, "请先选择要上传的文件。"]]
@@ -147,22 +292,34 @@ class ChatApp:
             path = Path(getattr(f, "name", f))
             original = Path(getattr(f, "orig_name", None) or path.name).name  # never a path: no ../ tricks
             if path.suffix.lower() not in SUPPORTED_SUFFIXES:
-                rows.append([original, "失败", "", 0, f"不支持的文件类型：支持 {', '.join(SUPPORTED_SUFFIXES)}。"])
+                rows.append([original, "失败", "", 0, f"不支持的文件类型“{path.suffix or '无扩展名'}”：请上传 "
+                                                      f"{'、'.join(SUPPORTED_SUFFIXES)} 文件。"])
             elif path.stat().st_size > limit:
-                rows.append([original, "失败", "", 0, f"文件超过 {self.assistant.config.max_file_mb:g} MB 上限。"])
+                rows.append([original, "失败", "", 0, f"文件超过 {self.assistant.config.max_file_mb:g} MB 上限：请拆分后再上传。"])
             else:
                 target = self.uploads / f"{uuid.uuid4().hex}{path.suffix.lower()}"
                 shutil.copyfile(path, target)
                 stored.append(target)
                 names.append(original)
         if stored:
-            report = (lambda done, total: progress((done, total), desc="向量化", unit="块")) if progress else None
-            results = self.assistant.add_documents(stored, sources=names, progress=report)
+            # `gr.Progress()` is falsy (its length is 0): test for None, not truth
+            if progress is not None:
+                progress(0, desc=f"正在解析与切分 {len(stored)} 个文件…")
+
+            def embedded(done: int, total: int) -> None:
+                desc = "向量化完成，正在写入索引…" if done >= total else f"切分完成，共 {total} 块；正在向量化"
+                progress((done, total), desc=desc, unit="块")
+
+            results = self.assistant.add_documents(stored, sources=names,
+                                                   progress=embedded if progress is not None else None)
             for path, r in zip(stored, results):
                 rows.append([r.source, r.label, r.doc_id or "", r.chunks, r.error or ""])
                 if r.status in ("error", "duplicate", "unchanged"):
                     path.unlink(missing_ok=True)
         return rows
+
+    def title_of(self, doc_id: str | None) -> str | None:
+        return next((d.title for d in self.assistant.documents() if d.doc_id == doc_id), None)
 
     def delete(self, doc_id: str | None) -> str:
         if not doc_id:
@@ -171,7 +328,7 @@ class ChatApp:
             removed = self.assistant.remove_document(doc_id)
         except RagError as exc:
             return str(exc)
-        return f"已删除：{removed.title}（{removed.doc_id}）"
+        return f"已删除：《{removed.title}》"
 
     # ---- API ----------------------------------------------------------------------------
 
@@ -186,20 +343,21 @@ class ChatApp:
 
 
 def build_app(assistant: Assistant):
+    """The chat as a ``gr.Blocks`` (not launched): other modules may mount more on the same server."""
     import gradio as gr
 
     app = ChatApp(assistant)
     with gr.Blocks(title="政府工作报告问答") as demo:
-        gr.Markdown("## 政府工作报告问答助手\n每个事实都标注出处 [n]，点击或悬停可查看原文；报告中没有的内容会如实说明。")
+        gr.Markdown("## 政府工作报告问答助手\n每个事实都标注出处 [n]，点击 [n] 可查看原文；报告中没有的内容会如实说明。")
         with gr.Tab("问答"):
             with gr.Row():
                 with gr.Column(scale=3):
-                    chatbot = gr.Chatbot(label="对话", height=460, sanitize_html=True, buttons=["copy"],
-                                         feedback_options=None, elem_id="chat")
+                    chatbot = gr.Chatbot(show_label=False, height=460, sanitize_html=True, buttons=[],
+                                         feedback_options=None, elem_id="chat", placeholder=WELCOME)
                     with gr.Row():
                         question = gr.Textbox(placeholder="输入问题，例如：2023年新增城市绿地多少？", show_label=False,
                                               scale=5, elem_id="question")
-                        send = gr.Button("发送", variant="primary", scale=1, elem_id="send")
+                        send = gr.Button("发送", variant="primary", scale=1, min_width=80, elem_id="send")
                     gr.Examples(EXAMPLES, inputs=question, label="示例问题")
                     clear = gr.Button("清空对话", elem_id="clear")
                 with gr.Column(scale=2):
@@ -209,38 +367,69 @@ def build_app(assistant: Assistant):
                 modes = list(MODES) if assistant.llm_available else list(MODES)[:1]
                 mode = gr.Radio(modes, value=modes[0], label="回答方式",
                                 info=None if assistant.llm_available else "配置 RAG_LLM_BASE_URL 后可用大模型回答")
-                doc_filter = gr.Dropdown(app.document_choices(), multiselect=True, label="只在这些文档中查找")
-                year_filter = gr.Dropdown(app.year_choices(), multiselect=True, label="只在这些年份的报告中查找")
+                doc_filter = gr.Dropdown([], multiselect=True, label="只在这些文档中查找", elem_id="doc-filter")
+                year_filter = gr.Dropdown([], multiselect=True, label="只在这些年份的报告中查找", elem_id="year-filter")
         with gr.Tab("知识库"):
-            files = gr.File(file_count="multiple", file_types=list(SUPPORTED_SUFFIXES), label="上传报告（txt、md、docx、pdf、html，可多选）",
-                            elem_id="upload")
+            # no file_types: Gradio would refuse other files with an English message; upload() says it in Chinese
+            files = gr.File(file_count="multiple", label="上传报告（txt、md、docx、pdf、html，可多选）", elem_id="upload")
             index_button = gr.Button("开始索引", variant="primary", elem_id="index-button")
             results = gr.Dataframe(headers=["文件", "结果", "文档编号", "块数", "说明"], label="本次上传结果",
-                                   interactive=False, elem_id="upload-results")
-            documents = gr.Dataframe(app.documents_table(), headers=["文档编号", "标题", "年份", "块数", "添加时间"],
-                                     label="已索引的文档", interactive=False, elem_id="documents")
+                                   interactive=False, wrap=True, elem_id="upload-results")
+            documents = gr.Dataframe(headers=["标题", "年份", "块数", "添加时间", "文档编号"], label="已索引的文档",
+                                     interactive=False, wrap=True, elem_id="documents")
             with gr.Row():
-                to_delete = gr.Dropdown(app.document_choices(), label="选择要删除的文档")
-                delete_button = gr.Button("删除", variant="stop")
-            status = gr.Markdown()
+                to_delete = gr.Dropdown([], value=None, label="选择要删除的文档", elem_id="to-delete")
+                delete_button = gr.Button("删除…", variant="stop", elem_id="delete-button")
+            with gr.Row(visible=False, elem_id="confirm-delete") as confirm_row:
+                confirm_text = gr.Markdown()
+                confirm = gr.Button("确认删除", variant="stop", elem_id="confirm-button")
+                cancel = gr.Button("取消", elem_id="cancel-button")
+            status = gr.Markdown(elem_id="kb-status")
 
         chat_inputs = [question, chatbot, k, mode, doc_filter, year_filter]
-        send.click(app.respond, chat_inputs, [chatbot, sources, question], api_visibility="private")
-        question.submit(app.respond, chat_inputs, [chatbot, sources, question], api_visibility="private")
+        for trigger in (send.click, question.submit):
+            trigger(app.respond, chat_inputs, [chatbot, sources, question], api_visibility="private",
+                    show_progress="hidden")  # the answer streams in: no timer over the chat
         clear.click(lambda: ([], sources_html(None), ""), None, [chatbot, sources, question], api_visibility="private")
 
+        lists = [documents, to_delete, doc_filter, year_filter]
+
         def refresh_lists():
+            """Everything that names documents, read afresh (on page load and after each change)."""
             choices = app.document_choices()
             return (app.documents_table(), gr.update(choices=choices, value=None), gr.update(choices=choices),
                     gr.update(choices=app.year_choices()))
 
-        def index_files(uploaded, progress=gr.Progress()):
-            return (app.upload(uploaded, progress), *refresh_lists())
+        busy = [index_button, delete_button, files, confirm, cancel]
 
-        index_button.click(index_files, files, [results, documents, to_delete, doc_filter, year_filter],
-                           api_visibility="private")
-        delete_button.click(lambda d: (app.delete(d), *refresh_lists()), to_delete,
-                            [status, documents, to_delete, doc_filter, year_filter], api_visibility="private")
+        def lock():
+            return [gr.update(interactive=False)] * len(busy)
+
+        def unlock():
+            return [gr.update(interactive=True)] * len(busy)
+
+        def index_files(uploaded, progress=gr.Progress()):
+            return app.upload(uploaded, progress), None, *refresh_lists()  # None empties the upload box
+
+        def ask_to_delete(doc_id):
+            title = app.title_of(doc_id)
+            if title is None:
+                return gr.update(visible=False), "", "请先选择要删除的文档。"
+            return gr.update(visible=True), f"确定删除《{escape_html(title)}》吗？删除后需重新上传才能找回。", ""
+
+        def delete_chosen(doc_id):
+            return app.delete(doc_id), gr.update(visible=False), *refresh_lists()
+
+        demo.load(refresh_lists, None, lists, api_visibility="private")
+        index_button.click(lock, None, busy, api_visibility="private").then(
+            index_files, files, [results, files, *lists], api_visibility="private").then(
+            unlock, None, busy, api_visibility="private")
+        delete_button.click(ask_to_delete, to_delete, [confirm_row, confirm_text, status], api_visibility="private")
+        cancel.click(lambda: (gr.update(visible=False), "已取消删除。"), None, [confirm_row, status],
+                     api_visibility="private")
+        confirm.click(lock, None, busy, api_visibility="private").then(
+            delete_chosen, to_delete, [status, confirm_row, *lists], api_visibility="private").then(
+            unlock, None, busy, api_visibility="private")
 
         def ask(question: str) -> dict:
             """Answer a question: {"answer": text with [n], "answered": bool, "citations": [...]}."""
@@ -255,6 +444,27 @@ def build_app(assistant: Assistant):
     return demo
 
 
+def check_exposure(host: str, share: bool) -> tuple[tuple[str, str] | None, bool]:
+    """The login for the app and whether it is exposed (another host or --share): exposing it
+    without a password is refused."""
+    password = os.environ.get("RAG_WEB_PASSWORD")
+    exposed = share or host not in ("127.0.0.1", "localhost", "::1")
+    if exposed and not password:
+        raise RagError(f"对外开放（--host {host}{' --share' if share else ''}）时必须设置登录密码：请设置环境变量 RAG_WEB_PASSWORD。")
+    return ((os.environ.get("RAG_WEB_USER", "admin"), password) if password else None), exposed
+
+
+def launch(demo, assistant: Assistant, host: str, port: int, share: bool = False, auth=None,
+           prevent_thread_lock: bool = False, app_kwargs: dict | None = None):
+    """Serve a built app (``build_app``) with the page's style and script; ``app_kwargs`` go to
+    the FastAPI app (routes mounted by rag/api.py)."""
+    demo.queue(default_concurrency_limit=4)
+    demo.launch(server_name=host, server_port=port, share=share, auth=auth, css=CSS, head=HEAD,
+                prevent_thread_lock=prevent_thread_lock, max_file_size=f"{int(assistant.config.max_file_mb)}mb",
+                footer_links=["api"], app_kwargs=app_kwargs or {})
+    return demo
+
+
 def serve(index_dir: str | None = None, host: str | None = None, port: int | None = None, share: bool = False,
           prevent_thread_lock: bool = False, assistant: Assistant | None = None):
     """Start the web chat and the API (rag/api.py) on one port. Binds to 127.0.0.1 unless told
@@ -264,15 +474,7 @@ def serve(index_dir: str | None = None, host: str | None = None, port: int | Non
 
     host = host or os.environ.get("GRADIO_SERVER_NAME") or "127.0.0.1"
     port = int(port or os.environ.get("GRADIO_SERVER_PORT") or 7860)
-    password = os.environ.get("RAG_WEB_PASSWORD")
-    exposed = share or host not in ("127.0.0.1", "localhost", "::1")
-    if exposed and not password:
-        raise RagError(f"对外开放（--host {host}{' --share' if share else ''}）时必须设置登录密码：请设置环境变量 RAG_WEB_PASSWORD。")
-    auth = (os.environ.get("RAG_WEB_USER", "admin"), password) if password else None
+    auth, exposed = check_exposure(host, share)
     assistant = assistant or Assistant.load(index_dir, quiet=False)
-    demo = build_app(assistant)
-    demo.queue(default_concurrency_limit=4)
-    demo.launch(server_name=host, server_port=port, share=share, auth=auth, css=CSS,
-                prevent_thread_lock=prevent_thread_lock, max_file_size=f"{int(assistant.config.max_file_mb)}mb",
-                footer_links=["api"], app_kwargs=api_app_kwargs(assistant, exposed))
-    return demo
+    return launch(build_app(assistant), assistant, host, port, share, auth, prevent_thread_lock,
+                  app_kwargs=api_app_kwargs(assistant, exposed))

@@ -66,7 +66,7 @@ def test_ask_and_see_the_cited_sentence(page):
     page.wait_for_timeout(300)
     chat = page.locator("#chat").inner_text()
     assert "8.4万平方米" in chat and "[1]" in chat
-    assert page.locator("#chat a.cite").first.get_attribute("title").endswith("新增城市绿地8.4万平方米、停车位6700余个")
+    assert page.locator("#chat a.cite .tip").first.text_content().endswith("新增城市绿地8.4万平方米、停车位6700余个")
     assert "新增城市绿地8.4万平方米" in page.locator("#sources mark").first.inner_text()
     page.screenshot(path=str(ARTIFACTS / "chat-answer.png"), full_page=True)
 
@@ -129,3 +129,159 @@ def test_login_is_required_when_a_password_is_set(tmp_path, monkeypatch):
         assert "8.4万平方米" in client.predict("新增城市绿地多少？", api_name="/ask")["answer"]
     finally:
         demo.close()
+
+
+# ---- issue 10: the chat as people use it, on a desktop and on a phone ----------------------------
+
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
+DESKTOP = {"viewport": {"width": 1400, "height": 1000}}
+
+
+def open_page(browser, server, locale="zh-CN", **context):
+    ctx = browser.new_context(locale=locale, **context)
+    page = ctx.new_page()
+    page.goto(server)
+    page.locator("#question textarea").wait_for()
+    return page
+
+
+@pytest.fixture(params=["desktop", "phone"])
+def device(request, browser, server):
+    page = open_page(browser, server, **(PHONE if request.param == "phone" else DESKTOP),
+                     permissions=["clipboard-read", "clipboard-write"])
+    page.device = request.param
+    yield page
+    page.context.close()
+
+
+def wait_text(page, selector: str, text: str, timeout: int = 30_000) -> None:
+    page.wait_for_function("([s, t]) => (document.querySelector(s)?.innerText || '').includes(t)", arg=[selector, text],
+                           timeout=timeout)
+
+
+def upload(page, *paths) -> None:
+    page.get_by_role("tab", name="知识库").click()
+    page.locator("#index-button").wait_for()
+    page.wait_for_timeout(300)  # the tab's components are live
+    page.locator("#upload input[type=file]").set_input_files([str(p) for p in paths])
+    wait_text(page, "#upload", paths[-1].stem[:8], 60_000)
+    page.locator("#index-button").click()
+
+
+def test_upload_shows_real_progress_in_chinese_and_locks_the_buttons(device, tmp_path):
+    report = tmp_path / f"2022年进度测试报告{device.device}.txt"
+    report.write_text("2022年政府工作报告\n" + "".join(
+        f"第{i}项工作：新建{device.device}社区服务站{i}个，改造老旧管网{i * 3}公里，惠及居民{i * 100}户。\n"
+        for i in range(1, 300)), encoding="utf-8")
+    upload(device, report)
+    device.wait_for_function("document.querySelector('#index-button').disabled")  # no second click meanwhile
+    device.wait_for_function("/正在向量化|正在解析与切分/.test(document.body.innerText)", timeout=60_000)
+    device.wait_for_function("/\\d+\\/\\d+ 块/.test(document.body.innerText)", timeout=60_000)
+    device.screenshot(path=str(ARTIFACTS / f"upload-progress-{device.device}.png"))
+    body = device.locator("body").inner_text()
+    assert "processing" not in body
+    wait_text(device, "#upload-results", "已添加", 120_000)
+    device.wait_for_function("!document.querySelector('#index-button').disabled")
+    assert device.locator("#upload").get_by_text(report.name).count() == 0  # the box is empty again
+
+
+def test_lists_are_fresh_after_a_reload_and_deleting_asks_by_title(device, tmp_path):
+    title = f"2021年刷新测试报告{device.device}"
+    report = tmp_path / f"{title}.txt"
+    report.write_text(f"{title}\n新建{device.device}图书馆3座。", encoding="utf-8")
+    upload(device, report)
+    wait_text(device, "#upload-results", "已添加", 60_000)
+
+    device.reload()  # a new page load must show what is indexed now, not what was at start-up
+    device.locator("#question textarea").wait_for()
+    device.get_by_role("tab", name="知识库").click()
+    wait_text(device, "#documents", title, 10_000)
+    assert device.locator("#documents th").first.inner_text().strip() == "标题"  # what a phone shows first
+    assert device.locator("#to-delete input").input_value() == ""  # nothing pre-selected
+    device.locator("#to-delete input").click()
+    options = device.get_by_role("option")
+    options.first.wait_for()
+    labels = options.all_inner_texts()
+    assert title in labels and "重庆市黔江区2024年政府工作报告（节选）" in labels  # titles, not ids
+    device.get_by_role("option", name=title).click()
+    device.locator("#delete-button").click()
+    assert f"确定删除《{title}》" in device.locator("#confirm-delete").inner_text()
+    device.screenshot(path=str(ARTIFACTS / f"delete-confirm-{device.device}.png"), full_page=True)
+    device.locator("#cancel-button").click()
+    wait_text(device, "#kb-status", "已取消")
+    assert title in device.locator("#documents").inner_text()
+
+    device.locator("#delete-button").click()
+    device.locator("#confirm-button").click()
+    wait_text(device, "#kb-status", f"已删除：《{title}》", 60_000)
+    device.wait_for_function(f"!document.querySelector('#documents').innerText.includes('{title}')")
+    device.get_by_role("tab", name="问答").click()
+    device.get_by_text("设置").click()
+    device.locator("#doc-filter input").click()
+    assert title not in device.get_by_role("option").all_inner_texts()
+
+
+def test_citations_copy_and_sources_under_each_answer(device):
+    assert "可以这样问" in device.locator("#chat").inner_text()  # a welcome, not an empty frame
+    assert device.locator("#chat label, #chat [data-testid=block-label]").count() == 0  # no floating label
+    device.locator("#send").click()  # an empty question: nothing happens
+    device.wait_for_timeout(500)
+    assert device.locator("#chat .message-row, #chat .message").count() == 0
+
+    ask(device, "2023年生产粮食和蔬菜分别多少？")
+    cite = device.locator("#chat a.cite").first
+    cite.wait_for(timeout=60_000)
+    device.wait_for_timeout(300)
+    style = cite.evaluate("a => getComputedStyle(a).backgroundColor")
+    body = cite.evaluate("a => getComputedStyle(a.parentElement).backgroundColor")
+    assert style != body  # a citation does not look like body text
+    cite.click() if device.device == "desktop" else cite.tap()
+    active = device.locator(".source.active:visible")
+    active.first.wait_for()
+    assert "生产粮食23.4万吨" in active.first.inner_text()
+    if device.device == "phone":
+        assert not device.locator("#sources").is_visible()  # the sources fold out under the answer instead
+        assert device.locator("#chat details.answer-sources").first.evaluate("d => d.open")
+        assert active.first.is_visible()
+    device.screenshot(path=str(ARTIFACTS / f"citation-followed-{device.device}.png"), full_page=True)
+
+    device.locator("#chat a.copy-answer").last.click()
+    device.locator("#chat a.copy-answer").last.get_by_text("已复制").wait_for()
+    copied = device.evaluate("navigator.clipboard.readText()")
+    assert copied.startswith("生产粮食23.4万吨、蔬菜28.5万吨[1]") and "\n来源：\n[1] 重庆市黔江区" in copied
+    assert "<" not in copied and "\\" not in copied
+
+
+def test_footnote_markers_look_unlike_citations(page, tmp_path):
+    report = tmp_path / "2023年脚注测试报告.txt"
+    report.write_text("2023年脚注测试报告\n过去一年，建成“滨河口袋公园”[12]4个，新增湿地公园2个。", encoding="utf-8")
+    upload(page, report)
+    wait_text(page, "#upload-results", "已添加", 60_000)
+    page.get_by_role("tab", name="问答").click()
+    ask(page, "建成滨河口袋公园多少个？")
+    page.locator("#sources mark").first.wait_for(timeout=60_000)
+    page.wait_for_timeout(300)
+    footnote = page.locator("#sources sup.fn").first
+    assert footnote.inner_text() == "12"
+    assert footnote.evaluate("s => getComputedStyle(s).color") != page.locator("#sources .src-body").first.evaluate(
+        "b => getComputedStyle(b).color")
+    assert page.locator("#chat a.cite").count() >= 1 and "[12]" not in page.locator("#chat a.cite").all_inner_texts()
+
+
+def test_gradio_texts_are_chinese_even_in_an_english_browser(browser, server, tmp_path):
+    page = open_page(browser, server, locale="en-US", **DESKTOP)
+    try:
+        page.wait_for_function("document.documentElement.lang.startsWith('zh')")
+        page.get_by_role("tab", name="知识库").click()
+        page.wait_for_timeout(500)
+        text = page.locator("body").inner_text()
+        for english in ("Drop File Here", "Click to Upload", "Use via API", "Copy message"):
+            assert english not in text
+        exe = tmp_path / "setup.exe"
+        exe.write_bytes(b"MZ")
+        upload(page, exe)
+        wait_text(page, "#upload-results", "不支持的文件类型", 30_000)
+        assert "Invalid file type" not in page.locator("body").inner_text()
+        page.screenshot(path=str(ARTIFACTS / "english-browser-knowledge-base.png"), full_page=True)
+    finally:
+        page.context.close()
