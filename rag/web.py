@@ -169,15 +169,17 @@ def _marked(text: str, quotes: list[str], escape) -> str:
     return "".join(out)
 
 
-def source_cards(answer: Answer, escape=escape_html) -> str:
-    """One card per cited passage; every citation number of the passage in its head and class."""
+def source_cards(answer: Answer, escape=escape_html, ids: bool = True) -> str:
+    """One card per cited passage; every citation number of the passage in its head and class
+    (``ids``: the panel's cards are the targets of the [n] links; the folded copies in the chat are not)."""
     cards = []
     for group in _citation_groups(answer):
         c = group[0]
         numbers = "".join(f"[{g.n}]" for g in group)
         classes = " ".join(f"src-{g.n}" for g in group)
         year = f" · {c.year}年报告" if c.year else ""
-        cards.append(f'<div class="source {classes}" id="src-{c.n}"><div class="src-head">{numbers} {escape(c.title)}{year}'
+        anchor = f' id="src-{c.n}"' if ids else ""
+        cards.append(f'<div class="source {classes}"{anchor}><div class="src-head">{numbers} {escape(c.title)}{year}'
                      f' · {escape(c.section.rsplit(" > ", 1)[-1])}</div>'
                      f'<div class="src-body">{_marked(c.text, [g.quote for g in group], escape)}</div></div>')
     return "".join(cards)
@@ -192,7 +194,7 @@ def answer_markdown(answer: Answer, key: str = "") -> str:
         c = by_n.get(int(match.group(1)))
         if c is None:  # not one of ours: the report's own footnote
             return f'<sup class="fn">{match.group(1)}</sup>'
-        return (f'<a href="#src-{c.n}" class="cite cite-{c.n}" aria-label="来源{c.n}">[{c.n}]'
+        return (f'<a href="#src-{c.n}" class="cite cite-{c.n}">[{c.n}]'
                 f'<span class="tip">{escape_text(c.title)}：{escape_text(c.quote)}</span></a>')
 
     body = re.sub(r"\\\[(\d+)\\\]", marker, escape_text(answer.text))
@@ -200,9 +202,9 @@ def answer_markdown(answer: Answer, key: str = "") -> str:
     notes = "".join(f'<br><span class="note">提示：{escape_text(n)}</span>' for n in answer.notes)
     copy = "".join(f'<span class="copy-line">{escape_text(line)}</span>' for line in plain_text(answer).split("\n"))
     tail = (f'<span class="answer-key key-{key or uuid.uuid4().hex[:8]}"></span>'
-            f'<a href="#copy" class="copy-answer" role="button">复制</a><span class="copy-text">{copy}</span>')
+            f'<a href="#copy" class="copy-answer">复制</a><span class="copy-text">{copy}</span>')
     folded = (f'<details class="answer-sources"><summary>查看来源（{len(answer.citations)} 处）</summary>'
-              f'{source_cards(answer, escape_text)}</details>' if answer.citations else "")
+              f'{source_cards(answer, escape_text, ids=False)}</details>' if answer.citations else "")
     return body + kind + notes + tail + folded
 
 
@@ -422,13 +424,13 @@ def build_app(assistant: Assistant):
 
         demo.load(refresh_lists, None, lists, api_visibility="private")
         index_button.click(lock, None, busy, api_visibility="private").then(
-            index_files, files, [results, files, *lists], api_visibility="private").then(
+            index_files, files, [results, files, *lists], api_visibility="private", show_progress_on=results).then(
             unlock, None, busy, api_visibility="private")
         delete_button.click(ask_to_delete, to_delete, [confirm_row, confirm_text, status], api_visibility="private")
         cancel.click(lambda: (gr.update(visible=False), "已取消删除。"), None, [confirm_row, status],
                      api_visibility="private")
         confirm.click(lock, None, busy, api_visibility="private").then(
-            delete_chosen, to_delete, [status, confirm_row, *lists], api_visibility="private").then(
+            delete_chosen, to_delete, [status, confirm_row, *lists], api_visibility="private", show_progress_on=status).then(
             unlock, None, busy, api_visibility="private")
 
         def ask(question: str) -> dict:
