@@ -17,13 +17,6 @@ from .assistant import Assistant
 from .documents import SUPPORTED_SUFFIXES
 from .errors import RagError
 
-
-def gr_skip():
-    """Leave an output as it is (imported late: the library works without Gradio)."""
-    import gradio as gr
-
-    return gr.skip()
-
 EXAMPLES = ["2023年新增城市绿地多少？", "2023年生产粮食和蔬菜分别多少？", "哪个村获评全国乡村治理示范村？",
             "城镇新增就业多少人？", "黔江区区长是谁？"]
 MAX_UPLOAD_FILES = 20
@@ -239,7 +232,9 @@ class ChatApp:
         An empty question changes nothing: there is nothing to answer."""
         history = list(history or [])
         if not (message or "").strip():
-            yield history, gr_skip(), gr_skip()  # not "": a question typed meanwhile stays
+            import gradio as gr  # late: the library works without Gradio
+
+            yield history, gr.skip(), gr.skip()  # not "": a question typed meanwhile stays
             return
         previous = [unescape_text(m["content"]) for m in history
                     if m.get("role") == "user" and isinstance(m.get("content"), str)]
