@@ -2,16 +2,19 @@
 
 Reads always go to an immutable in-memory snapshot; a write builds a new snapshot on disk and the
 assistant switches to it in one assignment, so questions asked while a document is being indexed
-keep being answered from the previous, complete index.
+keep being answered from the previous, complete index. Every question first reads the index's
+``CURRENT`` pointer (a file of a few bytes), so a snapshot written by another process (`rag index`
+beside a running web app) is picked up by the next question.
 """
 from __future__ import annotations
 
 import functools
+import logging
 import threading
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from .answering import Answer, ExtractiveAnswerer, idf_table
+from .answering import Answer, ExtractiveAnswerer
 from .config import Config, resolve_index_dir
 from .conversation import follow_up_candidates, is_follow_up, resolve_follow_up, user_turns
 from .documents import bundled_document
@@ -24,6 +27,7 @@ from .zh import expand_acronyms
 from .store import DocumentRecord, IndexStore, Snapshot
 
 MAX_QUESTION_CHARS = 2000
+_log = logging.getLogger(__name__)
 
 
 def validate_question(question: str) -> str:
@@ -45,7 +49,10 @@ class Assistant:
         self.config = config
         self.embedder = embedder
         self._indexer = Indexer(config, embedder)
+        self._store = IndexStore(config.index_dir)
         self._write_lock = threading.Lock()  # one writer per process; the file lock covers processes
+        self._refresh_lock = threading.Lock()  # one thread loads a new snapshot, the others go on
+        self._chat_lock = threading.Lock()  # two first LLM questions must not load a model twice
         self._chat = None
         self._use(snapshot)
 
@@ -73,38 +80,55 @@ class Assistant:
     def _use(self, snapshot: Snapshot) -> None:
         self._state = _Reader(snapshot, self)  # one assignment: readers see old or new, never a mix
 
-    def _extractive(self) -> ExtractiveAnswerer:
-        return self._state.answerer
-
-    def _answerer(self, mode: str | None = None):
+    def _answerer(self, reader: "_Reader", mode: str | None = None):
         mode = mode or self.config.answerer
         if mode == "extractive":
-            return self._extractive()
+            return reader.answerer
         if mode != "llm":
             raise RagError(f"未知的回答方式“{mode}”：可选 extractive（摘录式，默认）或 llm（大模型）。")
         from .llm import LLMAnswerer, make_chat
 
-        if self._chat is None:
-            self._chat = make_chat(self.config.llm)  # loaded once: a local model is expensive
-        return LLMAnswerer(self._chat, self._extractive(), self.config.llm.on_unsupported)
+        with self._chat_lock:
+            if self._chat is None:
+                self._chat = make_chat(self.config.llm)  # loaded once: a local model is expensive
+        return LLMAnswerer(self._chat, reader.answerer, self.config.llm.on_unsupported)
 
     @property
     def llm_available(self) -> bool:
         return self.config.llm.configured
 
-    def refresh(self) -> bool:
-        """Pick up a snapshot written by another process; True when it changed."""
-        store = IndexStore(self.config.index_dir)
-        current = self._state.snapshot.directory
-        version = store.current_version()
-        if version and (current is None or current.name != version):
-            self._use(store.load(self.embedder.name))
+    def refresh(self, wait: bool = True) -> bool:
+        """Pick up a snapshot written by another process; True when it changed. With
+        ``wait=False`` a thread finding another one loading goes on with the current snapshot."""
+        if self._loaded_version() == self._store.current_version():
+            return False
+        if not self._refresh_lock.acquire(blocking=wait):
+            return False
+        try:
+            version = self._store.current_version()
+            if version is None or version == self._loaded_version():
+                return False
+            self._use(self._store.load(self.embedder.name))
             return True
-        return False
+        finally:
+            self._refresh_lock.release()
+
+    def _loaded_version(self) -> str | None:
+        directory = self._state.snapshot.directory
+        return directory.name if directory else None
+
+    def _reader(self) -> "_Reader":
+        """The reader for this request, switched first if another process wrote to the index.
+        A broken new snapshot (its error is logged) leaves the questions on the previous one."""
+        try:
+            self.refresh(wait=False)
+        except RagError as exc:
+            _log.warning("索引已更新但无法加载，继续使用当前版本：%s", exc)
+        return self._state
 
     @property
     def snapshot(self) -> Snapshot:
-        return self._state.snapshot
+        return self._reader().snapshot
 
     # ---- reading ------------------------------------------------------------------------
 
@@ -113,7 +137,7 @@ class Assistant:
         query = validate_question(query)
         if k < 1:
             raise RagError(f"k 必须是正整数（收到 {k}）：例如 -k 5。")
-        return self._state.retriever.search(query, k, doc_ids=doc_ids, years=years, mode=mode)
+        return self._reader().retriever.search(query, k, doc_ids=doc_ids, years=years, mode=mode)
 
     def ask(self, question: str, history: Iterable | None = None, *, k: int = 5,
             doc_ids: list[str] | None = None, years: list[int] | None = None, mode: str | None = None) -> Answer:
@@ -131,8 +155,9 @@ class Assistant:
         """Text deltas of the answer, then the final ``Answer`` (whose text is authoritative:
         an LLM answer may be corrected by the citation check after streaming)."""
         question = validate_question(question)
-        answerer = self._answerer(mode)
-        retriever = self._state.retriever
+        reader = self._reader()
+        answerer = self._answerer(reader, mode)
+        retriever = reader.retriever
 
         def search(text: str) -> list[Hit]:
             return retriever.search(expand_acronyms(text), k, doc_ids=doc_ids, years=years)
@@ -159,7 +184,7 @@ class Assistant:
             yield piece
 
     def documents(self) -> list[DocumentRecord]:
-        return list(self._state.snapshot.documents.values())
+        return list(self._reader().snapshot.documents.values())
 
     # ---- writing ------------------------------------------------------------------------
 
@@ -203,5 +228,5 @@ class _Reader:
     @functools.cached_property
     def answerer(self) -> ExtractiveAnswerer:
         a = self._assistant
-        return ExtractiveAnswerer(idf_table(self.snapshot.tokens), a.embedder, a.config.answering,
+        return ExtractiveAnswerer(self.snapshot.bm25.idf(), a.embedder, a.config.answering,
                                   ReportSections(self.snapshot.chunks))

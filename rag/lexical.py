@@ -101,6 +101,18 @@ class BM25Index:
             index._vocab = index._bm25.vocab_dict
         return index
 
+    def idf(self) -> dict[str, float]:
+        """Inverse document frequency of every token, from the index's own postings (no need for
+        the chunks' tokens): BM25's idf floored at 0.05, so very common terms still count a little.
+        The same table as ``rag.answering.idf_table`` over the indexed tokens."""
+        if not self.size:
+            return {}
+        indptr = np.asarray(self._bm25.scores["indptr"])
+        frequencies = np.diff(indptr)  # postings are grouped by token: their count is its df
+        values = np.maximum(0.05, np.log1p((self.size - frequencies + 0.5) / (frequencies + 0.5)))
+        # bm25s adds "" (no postings) to its vocabulary; "\u0000" is our placeholder for empty chunks
+        return {token: float(values[i]) for token, i in self._vocab.items() if i < len(values) and token not in ("", "\u0000")}
+
     def scores(self, query_tokens: Iterable[str]) -> np.ndarray:
         known = [t for t in query_tokens if t in self._vocab]
         if not known or self.size == 0:
