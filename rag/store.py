@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import errno
 import json
+import logging
 import os
 import shutil
 import sqlite3
@@ -26,8 +27,9 @@ import numpy as np
 
 from .chunking import Chunk
 from .errors import RagError
-from .lexical import BM25Index
+from .lexical import TOKENIZER_VERSION, BM25Index, tokenize
 
+_log = logging.getLogger(__name__)
 FORMAT_VERSION = 2
 INDEX_TYPES = ("flat", "hnsw", "ivf")
 _REBUILD = "请运行 `rag index --rebuild --index {root}` 重建索引（会重新读取已记录的原文）"
@@ -191,9 +193,16 @@ class IndexStore:
         chunks = [Chunk(r[0], r[1], docs[r[1]].title, *r[2:]) for r in rows]
         index = faiss.read_index(str(directory / "vectors.faiss"))
         snapshot = Snapshot(directory, manifest, docs, chunks, index, BM25Index([]), texts)
-        # Snapshots written before BM25 was saved with them rebuild it from the stored tokens.
         bm25_dir = directory / "bm25"
-        snapshot.bm25 = BM25Index.load(bm25_dir) if bm25_dir.is_dir() else BM25Index(snapshot.tokens)
+        if manifest.get("tokenizer_version") != TOKENIZER_VERSION:
+            # Written by another tokenizer (Python jieba before rjieba): questions must be tokenised
+            # like the chunks, so the chunks are re-tokenised here; the next write saves the result.
+            _log.warning("索引“%s”由旧版分词器构建，已在内存中重新分词；运行 `rag index --rebuild --index %s` "
+                         "（或任意一次写入）后保存，下次打开更快。", self.root, self.root)
+            snapshot._tokens = [tokenize(c.search_text, manifest.get("tokenizer", "jieba+bigram")) for c in chunks]
+            snapshot.bm25 = BM25Index(snapshot._tokens)
+        else:  # snapshots written before BM25 was saved with them rebuild it from the stored tokens
+            snapshot.bm25 = BM25Index.load(bm25_dir) if bm25_dir.is_dir() else BM25Index(snapshot.tokens)
         if index.ntotal != len(chunks) or snapshot.bm25.size != len(chunks):
             raise RuntimeError("vector, BM25 and chunk counts differ")
         return snapshot
