@@ -81,22 +81,25 @@ def _ranked(ranking: dict[int, float]) -> list[int]:
 def fuse(rankings: list[dict[int, float]], weights: tuple[float, ...], fusion: str = "weighted",
          rrf_k: int = 60) -> dict[int, float]:
     """Fused scores in [0, 1] of rankings given as {position: raw score}; 1 is the best candidate
-    of every non-empty ranking. ``weighted``: each ranking min-max normalised over its candidates
-    (all equal: all 1), weighted sum divided by the weights of the rankings present. ``rrf``:
+    of every ranking that orders its candidates. ``weighted``: each ranking min-max normalised over
+    its candidates, weighted sum divided by the weights of the rankings used. ``rrf``:
     reciprocal rank fusion, divided by its largest possible value (first everywhere)."""
     present = [(w, r) for w, r in zip(weights, rankings) if r]
     if not present:
         return {}
     fused: dict[int, float] = {}
     if fusion == "weighted":
-        total = sum(w for w, _ in present)
-        if total <= 0:  # only a ranking of weight 0 found anything: it decides alone
-            present, total = [(1.0, r) for _, r in present], len(present)
-        for weight, ranking in present:
-            values = np.fromiter(ranking.values(), dtype=np.float64)
-            low, span = values.min(), values.max() - values.min()
+        spans = [np.ptp(np.fromiter(r.values(), dtype=np.float64)) for _, r in present]
+        # A ranking whose candidates all score the same (often a single BM25 match) orders nothing:
+        # it adds 0 and does not count in the total, unless no ranking orders anything.
+        ordering = [span > 0 for span in spans] if any(span > 0 for span in spans) else [True] * len(present)
+        total = sum(w for (w, _), used in zip(present, ordering) if used)
+        if total <= 0:  # only rankings of weight 0 order anything: they decide alone
+            present, total = [(1.0, r) for _, r in present], sum(ordering)
+        for (weight, ranking), span, used in zip(present, spans, ordering):
+            low = min(ranking.values())
             for i, s in ranking.items():
-                normalised = (s - low) / span if span > 0 else 1.0
+                normalised = ((s - low) / span if span > 0 else 1.0) if used else 0.0
                 fused[i] = fused.get(i, 0.0) + weight / total * normalised
         return fused
     best = len(present) / (rrf_k + 1)

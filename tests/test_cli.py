@@ -75,3 +75,35 @@ def test_exit_status_2_with_a_one_line_reason(index_dir, tmp_path):
 def test_index_option_after_the_command_as_in_the_design(index_dir):
     data = json.loads(rag("search", "粮食", "-k", "1", "--json", "--index", str(index_dir)).stdout)
     assert "粮食" in data["hits"][0]["text"]
+
+
+def test_a_new_index_says_where_it_is_and_q_silences_it(tmp_path):
+    result = rag("ask", "2023年新增城市绿地多少？", index=tmp_path / "idx")
+    assert str((tmp_path / "idx").resolve()) in result.stderr and "内置" in result.stderr
+    assert "8.4万平方米" in result.stdout
+    quiet = rag("search", "绿地", "-q", "-k", "1", index=tmp_path / "other")
+    assert quiet.stderr == "" and "8.4万平方米" in quiet.stdout
+    assert rag("ask", "新增城市绿地多少？", "-q", index=tmp_path / "idx").stderr == ""  # existing: nothing to say
+
+
+def test_docs_has_column_headers(index_dir):
+    header, first = rag("docs", index=index_dir).stdout.splitlines()[:2]
+    assert header.split("\t") == ["文档编号", "年份", "块数", "添加时间", "标题"]
+    assert first.split("\t")[0] == "qianjiang-2024-government-work-report-excerpt" and first.split("\t")[2].isdigit()
+
+
+def test_the_readme_examples_work_on_the_bundled_report(index_dir):
+    import re
+    import shlex
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    commands = [shlex.split(line.split("#")[0])[1:] for line in readme.splitlines()
+                if re.match(r"\.venv/bin/rag (ask|search) ", line)]
+    assert len(commands) >= 2
+    for command in commands:
+        data = json.loads(rag(*command, "--json", index=index_dir).stdout)
+        assert data.get("answered", True) and (data.get("hits") or data.get("citations")), command
+    for question in re.findall(r"a\.ask\(\"([^\"]+)\"\)", readme):
+        data = json.loads(rag("ask", question, "--json", index=index_dir).stdout)
+        assert data["answered"], question

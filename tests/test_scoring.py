@@ -39,6 +39,8 @@ def test_equal_scores_and_empty_rankings():
     assert fuse([{1: 2.0, 2: 2.0}, {}], (0.5, 0.5)) == {1: 1.0, 2: 1.0}
     assert fuse([{}, {}], (0.5, 0.5)) == {}
     assert fuse([{}, {5: 1.0, 6: 0.0}], (1.0, 0.0)) == {5: 1.0, 6: 0.0}  # a weight of 0 alone still ranks
+    # a ranking of one candidate (or all tied) orders nothing: the other one decides, on the same scale
+    assert fuse([{1: 0.9, 2: 0.5}, {2: 3.0}], (0.5, 0.5)) == {1: 1.0, 2: 0.0}
 
 
 def _chunk(i, year=None, period=None, text="", doc_id="d"):
