@@ -81,9 +81,9 @@ def test_a_new_index_says_where_it_is_and_q_silences_it(tmp_path):
     result = rag("ask", "2023年新增城市绿地多少？", index=tmp_path / "idx")
     assert str((tmp_path / "idx").resolve()) in result.stderr and "内置" in result.stderr
     assert "8.4万平方米" in result.stdout
-    quiet = rag("search", "绿地", "-q", "-k", "1", index=tmp_path / "other")
-    assert quiet.stderr == "" and "8.4万平方米" in quiet.stdout
-    assert rag("ask", "新增城市绿地多少？", "-q", index=tmp_path / "idx").stderr == ""  # existing: nothing to say
+    quiet = rag("search", "绿地", "-q", "-k", "1", index=tmp_path / "idx")
+    assert quiet.stderr == "" and "8.4万平方米" in quiet.stdout  # an existing index: nothing to say
+    assert rag("ask", "新增城市绿地多少？", "-q", index=tmp_path / "idx").stderr == ""
 
 
 def test_docs_has_column_headers(index_dir):

@@ -36,10 +36,16 @@ def test_ties_are_ranked_by_position_deterministically():
     assert _top(scores, np.zeros(5, dtype=bool), 3) == []
 
 
+@pytest.fixture(scope="module")
+def eval_cache(tmp_path_factory):
+    """The scripts' index cache, shared by this module's tests: each builds the same bundled index."""
+    return tmp_path_factory.mktemp("eval-cache")
+
+
 @pytest.fixture
-def sandbox(tmp_path, monkeypatch):
+def sandbox(tmp_path, monkeypatch, eval_cache):
     monkeypatch.setenv("RAG_EVAL_RESULTS", str(tmp_path / "results"))
-    monkeypatch.setenv("RAG_EVAL_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setenv("RAG_EVAL_CACHE", str(eval_cache))
     import eval.common
 
     importlib.reload(eval.common)
