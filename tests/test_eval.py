@@ -92,7 +92,9 @@ def test_bench_script_end_to_end(sandbox):
 
 def test_load_script_end_to_end(sandbox):
     results, modules = sandbox
-    # --data pointing nowhere: the added report is a small one made from the bundled text
-    assert modules["load"].main(["--clients", "2", "--seconds", "6", "--add-after", "1", "--data", "/nonexistent"]) == 0
+    # Another process adds a report and removes it while two clients ask; no timing target here.
+    assert modules["load"].main(["--clients", "2", "--seconds", "4", "--writes", "1", "--visible-within", "300"]) == 0
     text = (results / "load.md").read_text(encoding="utf-8")
-    assert "| 2 |" in text and "torn reads" in text
+    row = text.split("\n| 2 |")[1].split("|")
+    assert row[2].strip() == "0" and row[3].strip() == "0"  # errors, torn reads (row[0] is the duration)
+    assert row[8].strip() == "1+1"  # the write was answered, the removal seen
