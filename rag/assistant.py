@@ -54,6 +54,7 @@ class Assistant:
         self._refresh_lock = threading.Lock()  # one thread loads a new snapshot, the others go on
         self._chat_lock = threading.Lock()  # two first LLM questions must not load a model twice
         self._chat = None
+        self._unusable_version: str | None = None
         self._use(snapshot)
 
     # ---- opening ------------------------------------------------------------------------
@@ -119,11 +120,15 @@ class Assistant:
 
     def _reader(self) -> "_Reader":
         """The reader for this request, switched first if another process wrote to the index.
-        A broken new snapshot (its error is logged) leaves the questions on the previous one."""
-        try:
-            self.refresh(wait=False)
-        except RagError as exc:
-            _log.warning("索引已更新但无法加载，继续使用当前版本：%s", exc)
+        A new snapshot that cannot be opened (e.g. rebuilt with another embedder) is reported once
+        and the questions stay on the previous one."""
+        version = self._store.current_version()
+        if version != self._loaded_version() and version != self._unusable_version:
+            try:
+                self.refresh(wait=False)
+            except RagError as exc:
+                self._unusable_version = version
+                _log.warning("索引已更新但无法加载，继续使用当前版本：%s", exc)
         return self._state
 
     @property

@@ -135,3 +135,21 @@ def test_questions_go_before_waiting_indexing_batches():
     batch.join()
     question.join()
     assert order == ["question", "indexing batch"]
+
+
+def test_a_new_snapshot_that_cannot_be_opened_leaves_questions_on_the_previous_one(bundled_copy, embedder, caplog):
+    import shutil
+
+    assistant = Assistant.load(bundled_copy, embedder=embedder)
+    store = IndexStore(bundled_copy)
+    current = store.current_version()
+    other = bundled_copy / "v999999"
+    shutil.copytree(bundled_copy / current, other)  # as another process rebuilding with another embedder
+    manifest = json.loads((other / "manifest.json").read_text(encoding="utf-8"))
+    (other / "manifest.json").write_text(json.dumps({**manifest, "embedder": "sentence-transformers:x"}), encoding="utf-8")
+    (bundled_copy / "CURRENT").write_text("v999999", encoding="utf-8")
+    with caplog.at_level("WARNING"):
+        for _ in range(3):
+            assert "8.4万平方米" in assistant.ask("2023年新增城市绿地多少？").text
+    assert caplog.text.count("无法加载") == 1 and "嵌入模型" in caplog.text
+    assert assistant.snapshot.directory.name == current
