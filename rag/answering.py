@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import math
 import re
-import threading
 from dataclasses import asdict, dataclass, field
 from typing import Iterator
 
@@ -34,6 +33,7 @@ from .numbers import NOT_AMOUNTS, Incompatible, Quantity, compare, difference, q
 from .questions import QuestionInfo, analyse
 from .retrieval import Hit
 from .sections import ReportSections, Section
+from .vector_cache import passage_cache
 
 
 @dataclass
@@ -169,30 +169,6 @@ def _units(hit: Hit) -> list[_Unit]:
     return units
 
 
-class _VectorCache:
-    """Clause vectors, shared by the threads that answer questions (clauses recur across questions)."""
-
-    def __init__(self, embedder, limit: int = 20000):
-        self.embedder = embedder
-        self.limit = limit
-        self._vectors: dict[str, object] = {}
-        self._lock = threading.Lock()
-
-    def get(self, texts: list[str]):
-        import numpy as np
-
-        with self._lock:
-            known = dict((t, self._vectors[t]) for t in texts if t in self._vectors)
-        missing = [t for t in dict.fromkeys(texts) if t not in known]
-        if missing:
-            known.update(zip(missing, self.embedder.embed_passages(missing)))
-            with self._lock:
-                if len(self._vectors) > self.limit:
-                    self._vectors.clear()
-                self._vectors.update((t, known[t]) for t in missing)
-        return np.array([known[t] for t in texts])
-
-
 class _Composer:
     """Builds one answer: numbered citations, the text, and what was computed."""
 
@@ -237,7 +213,7 @@ class ExtractiveAnswerer:
         self.embedder = embedder
         self.settings = settings or AnswerSettings()
         self.sections = sections
-        self._vectors = _VectorCache(embedder)
+        self._vectors = passage_cache(embedder)  # shared by threads, and by snapshots (rag.vector_cache)
         self._max_idf = max(idf.values(), default=1.0)
 
     # ---- evidence -------------------------------------------------------------------------

@@ -99,7 +99,7 @@ def test_the_clause_vector_cache_is_exact_under_concurrent_use_and_eviction(embe
         for round_ in range(6):
             batch = [texts[(offset + round_ + j) % len(texts)] for j in range(5)]
             try:
-                got = cache.vectors(batch)
+                got = cache.get(batch)
                 errors.extend(t for t, v in zip(batch, got) if not np.allclose(v, expected[t], atol=1e-5))
             except Exception as exc:  # noqa: BLE001
                 errors.append(repr(exc))
@@ -153,3 +153,16 @@ def test_a_new_snapshot_that_cannot_be_opened_leaves_questions_on_the_previous_o
             assert "8.4万平方米" in assistant.ask("2023年新增城市绿地多少？").text
     assert caplog.text.count("无法加载") == 1 and "嵌入模型" in caplog.text
     assert assistant.snapshot.directory.name == current
+
+
+def test_clause_vectors_outlive_a_write(bundled_copy, embedder, tmp_path):
+    from rag.vector_cache import passage_cache
+
+    assistant = Assistant.load(bundled_copy, embedder=embedder)
+    question = "2023年生产粮食和蔬菜分别多少？"
+    first = assistant.ask(question)
+    cached = len(passage_cache(embedder))
+    (tmp_path / "a.txt").write_text(FACTS["a.txt"][0], encoding="utf-8")
+    assistant.add_documents([tmp_path / "a.txt"])  # a new snapshot, a new answerer
+    assert assistant.ask(question).text == first.text
+    assert len(passage_cache(embedder)) == cached  # its clauses were not embedded again
