@@ -85,7 +85,7 @@ def test_cmrc_readers_when_the_data_is_there():
 
 def test_bench_script_end_to_end(sandbox):
     results, modules = sandbox
-    assert modules["bench"].main(["--scales", "bundled", "synthetic", "--synthetic-sizes", "2000"]) == 0
+    assert modules["bench"].main(["--scales", "bundled", "synthetic", "--synthetic-sizes", "2000", "--queries", "8"]) == 0
     text = (results / "bench-bundled-synthetic.md").read_text(encoding="utf-8")
     assert "search p50 ms" in text and "recall@10 vs exact" in text and "| 2000 | hnsw |" in text
 
