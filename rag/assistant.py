@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import sys
 import threading
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -75,7 +76,12 @@ class Assistant:
         if not store.exists():
             if not build_if_missing:
                 return cls(config, embedder, Snapshot.empty(embedder.dim))  # written on the first add
+            # Say where: started from another folder, the default index/ is a new one there.
+            where = config.index_dir.resolve()
+            _say(f"{where} 中还没有索引，正在为内置的黔江区报告建立索引（只需一次）；"
+                 "已有索引请用 --index 或 $RAG_INDEX_DIR 指定", quiet)
             Indexer(config, embedder).add([bundled_document()], quiet=quiet)
+            _say(f"已建立索引：{where}", quiet)
         return cls(config, embedder, store.load(embedder.name))
 
     def _use(self, snapshot: Snapshot) -> None:
@@ -212,6 +218,11 @@ class Assistant:
             results = self._indexer.rebuild(quiet=quiet, progress=progress)
             self.refresh()
         return results
+
+
+def _say(message: str, quiet: bool) -> None:
+    if not quiet:
+        print(f"rag: {message}", file=sys.stderr)
 
 
 def _recorded_embedder(store: IndexStore) -> str | None:

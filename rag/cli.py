@@ -86,8 +86,8 @@ def _say(message: str) -> None:
 
 
 def _assistant(args, build_if_missing: bool = True, **overrides):
-    """The assistant on ``--index``/``$RAG_INDEX_DIR``/``index/``. Creating an index says where on
-    stderr: run from another folder, `rag` would otherwise quietly start a new ``index/`` there."""
+    """The assistant on ``--index``/``$RAG_INDEX_DIR``/``index/``; building the bundled report's
+    index says where on stderr (unless -q)."""
     from .assistant import Assistant
     from .config import resolve_index_dir
     from .store import IndexStore
@@ -96,15 +96,9 @@ def _assistant(args, build_if_missing: bool = True, **overrides):
         overrides["embedder"] = args.embedder
     quiet = getattr(args, "quiet", False)
     directory = resolve_index_dir(args.index).resolve()
-    new = not IndexStore(directory).exists()
-    if new and not quiet:
-        _say(f"新建索引：{directory}" if not build_if_missing else
-             f"{directory} 中还没有索引，正在为内置的黔江区报告建立索引（只需一次）；"
-             "已有索引请用 --index 或 $RAG_INDEX_DIR 指定")
-    assistant = Assistant.load(args.index, build_if_missing=build_if_missing, quiet=quiet, **overrides)
-    if new and build_if_missing and not quiet:
-        _say(f"已建立索引：{directory}")
-    return assistant
+    if not build_if_missing and not quiet and not IndexStore(directory).exists():
+        _say(f"新建索引：{directory}")
+    return Assistant.load(args.index, build_if_missing=build_if_missing, quiet=quiet, **overrides)
 
 
 def _cmd_index(args) -> int:

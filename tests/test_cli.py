@@ -84,6 +84,9 @@ def test_a_new_index_says_where_it_is_and_q_silences_it(tmp_path):
     quiet = rag("search", "绿地", "-q", "-k", "1", index=tmp_path / "idx")
     assert quiet.stderr == "" and "8.4万平方米" in quiet.stdout  # an existing index: nothing to say
     assert rag("ask", "新增城市绿地多少？", "-q", index=tmp_path / "idx").stderr == ""
+    report = tmp_path / "a.txt"
+    report.write_text("新建游泳馆17座。", encoding="utf-8")
+    assert f"新建索引：{(tmp_path / 'new').resolve()}" in rag("index", str(report), index=tmp_path / "new").stderr
 
 
 def test_docs_has_column_headers(index_dir):
