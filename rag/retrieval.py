@@ -120,7 +120,7 @@ class HybridRetriever:
         self.settings = settings
         self.tokenizer_mode = tokenizer_mode
         self._year_tiers_index: YearTiers | None = None  # built on the first question naming a year
-        self._filter_columns: tuple[np.ndarray, np.ndarray] | None = None  # built on the first filter
+        self._filter_columns: tuple[dict, np.ndarray, np.ndarray] | None = None  # built on the first filter
 
     def _dense(self, query: str, allowed: np.ndarray | None, n: int) -> dict[int, float]:
         import faiss
@@ -173,12 +173,13 @@ class HybridRetriever:
             return None
         if self._filter_columns is None:  # one pass over the chunks per snapshot, not per question
             chunks = self.snapshot.chunks
-            self._filter_columns = (np.array([c.doc_id for c in chunks], dtype=object),
+            codes = {doc_id: n for n, doc_id in enumerate(dict.fromkeys(c.doc_id for c in chunks))}
+            self._filter_columns = (codes, np.array([codes[c.doc_id] for c in chunks], dtype=np.int32),
                                     np.array([c.year if c.year is not None else -1 for c in chunks], dtype=np.int32))
-        chunk_docs, chunk_years = self._filter_columns
+        codes, chunk_docs, chunk_years = self._filter_columns
         mask = np.ones(len(chunk_docs), dtype=bool)
         if doc_ids:
-            mask &= np.isin(chunk_docs, list(doc_ids))
+            mask &= np.isin(chunk_docs, [codes[d] for d in doc_ids if d in codes])
         if years:
             mask &= np.isin(chunk_years, list(years))
         return mask
