@@ -167,6 +167,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--synthetic-sizes", type=int, nargs="+", default=[10_000, 100_000, 300_000, 1_000_000])
     parser.add_argument("--data")
     parser.add_argument("--cache", type=Path, help="where eval indexes are cached (default eval/.cache)")
+    parser.add_argument("--queries", type=int, help="time only the first N questions of each set (a quick run)")
     args = parser.parse_args(argv)
     command = "python -m eval.bench " + " ".join(argv if argv is not None else sys.argv[1:])
     lines = ["# Benchmarks", "", stamp(command), ""]
@@ -175,10 +176,11 @@ def main(argv: list[str] | None = None) -> int:
         lines += ["## Indexing the bundled report from scratch", "", markdown_table([throughput], list(throughput)), ""]
     collections = []
     if "bundled" in args.scales:
-        collections.append(bench_collection("bundled report", datasets.qianjiang(), QUERIES, args.cache))
+        collections.append(bench_collection("bundled report", datasets.qianjiang(), QUERIES[:args.queries], args.cache))
     if "gov" in args.scales:
         gov = datasets.load("gov", args.data)
-        collections.append(bench_collection("52 national reports", gov, [q.question for q in gov.questions], args.cache))
+        collections.append(bench_collection("52 national reports", gov, [q.question for q in gov.questions][:args.queries],
+                                            args.cache))
     if collections:
         columns = list(collections[0])
         lines += ["## Collections", "", markdown_table(collections, columns), ""]

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import math
 import re
-import threading
 from dataclasses import dataclass
 from typing import Iterator
 
@@ -38,6 +37,7 @@ from .numbers import Incompatible, difference, quantities
 from .questions import QuestionInfo, analyse
 from .retrieval import Hit
 from .sections import ReportSections
+from .vector_cache import passage_cache
 
 __all__ = ["Answer", "Citation", "AnswerSettings", "ExtractiveAnswerer", "COMPUTED_MARK", "idf_table",
            "plan_label", "refusal_text"]
@@ -80,30 +80,6 @@ class AnswerSettings:
 
 CROSSLINGUAL_NOTE = "摘录式回答对非中文问题只在把握较大时作答；用中文提问或配置大模型效果更好。"
 _YEAR_TOKEN = re.compile(r"(19|20)\d{2}年?")
-class _VectorCache:
-    """Clause vectors, shared by the threads that answer questions (clauses recur across questions)."""
-
-    def __init__(self, embedder, limit: int = 20000):
-        self.embedder = embedder
-        self.limit = limit
-        self._vectors: dict[str, object] = {}
-        self._lock = threading.Lock()
-
-    def get(self, texts: list[str]):
-        import numpy as np
-
-        with self._lock:
-            known = dict((t, self._vectors[t]) for t in texts if t in self._vectors)
-        missing = [t for t in dict.fromkeys(texts) if t not in known]
-        if missing:
-            known.update(zip(missing, self.embedder.embed_passages(missing)))
-            with self._lock:
-                if len(self._vectors) > self.limit:
-                    self._vectors.clear()
-                self._vectors.update((t, known[t]) for t in missing)
-        return np.array([known[t] for t in texts])
-
-
 class ExtractiveAnswerer(ListAnswers, MeansAnswers, ComputedAnswers):
     """Composes answers from verbatim quotes of the retrieved passages; see the module docstring."""
 
@@ -117,7 +93,7 @@ class ExtractiveAnswerer(ListAnswers, MeansAnswers, ComputedAnswers):
         self.embedder = embedder
         self.settings = settings or AnswerSettings()
         self.sections = sections
-        self._vectors = _VectorCache(embedder)
+        self._vectors = passage_cache(embedder)  # shared by threads, and by snapshots (rag.vector_cache)
         self._max_idf = max(idf.values(), default=1.0)
 
     # ---- evidence -------------------------------------------------------------------------

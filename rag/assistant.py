@@ -2,16 +2,20 @@
 
 Reads always go to an immutable in-memory snapshot; a write builds a new snapshot on disk and the
 assistant switches to it in one assignment, so questions asked while a document is being indexed
-keep being answered from the previous, complete index.
+keep being answered from the previous, complete index. Every question first reads the index's
+``CURRENT`` pointer (a file of a few bytes), so a snapshot written by another process (`rag index`
+beside a running web app) is picked up by the next question.
 """
 from __future__ import annotations
 
 import functools
+import logging
+import sys
 import threading
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from .answering import Answer, ExtractiveAnswerer, idf_table
+from .answering import Answer, ExtractiveAnswerer
 from .config import Config, resolve_index_dir
 from .conversation import follow_up_candidates, is_follow_up, resolve_follow_up, user_turns
 from .documents import bundled_document
@@ -24,6 +28,7 @@ from .zh import expand_acronyms, with_report_terms
 from .store import DocumentRecord, IndexStore, Snapshot
 
 MAX_QUESTION_CHARS = 2000
+_log = logging.getLogger(__name__)
 
 
 def validate_question(question: str) -> str:
@@ -45,8 +50,12 @@ class Assistant:
         self.config = config
         self.embedder = embedder
         self._indexer = Indexer(config, embedder)
+        self._store = IndexStore(config.index_dir)
         self._write_lock = threading.Lock()  # one writer per process; the file lock covers processes
+        self._refresh_lock = threading.Lock()  # one thread loads a new snapshot, the others go on
+        self._chat_lock = threading.Lock()  # two first LLM questions must not load a model twice
         self._chat = None
+        self._unusable_version: str | None = None
         self._use(snapshot)
 
     # ---- opening ------------------------------------------------------------------------
@@ -67,44 +76,70 @@ class Assistant:
         if not store.exists():
             if not build_if_missing:
                 return cls(config, embedder, Snapshot.empty(embedder.dim))  # written on the first add
+            # Say where: started from another folder, the default index/ is a new one there.
+            where = config.index_dir.resolve()
+            _say(f"{where} 中还没有索引，正在为内置的黔江区报告建立索引（只需一次）；"
+                 "已有索引请用 --index 或 $RAG_INDEX_DIR 指定", quiet)
             Indexer(config, embedder).add([bundled_document()], quiet=quiet)
+            _say(f"已建立索引：{where}", quiet)
         return cls(config, embedder, store.load(embedder.name))
 
     def _use(self, snapshot: Snapshot) -> None:
         self._state = _Reader(snapshot, self)  # one assignment: readers see old or new, never a mix
 
-    def _extractive(self) -> ExtractiveAnswerer:
-        return self._state.answerer
-
-    def _answerer(self, mode: str | None = None):
+    def _answerer(self, reader: "_Reader", mode: str | None = None):
         mode = mode or self.config.answerer
         if mode == "extractive":
-            return self._extractive()
+            return reader.answerer
         if mode != "llm":
             raise RagError(f"未知的回答方式“{mode}”：可选 extractive（摘录式，默认）或 llm（大模型）。")
         from .llm import LLMAnswerer, make_chat
 
-        if self._chat is None:
-            self._chat = make_chat(self.config.llm)  # loaded once: a local model is expensive
-        return LLMAnswerer(self._chat, self._extractive(), self.config.llm.on_unsupported)
+        with self._chat_lock:
+            if self._chat is None:
+                self._chat = make_chat(self.config.llm)  # loaded once: a local model is expensive
+        return LLMAnswerer(self._chat, reader.answerer, self.config.llm.on_unsupported)
 
     @property
     def llm_available(self) -> bool:
         return self.config.llm.configured
 
-    def refresh(self) -> bool:
-        """Pick up a snapshot written by another process; True when it changed."""
-        store = IndexStore(self.config.index_dir)
-        current = self._state.snapshot.directory
-        version = store.current_version()
-        if version and (current is None or current.name != version):
-            self._use(store.load(self.embedder.name))
+    def refresh(self, wait: bool = True) -> bool:
+        """Pick up a snapshot written by another process; True when it changed. With
+        ``wait=False`` a thread finding another one loading goes on with the current snapshot."""
+        if self._loaded_version() == self._store.current_version():
+            return False
+        if not self._refresh_lock.acquire(blocking=wait):
+            return False
+        try:
+            version = self._store.current_version()
+            if version is None or version == self._loaded_version():
+                return False
+            self._use(self._store.load(self.embedder.name))
             return True
-        return False
+        finally:
+            self._refresh_lock.release()
+
+    def _loaded_version(self) -> str | None:
+        directory = self._state.snapshot.directory
+        return directory.name if directory else None
+
+    def _reader(self) -> "_Reader":
+        """The reader for this request, switched first if another process wrote to the index.
+        A new snapshot that cannot be opened (e.g. rebuilt with another embedder) is reported once
+        and the questions stay on the previous one."""
+        version = self._store.current_version()
+        if version != self._loaded_version() and version != self._unusable_version:
+            try:
+                self.refresh(wait=False)
+            except RagError as exc:
+                self._unusable_version = version
+                _log.warning("索引已更新但无法加载，继续使用当前版本：%s", exc)
+        return self._state
 
     @property
     def snapshot(self) -> Snapshot:
-        return self._state.snapshot
+        return self._reader().snapshot
 
     # ---- reading ------------------------------------------------------------------------
 
@@ -113,7 +148,7 @@ class Assistant:
         query = validate_question(query)
         if k < 1:
             raise RagError(f"k 必须是正整数（收到 {k}）：例如 -k 5。")
-        return self._state.retriever.search(query, k, doc_ids=doc_ids, years=years, mode=mode)
+        return self._reader().retriever.search(query, k, doc_ids=doc_ids, years=years, mode=mode)
 
     def ask(self, question: str, history: Iterable | None = None, *, k: int = 5,
             doc_ids: list[str] | None = None, years: list[int] | None = None, mode: str | None = None) -> Answer:
@@ -131,8 +166,9 @@ class Assistant:
         """Text deltas of the answer, then the final ``Answer`` (whose text is authoritative:
         an LLM answer may be corrected by the citation check after streaming)."""
         question = validate_question(question)
-        answerer = self._answerer(mode)
-        retriever = self._state.retriever
+        reader = self._reader()
+        answerer = self._answerer(reader, mode)
+        retriever = reader.retriever
 
         def search(text: str) -> list[Hit]:
             # Questions use everyday words ('GDP', '物价'); the reports their own ('国内生产总值', '居民消费价格').
@@ -160,7 +196,7 @@ class Assistant:
             yield piece
 
     def documents(self) -> list[DocumentRecord]:
-        return list(self._state.snapshot.documents.values())
+        return list(self._reader().snapshot.documents.values())
 
     # ---- writing ------------------------------------------------------------------------
 
@@ -185,6 +221,11 @@ class Assistant:
         return results
 
 
+def _say(message: str, quiet: bool) -> None:
+    if not quiet:
+        print(f"rag: {message}", file=sys.stderr)
+
+
 def _recorded_embedder(store: IndexStore) -> str | None:
     """The embedder an existing index was built with, so that it is opened with the same one."""
     manifest = store.read_manifest()
@@ -204,5 +245,5 @@ class _Reader:
     @functools.cached_property
     def answerer(self) -> ExtractiveAnswerer:
         a = self._assistant
-        return ExtractiveAnswerer(idf_table(self.snapshot.tokens), a.embedder, a.config.answering,
+        return ExtractiveAnswerer(self.snapshot.bm25.idf(), a.embedder, a.config.answering,
                                   ReportSections(self.snapshot.chunks))

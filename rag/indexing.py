@@ -20,7 +20,7 @@ from .config import Config
 from .documents import Document, load_document
 from .embedding import Embedder
 from .errors import RagError
-from .lexical import tokenize
+from .lexical import TOKENIZER_VERSION, tokenize
 from .store import DocumentRecord, IndexStore, Snapshot
 
 Progress = Callable[[int, int], None]  # (chunks embedded so far, total)
@@ -63,7 +63,7 @@ class Indexer:
         index_type = self.config.index_type or (current.manifest.get("index_type") if current else None) or "flat"
         return {"embedder": self.embedder.name, "dim": self.embedder.dim, "index_type": index_type,
                 "chunker": self.config.chunker.to_dict(), "tokenizer": self.config.tokenizer,
-                "versions": _versions()}
+                "tokenizer_version": TOKENIZER_VERSION, "versions": _versions()}
 
     def _current(self) -> Snapshot | None:
         return self.store.load(self.embedder.name) if self.store.exists() else None

@@ -27,12 +27,15 @@ _CJK_LOOKALIKES = re.compile("[\u2e80-\u2eff\u2f00-\u2fdf\uf900-\ufaff]")
 
 # CJK Radicals Supplement characters have no NFKC mapping; these are the ones PDF fonts of
 # Simplified Chinese documents use in place of ordinary characters (停⻋位, 粮⻝).
-_RADICAL_SUPPLEMENT = dict(zip(map(ord, "⻋⻝⻓⻔⻘⻙⻚⻛⻜⻢⻣⻤⻥⻦⻨⻩⻬⻮⻰⻅⻉⻆⻄⺠⻊"),
-                               "车食长门青韦页风飞马骨鬼鱼鸟麦黄齐齿龙见贝角西民足"))
+# Found by printing every character of the 52 national reports with Noto Sans CJK SC (Chromium)
+# and reading the PDF back: also ⻑ for 長, ⻐ for 钅, and ⼾ and 㬵, whose glyphs are those of 户 and 胶
+# (NFKC would make ⼾ the traditional 戶).
+_RADICAL_SUPPLEMENT = dict(zip(map(ord, "⻋⻝⻓⻔⻘⻙⻚⻛⻜⻢⻣⻤⻥⻦⻨⻩⻬⻮⻰⻅⻉⻆⻄⺠⻊⻑⻐⼾㬵"),
+                               "车食长门青韦页风飞马骨鬼鱼鸟麦黄齐齿龙见贝角西民足長钅户胶"))
 
 
 def unify_cjk_lookalikes(text: str) -> str:
-    return _CJK_LOOKALIKES.sub(lambda m: _nfkc_char(m.group()), text).translate(_RADICAL_SUPPLEMENT)
+    return _CJK_LOOKALIKES.sub(lambda m: _nfkc_char(m.group()), text.translate(_RADICAL_SUPPLEMENT))
 
 
 def clean_text(raw: str) -> str:

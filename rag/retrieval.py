@@ -3,6 +3,13 @@
 Fusion is a weighted sum of min-max normalised scores by default (chosen in eval/: see
 eval/RESULTS.md); reciprocal rank fusion is the alternative. When the question names a year, chunks about that
 year are searched first (``rag.years``).
+
+``Hit.score`` has one scale in every mode and fusion: 0 to 1, relative to this question's
+candidates. 1.0 is the best candidate of every ranking used (dense, BM25 or both), ties with it
+included; a ranking that finds nothing (BM25 when no query word is in the index) is left out
+rather than counted as 0. The year tier then multiplies it (``TIER_WEIGHTS``: 1, 0.55, 0.15).
+Scores compare passages of one question; across questions the raw ``dense_score`` (cosine) and
+``lexical_score`` (BM25) say how strong the evidence is.
 """
 from __future__ import annotations
 
@@ -67,6 +74,41 @@ def _top(scores: np.ndarray, allowed: np.ndarray | None, n: int) -> list[int]:
     return sorted(top.tolist(), key=lambda i: (-scores[i], i))
 
 
+def _ranked(ranking: dict[int, float]) -> list[int]:
+    return sorted(ranking, key=lambda i: (-ranking[i], i))
+
+
+def fuse(rankings: list[dict[int, float]], weights: tuple[float, ...], fusion: str = "weighted",
+         rrf_k: int = 60) -> dict[int, float]:
+    """Fused scores in [0, 1] of rankings given as {position: raw score}; 1 is the best candidate
+    of every ranking that orders its candidates. ``weighted``: each ranking min-max normalised over
+    its candidates, weighted sum divided by the weights of the rankings used. ``rrf``:
+    reciprocal rank fusion, divided by its largest possible value (first everywhere)."""
+    present = [(w, r) for w, r in zip(weights, rankings) if r]
+    if not present:
+        return {}
+    fused: dict[int, float] = {}
+    if fusion == "weighted":
+        spans = [np.ptp(np.fromiter(r.values(), dtype=np.float64)) for _, r in present]
+        # A ranking whose candidates all score the same (often a single BM25 match) orders nothing:
+        # it adds 0 and does not count in the total, unless no ranking orders anything.
+        ordering = [span > 0 for span in spans] if any(span > 0 for span in spans) else [True] * len(present)
+        total = sum(w for (w, _), used in zip(present, ordering) if used)
+        if total <= 0:  # only rankings of weight 0 order anything: they decide alone
+            present, total = [(1.0, r) for _, r in present], sum(ordering)
+        for (weight, ranking), span, used in zip(present, spans, ordering):
+            low = min(ranking.values())
+            for i, s in ranking.items():
+                normalised = ((s - low) / span if span > 0 else 1.0) if used else 0.0
+                fused[i] = fused.get(i, 0.0) + weight / total * normalised
+        return fused
+    best = len(present) / (rrf_k + 1)
+    for _, ranking in present:
+        for rank, i in enumerate(_ranked(ranking), 1):
+            fused[i] = fused.get(i, 0.0) + 1.0 / (rrf_k + rank) / best
+    return fused
+
+
 class HybridRetriever:
     def __init__(self, snapshot: Snapshot, embedder: Embedder, settings: SearchSettings = SearchSettings(),
                  tokenizer_mode: str = "jieba+bigram"):
@@ -78,6 +120,7 @@ class HybridRetriever:
         self.settings = settings
         self.tokenizer_mode = tokenizer_mode
         self._year_tiers_index: YearTiers | None = None  # built on the first question naming a year
+        self._filter_columns: tuple[dict, np.ndarray, np.ndarray] | None = None  # built on the first filter
 
     def _dense(self, query: str, allowed: np.ndarray | None, n: int) -> dict[int, float]:
         import faiss
@@ -116,42 +159,30 @@ class HybridRetriever:
         lexical = {i: float(lexical_all[i]) for i in _top(lexical_all, allowed, n) if lexical_all[i] > 0} \
             if mode != "dense" else {}
         dense = self._dense(query, allowed, n) if mode != "bm25" else {}
-        fused = self._fuse(dense, lexical)
+        fused = fuse([dense, lexical], (self.settings.dense_weight, 1 - self.settings.dense_weight),
+                     self.settings.fusion, self.settings.rrf_k)
         if tiers is not None:
             fused = {i: s * TIER_WEIGHTS[tiers[i]] for i, s in fused.items()}
-        best = sorted(fused, key=lambda i: (-fused[i], i))[:k]
+        best = _ranked(fused)[:k]
         # A chunk outside the dense top-n has a low cosine anyway: 0 stands for "not close".
         return [self._hit(rank, i, fused[i], dense.get(i, 0.0), float(lexical_all[i]))
                 for rank, i in enumerate(best, 1)]
 
-    def _fuse(self, dense: dict[int, float], lexical: dict[int, float]) -> dict[int, float]:
-        rankings = [r for r in (dense, lexical) if r]
-        if len(rankings) == 1:
-            only = rankings[0]
-            return {i: 1.0 / (self.settings.rrf_k + rank) for rank, i in
-                    enumerate(sorted(only, key=lambda i: (-only[i], i)), 1)}
-        if self.settings.fusion == "weighted":
-            weights = (self.settings.dense_weight, 1 - self.settings.dense_weight)
-            fused: dict[int, float] = {}
-            for weight, ranking in zip(weights, rankings):
-                values = np.array(list(ranking.values()))
-                low, span = values.min(), max(values.max() - values.min(), 1e-9)
-                for i, s in ranking.items():
-                    fused[i] = fused.get(i, 0.0) + weight * (s - low) / span
-            return fused
-        fused = {}
-        for ranking in rankings:
-            for rank, i in enumerate(sorted(ranking, key=lambda i: (-ranking[i], i)), 1):
-                fused[i] = fused.get(i, 0.0) + 1.0 / (self.settings.rrf_k + rank)
-        return fused
-
     def _filter_mask(self, doc_ids: list[str] | None, years: list[int] | None) -> np.ndarray | None:
         if not doc_ids and not years:
             return None
-        chunks = self.snapshot.chunks
-        wanted_docs, wanted_years = set(doc_ids or ()), set(years or ())
-        return np.array([(not wanted_docs or c.doc_id in wanted_docs) and (not wanted_years or c.year in wanted_years)
-                         for c in chunks], dtype=bool)
+        if self._filter_columns is None:  # one pass over the chunks per snapshot, not per question
+            chunks = self.snapshot.chunks
+            codes = {doc_id: n for n, doc_id in enumerate(dict.fromkeys(c.doc_id for c in chunks))}
+            self._filter_columns = (codes, np.array([codes[c.doc_id] for c in chunks], dtype=np.int32),
+                                    np.array([c.year if c.year is not None else -1 for c in chunks], dtype=np.int32))
+        codes, chunk_docs, chunk_years = self._filter_columns
+        mask = np.ones(len(chunk_docs), dtype=bool)
+        if doc_ids:
+            mask &= np.isin(chunk_docs, [codes[d] for d in doc_ids if d in codes])
+        if years:
+            mask &= np.isin(chunk_years, list(years))
+        return mask
 
     def _year_tiers(self, query: str) -> np.ndarray | None:
         if not self.settings.year_aware:

@@ -4,11 +4,17 @@ Every write builds a complete new snapshot directory next to the current one and
 the ``CURRENT`` pointer file with an atomic rename. A crash or kill at any moment therefore
 leaves the previous snapshot loadable, and readers never see a half-written index. Writers take
 a lock file, so two processes indexing into one directory wait for each other.
+
+Writers delete all but the two newest snapshot folders, so a reader must not need its folder
+after opening it: loading reads chunks, document texts and the FAISS index into memory and maps
+the BM25 arrays (a mapping keeps a deleted file's pages). Only writers read a snapshot's tokens
+and vectors later, and they do so under the writer's lock, while no one deletes anything.
 """
 from __future__ import annotations
 
 import errno
 import json
+import logging
 import os
 import shutil
 import sqlite3
@@ -21,8 +27,9 @@ import numpy as np
 
 from .chunking import Chunk
 from .errors import RagError
-from .lexical import BM25Index
+from .lexical import TOKENIZER_VERSION, BM25Index, tokenize
 
+_log = logging.getLogger(__name__)
 FORMAT_VERSION = 2
 INDEX_TYPES = ("flat", "hnsw", "ivf")
 _REBUILD = "请运行 `rag index --rebuild --index {root}` 重建索引（会重新读取已记录的原文）"
@@ -48,12 +55,13 @@ class Snapshot:
     chunks: list[Chunk]
     vector_index: "object"  # a faiss.Index whose ids are positions in ``chunks``
     bm25: BM25Index
+    texts: dict[str, str] = field(default_factory=dict, repr=False)  # doc_id -> normalised text
     _tokens: list[list[str]] | None = field(default=None, repr=False)  # read on first use
-    _texts: dict[str, str] = field(default_factory=dict, repr=False)
 
     @property
     def tokens(self) -> list[list[str]]:
-        """BM25 tokens of every chunk (for writes and idf), read from disk when first needed."""
+        """BM25 tokens of every chunk, read from disk when first needed: by writers, under the
+        writer's lock (a reader's folder may be gone by then; readers use ``bm25`` instead)."""
         if self._tokens is None:
             with _connect(self.directory / "meta.sqlite") as db:
                 self._tokens = [json.loads(t) for (t,) in db.execute("SELECT tokens FROM chunks ORDER BY position")]
@@ -69,13 +77,10 @@ class Snapshot:
         return len(self.chunks)
 
     def document_text(self, doc_id: str) -> str:
-        if doc_id not in self._texts:
-            with _connect(self.directory / "meta.sqlite") as db:
-                row = db.execute("SELECT text FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
-            self._texts[doc_id] = row[0] if row else ""
-        return self._texts[doc_id]
+        return self.texts.get(doc_id, "")
 
     def vectors(self) -> np.ndarray:
+        """The stored vectors, read from disk: for writers, under the writer's lock."""
         if self.directory is None:
             return np.zeros((0, self.manifest["dim"]), dtype=np.float32)
         return np.load(self.directory / "vectors.npy")
@@ -144,8 +149,19 @@ class IndexStore:
         except (OSError, ValueError):
             return None
 
-    def load(self, embedder_name: str | None = None) -> Snapshot:
-        version = self.current_version()
+    def load(self, embedder_name: str | None = None, attempts: int = 5) -> Snapshot:
+        """The current snapshot. A writer may switch ``CURRENT`` and delete the folder being read
+        (after two more writes); the load then starts again from the new version."""
+        for _ in range(attempts - 1):
+            version = self.current_version()
+            try:
+                return self._load(version, embedder_name)
+            except RagError:
+                if self.current_version() == version:
+                    raise  # not a race with a writer: the index itself is unusable
+        return self._load(self.current_version(), embedder_name)
+
+    def _load(self, version: str | None, embedder_name: str | None) -> Snapshot:
         if version is None:
             raise RagError(f"索引目录“{self.root}”中还没有索引：请先运行 `rag index`（不带路径即索引内置报告）。")
         directory = self.root / version
@@ -168,16 +184,25 @@ class IndexStore:
         import faiss
 
         with _connect(directory / "meta.sqlite") as db:
-            docs = {row[0]: DocumentRecord(*row) for row in db.execute(
-                "SELECT doc_id, title, source, year, checksum, added_at, n_chunks FROM documents ORDER BY added_at, doc_id")}
+            rows = db.execute("SELECT doc_id, title, source, year, checksum, added_at, n_chunks, text "
+                              "FROM documents ORDER BY added_at, doc_id").fetchall()
+            docs = {row[0]: DocumentRecord(*row[:7]) for row in rows}
+            texts = {row[0]: row[7] for row in rows}
             rows = db.execute("SELECT chunk_id, doc_id, section, year, period, paragraph, start, end_, text "
                               "FROM chunks ORDER BY position").fetchall()
         chunks = [Chunk(r[0], r[1], docs[r[1]].title, *r[2:]) for r in rows]
         index = faiss.read_index(str(directory / "vectors.faiss"))
-        snapshot = Snapshot(directory, manifest, docs, chunks, index, BM25Index([]))
-        # Snapshots written before BM25 was saved with them rebuild it from the stored tokens.
+        snapshot = Snapshot(directory, manifest, docs, chunks, index, BM25Index([]), texts)
         bm25_dir = directory / "bm25"
-        snapshot.bm25 = BM25Index.load(bm25_dir) if bm25_dir.is_dir() else BM25Index(snapshot.tokens)
+        if manifest.get("tokenizer_version") != TOKENIZER_VERSION:
+            # Written by another tokenizer (Python jieba before rjieba): questions must be tokenised
+            # like the chunks, so the chunks are re-tokenised here; the next write saves the result.
+            _log.warning("索引“%s”由旧版分词器构建，已在内存中重新分词；运行 `rag index --rebuild --index %s` "
+                         "（或任意一次写入）后保存，下次打开更快。", self.root, self.root)
+            snapshot._tokens = [tokenize(c.search_text, manifest.get("tokenizer", "jieba+bigram")) for c in chunks]
+            snapshot.bm25 = BM25Index(snapshot._tokens)
+        else:  # snapshots written before BM25 was saved with them rebuild it from the stored tokens
+            snapshot.bm25 = BM25Index.load(bm25_dir) if bm25_dir.is_dir() else BM25Index(snapshot.tokens)
         if index.ntotal != len(chunks) or snapshot.bm25.size != len(chunks):
             raise RuntimeError("vector, BM25 and chunk counts differ")
         return snapshot

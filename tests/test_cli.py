@@ -1,8 +1,10 @@
 """The `rag` command as users and scripts run it: JSON contracts, exit statuses, index resolution."""
 import json
 import os
+import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -20,11 +22,9 @@ def rag(*args, index=None, env_index=None, check=True):
 
 
 @pytest.fixture(scope="module")
-def index_dir(tmp_path_factory):
-    directory = tmp_path_factory.mktemp("cli") / "index"
-    result = rag("index", "--quiet", index=directory)
-    assert "已添加" in result.stderr and result.stdout == ""
-    return directory
+def index_dir(tmp_path_factory, bundled_index):
+    """A copy of the session's bundled index (these tests add and remove documents)."""
+    return Path(shutil.copytree(bundled_index, tmp_path_factory.mktemp("cli") / "index"))
 
 
 def test_search_json_contract(index_dir):
@@ -75,3 +75,38 @@ def test_exit_status_2_with_a_one_line_reason(index_dir, tmp_path):
 def test_index_option_after_the_command_as_in_the_design(index_dir):
     data = json.loads(rag("search", "粮食", "-k", "1", "--json", "--index", str(index_dir)).stdout)
     assert "粮食" in data["hits"][0]["text"]
+
+
+def test_a_new_index_says_where_it_is_and_q_silences_it(tmp_path):
+    result = rag("ask", "2023年新增城市绿地多少？", index=tmp_path / "idx")  # builds the bundled report's index
+    assert str((tmp_path / "idx").resolve()) in result.stderr and "内置" in result.stderr
+    assert "8.4万平方米" in result.stdout
+    quiet = rag("search", "绿地", "-q", "-k", "1", index=tmp_path / "idx")
+    assert quiet.stderr == "" and "8.4万平方米" in quiet.stdout  # an existing index: nothing to say
+    assert rag("ask", "新增城市绿地多少？", "-q", index=tmp_path / "idx").stderr == ""
+    report = tmp_path / "a.txt"
+    report.write_text("新建游泳馆17座。", encoding="utf-8")
+    assert f"新建索引：{(tmp_path / 'new').resolve()}" in rag("index", str(report), index=tmp_path / "new").stderr
+
+
+def test_docs_has_column_headers(index_dir):
+    header, first = rag("docs", index=index_dir).stdout.splitlines()[:2]
+    assert header.split("\t") == ["文档编号", "年份", "块数", "添加时间", "标题"]
+    assert first.split("\t")[0] == "qianjiang-2024-government-work-report-excerpt" and first.split("\t")[2].isdigit()
+
+
+def test_the_readme_examples_work_on_the_bundled_report(index_dir):
+    import re
+    import shlex
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    commands = [shlex.split(line.split("#")[0])[1:] for line in readme.splitlines()
+                if re.match(r"\.venv/bin/rag (ask|search) ", line)]
+    assert len(commands) >= 2
+    for command in commands:
+        data = json.loads(rag(*command, "--json", index=index_dir).stdout)
+        assert data.get("answered", True) and (data.get("hits") or data.get("citations")), command
+    for question in re.findall(r"a\.ask\(\"([^\"]+)\"\)", readme):
+        data = json.loads(rag("ask", question, "--json", index=index_dir).stdout)
+        assert data["answered"], question

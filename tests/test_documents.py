@@ -1,3 +1,5 @@
+from pathlib import Path
+
 import pytest
 
 from rag.documents import bundled_document, decode_text, load_document
@@ -97,7 +99,6 @@ def test_a_chinese_pdf_printed_by_chromium(tmp_path):
     ('⼯作') and radical-supplement forms ('停⻋位'); the loader turns them back into ordinary
     characters, and keeps headings on lines of their own."""
     import subprocess
-    from pathlib import Path
 
     if not Path("/usr/bin/chromium").exists():
         pytest.fail("Debian's chromium is missing: apt-get install chromium fonts-noto-cjk (scripts/setup.sh --test does)")
@@ -120,3 +121,31 @@ def test_lookalike_characters_become_ordinary_ones():
     from rag.normalize import clean_text
 
     assert clean_text("政府⼯作报告：停⻋位、粮⻝") == "政府工作报告：停车位、粮食"
+
+
+def _report_paragraphs():
+    return [line for line in bundled_document().text.splitlines() if line.strip()]
+
+
+def test_a_pdf_printed_by_libreoffice_keeps_quotes_in_place(tmp_path):
+    """Office suites write quotation marks out of order; the text must still read 「总体稳定」."""
+    import shutil
+
+    if not shutil.which("soffice"):
+        pytest.skip("LibreOffice is not installed (apt-get install libreoffice-writer-nogui; scripts/setup.sh --test does)")
+    from eval.pdf_fidelity import differing_share, libreoffice_pdf
+
+    doc = load_document(libreoffice_pdf(_report_paragraphs(), tmp_path))
+    assert "总体稳定" in doc.text and "建成“口袋公园”[12]4个" in doc.text
+    assert differing_share(bundled_document().text, doc.text) <= 0.01
+
+
+def test_the_whole_report_printed_by_chromium_with_a_simplified_chinese_font(tmp_path):
+    """Noto Sans CJK SC maps 户 to the Kangxi radical ⼾, whose NFKC form is the traditional 戶."""
+    if not Path("/usr/bin/chromium").exists():
+        pytest.fail("Debian's chromium is missing: apt-get install chromium fonts-noto-cjk (scripts/setup.sh --test does)")
+    from eval.pdf_fidelity import chromium_pdf, differing_share
+
+    doc = load_document(chromium_pdf(_report_paragraphs(), tmp_path / "report.pdf"))
+    assert "新登记市场主体9905户" in doc.text and "戶" not in doc.text
+    assert differing_share(bundled_document().text, doc.text) <= 0.01

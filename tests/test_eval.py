@@ -36,10 +36,16 @@ def test_ties_are_ranked_by_position_deterministically():
     assert _top(scores, np.zeros(5, dtype=bool), 3) == []
 
 
+@pytest.fixture(scope="module")
+def eval_cache(tmp_path_factory):
+    """The scripts' index cache, shared by this module's tests: each builds the same bundled index."""
+    return tmp_path_factory.mktemp("eval-cache")
+
+
 @pytest.fixture
-def sandbox(tmp_path, monkeypatch):
+def sandbox(tmp_path, monkeypatch, eval_cache):
     monkeypatch.setenv("RAG_EVAL_RESULTS", str(tmp_path / "results"))
-    monkeypatch.setenv("RAG_EVAL_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setenv("RAG_EVAL_CACHE", str(eval_cache))
     import eval.common
 
     importlib.reload(eval.common)
@@ -80,14 +86,16 @@ def test_cmrc_readers_when_the_data_is_there():
 
 def test_bench_script_end_to_end(sandbox):
     results, modules = sandbox
-    assert modules["bench"].main(["--scales", "bundled", "synthetic", "--synthetic-sizes", "2000"]) == 0
+    assert modules["bench"].main(["--scales", "bundled", "synthetic", "--synthetic-sizes", "2000", "--queries", "8"]) == 0
     text = (results / "bench-bundled-synthetic.md").read_text(encoding="utf-8")
     assert "search p50 ms" in text and "recall@10 vs exact" in text and "| 2000 | hnsw |" in text
 
 
 def test_load_script_end_to_end(sandbox):
     results, modules = sandbox
-    # --data pointing nowhere: the added report is a small one made from the bundled text
-    assert modules["load"].main(["--clients", "2", "--seconds", "6", "--add-after", "1", "--data", "/nonexistent"]) == 0
+    # Another process adds a report and removes it while two clients ask; no timing target here.
+    assert modules["load"].main(["--clients", "2", "--seconds", "4", "--writes", "1", "--visible-within", "300"]) == 0
     text = (results / "load.md").read_text(encoding="utf-8")
-    assert "| 2 |" in text and "torn reads" in text
+    row = text.split("\n| 2 |")[1].split("|")
+    assert row[2].strip() == "0" and row[3].strip() == "0"  # errors, torn reads (row[0] is the duration)
+    assert row[8].strip() == "1+1"  # the write was answered, the removal seen

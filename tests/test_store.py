@@ -1,5 +1,6 @@
 """The index on disk: atomic snapshots, clear errors for indexes that cannot be used."""
 import json
+import shutil
 
 import pytest
 
@@ -82,3 +83,21 @@ def test_a_snapshot_without_a_saved_bm25_still_opens(fresh, tmp_path, embedder):
     store = IndexStore(fresh.config.index_dir)
     shutil.rmtree(store.root / store.current_version() / "bm25")
     assert "8.4万平方米" in Assistant.load(store.root, embedder=embedder).search("城市绿地", k=1, mode="bm25")[0].text
+
+
+def test_an_index_from_the_previous_tokenizer_is_re_tokenised_and_saved_by_the_next_write(bundled_copy, tmp_path, embedder, caplog):
+    store = IndexStore(bundled_copy)
+    manifest_path = store.root / store.current_version() / "manifest.json"
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    manifest.pop("tokenizer_version")  # as written before rjieba
+    manifest_path.write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
+    shutil.rmtree(store.root / store.current_version() / "bm25")  # its BM25 must not be used either
+    with caplog.at_level("WARNING"):
+        old = Assistant.load(bundled_copy, embedder=embedder)
+    assert "旧版分词器" in caplog.text and "--rebuild" in caplog.text
+    assert "8.4万平方米" in old.search("新增城市绿地", k=1, mode="bm25")[0].text
+    old.add_documents([_write_report(tmp_path, "a.txt", "2022年政府工作报告\n新建游泳馆17座。")])
+    from rag.lexical import TOKENIZER_VERSION
+
+    assert IndexStore(bundled_copy).read_manifest()["tokenizer_version"] == TOKENIZER_VERSION
+    assert "8.4万平方米" in Assistant.load(bundled_copy, embedder=embedder).search("新增城市绿地", k=1, mode="bm25")[0].text

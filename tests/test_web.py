@@ -9,8 +9,8 @@ HOSTILE = "2023年政府工作报告\n新建<script>window.__pwned=1</script>口
 
 
 @pytest.fixture
-def app(tmp_path, embedder):
-    assistant = Assistant.load(tmp_path / "index", embedder=embedder)  # the bundled report
+def app(bundled_copy, embedder):
+    assistant = Assistant.load(bundled_copy, embedder=embedder)  # the bundled report
     return ChatApp(assistant)
 
 
