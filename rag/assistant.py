@@ -11,17 +11,17 @@ import threading
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from .answering import Answer, ExtractiveAnswerer, idf_table
+from .answering import Answer, ExtractiveAnswerer
 from .config import Config, resolve_index_dir
 from .conversation import follow_up_candidates, is_follow_up, resolve_follow_up, user_turns
 from .documents import bundled_document
 from .embedding import DEFAULT_EMBEDDER, Embedder, make_embedder
 from .errors import RagError
 from .indexing import FileResult, Indexer, Progress
-from .retrieval import HybridRetriever, Hit
-from .sections import ReportSections
+from .retrieval import Hit
+from .store import DocumentRecord, Snapshot
+from .stores import make_retriever, open_store
 from .zh import expand_acronyms
-from .store import DocumentRecord, IndexStore, Snapshot
 
 MAX_QUESTION_CHARS = 2000
 
@@ -60,13 +60,13 @@ class Assistant:
         ``overrides`` are ``Config`` fields."""
         config = (config or Config()).with_(index_dir=resolve_index_dir(index_dir or (config.index_dir if config else None)),
                                             **overrides)
-        store = IndexStore(config.index_dir)
+        store = open_store(config)
         if embedder is None:
             recorded = _recorded_embedder(store)
             embedder = make_embedder(config.embedder or recorded or DEFAULT_EMBEDDER)
         if not store.exists():
             if not build_if_missing:
-                return cls(config, embedder, Snapshot.empty(embedder.dim))  # written on the first add
+                return cls(config, embedder, store.empty(embedder.dim))  # written on the first add
             Indexer(config, embedder).add([bundled_document()], quiet=quiet)
         return cls(config, embedder, store.load(embedder.name))
 
@@ -94,10 +94,9 @@ class Assistant:
 
     def refresh(self) -> bool:
         """Pick up a snapshot written by another process; True when it changed."""
-        store = IndexStore(self.config.index_dir)
-        current = self._state.snapshot.directory
+        store = self._indexer.store
         version = store.current_version()
-        if version and (current is None or current.name != version):
+        if version and version != self._state.snapshot.version:
             self._use(store.load(self.embedder.name))
             return True
         return False
@@ -184,7 +183,7 @@ class Assistant:
         return results
 
 
-def _recorded_embedder(store: IndexStore) -> str | None:
+def _recorded_embedder(store) -> str | None:
     """The embedder an existing index was built with, so that it is opened with the same one."""
     manifest = store.read_manifest()
     return manifest.get("embedder") if manifest else None
@@ -197,11 +196,10 @@ class _Reader:
     def __init__(self, snapshot: Snapshot, assistant: Assistant):
         self.snapshot = snapshot
         self._assistant = assistant
-        self.retriever = HybridRetriever(snapshot, assistant.embedder, assistant.config.search,
-                                         snapshot.manifest.get("tokenizer", assistant.config.tokenizer))
+        self.retriever = make_retriever(snapshot, assistant.embedder, assistant.config.search,
+                                        snapshot.manifest.get("tokenizer", assistant.config.tokenizer))
 
     @functools.cached_property
     def answerer(self) -> ExtractiveAnswerer:
         a = self._assistant
-        return ExtractiveAnswerer(idf_table(self.snapshot.tokens), a.embedder, a.config.answering,
-                                  ReportSections(self.snapshot.chunks))
+        return ExtractiveAnswerer(self.snapshot.idf(), a.embedder, a.config.answering, self.snapshot.sections())
