@@ -60,7 +60,7 @@ def _connect(uri: str, token: str | None):
             if is_lite(uri):
                 Path(uri).parent.mkdir(parents=True, exist_ok=True)
             try:
-                _clients[uri] = MilvusClient(uri=uri, token=token or "", timeout=10)
+                _clients[uri] = MilvusClient(uri=uri, token=token or "", timeout=5)
             except Exception as exc:  # pymilvus raises several types for "cannot connect"
                 raise RagError(_unreachable(uri, exc)) from exc
         return _clients[uri]
