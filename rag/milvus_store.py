@@ -3,10 +3,13 @@
 ``uri`` is a local file (``kb.db``: Milvus Lite, embedded in this process, no server) or a server
 (``http://host:19530``, token in ``$RAG_MILVUS_TOKEN``). Two collections per knowledge base:
 
-* ``<name>``: one row per chunk: its metadata as scalar fields, the dense vector, and the chunk's
-  search text, which Milvus itself tokenises (jieba) into a BM25 sparse vector. Dense search,
-  BM25, document/year filters and year questions are all filter expressions evaluated by Milvus,
-  so nothing on the search path loops over the collection in Python.
+* ``<name>``: one row per chunk: its metadata as scalar fields, the dense vector and two BM25
+  sparse vectors that Milvus computes itself: ``sparse`` from our own tokens (jieba + bigrams,
+  numbers whole: ``rag.lexical``), each written as a hash so that Milvus's plain ``standard``
+  analyser keeps it whole, and ``sparse_jieba`` from the text by Milvus's jieba analyser (measured
+  against each other in eval/RESULTS.md; ours is used). Dense search, BM25, document/year filters
+  and year questions are all evaluated by Milvus, so nothing on the search path loops over the
+  collection in Python.
 * ``<name>_meta``: the manifest (the commit point), one record per document and the documents'
   texts in parts.
 
@@ -18,6 +21,7 @@ or removed documents one write later (a reader that opened the previous version 
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import re
@@ -79,12 +83,14 @@ def collection_name(home: Path) -> str:
     return f"rag_{name or 'kb'}"
 
 
+def hashed_tokens(tokens: list[str]) -> str:
+    """Our tokens as one word each for any Milvus analyser: 12 hex digits of a hash (a token such
+    as ``8.4万平方米`` would otherwise be split at the dot)."""
+    return " ".join(hashlib.blake2b(t.encode("utf-8"), digest_size=6).hexdigest() for t in tokens)
+
+
 def _quote(value: str) -> str:
     return json.dumps(value, ensure_ascii=False)
-
-
-def _like_literal(token: str) -> str:
-    return _quote("%" + token.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%")
 
 
 class MilvusStore:
@@ -184,7 +190,7 @@ class MilvusStore:
         retired = [] if current is None else [[d, g] for d, g in visible_docs.items() if d in drop]
         base = 0 if current is None else current.size - sum(current.documents[d].n_chunks for d in drop
                                                              if d in current.documents)
-        rows = [self._chunk_row(gen, c, v) for c, v in zip(chunks, vectors)]
+        rows = [self._chunk_row(gen, c, t, v) for c, t, v in zip(chunks, tokens, vectors)]
         for i in range(0, len(rows), 1000):
             self._call("insert", self.collection, rows[i:i + 1000])
         meta_rows = []
@@ -215,11 +221,12 @@ class MilvusStore:
         self._call("delete", self.collection, filter=expression)
         self._call("delete", self.meta, filter=f'kind != "manifest" and ({expression})')
 
-    def _chunk_row(self, gen: int, c: Chunk, vector: np.ndarray) -> dict:
+    def _chunk_row(self, gen: int, c: Chunk, tokens: list[str], vector: np.ndarray) -> dict:
         return {"pk": f"{gen}:{c.chunk_id}", "gen": gen, "chunk_id": c.chunk_id, "doc_id": c.doc_id,
                 "title": c.title, "section": c.section, "year": -1 if c.year is None else c.year,
                 "period": -1 if c.period is None else c.period, "paragraph": c.paragraph,
                 "start_pos": c.start, "end_pos": c.end, "text": c.text, "search_text": c.search_text,
+                "lexical_text": hashed_tokens(tokens),
                 "mentions": sorted({int(y) for y in _MENTIONED_YEAR.findall(c.text)})[:64],
                 "vector": np.asarray(vector, dtype=np.float32).tolist()}
 
@@ -244,15 +251,21 @@ class MilvusStore:
         schema.add_field("search_text", DataType.VARCHAR, max_length=65535, enable_analyzer=True,
                          analyzer_params={"tokenizer": "jieba",
                                           "filter": [{"type": "stop", "stop_words": sorted(STOPWORDS)}]})
+        schema.add_field("lexical_text", DataType.VARCHAR, max_length=65535, enable_analyzer=True,
+                         analyzer_params={"tokenizer": "standard"})
         schema.add_field("mentions", DataType.ARRAY, element_type=DataType.INT64, max_capacity=64)
         schema.add_field("vector", DataType.FLOAT_VECTOR, dim=dim)
         schema.add_field("sparse", DataType.SPARSE_FLOAT_VECTOR)
+        schema.add_field("sparse_jieba", DataType.SPARSE_FLOAT_VECTOR)
         schema.add_function(Function(name="bm25", function_type=FunctionType.BM25,
-                                     input_field_names=["search_text"], output_field_names=["sparse"]))
+                                     input_field_names=["lexical_text"], output_field_names=["sparse"]))
+        schema.add_function(Function(name="bm25_jieba", function_type=FunctionType.BM25,
+                                     input_field_names=["search_text"], output_field_names=["sparse_jieba"]))
         kind, params, _ = VECTOR_INDEXES.get(index_type, VECTOR_INDEXES["flat"])
         indexes = self.client.prepare_index_params()
         indexes.add_index("vector", index_type=kind, metric_type="IP", params=params)
         indexes.add_index("sparse", index_type="SPARSE_INVERTED_INDEX", metric_type="BM25")
+        indexes.add_index("sparse_jieba", index_type="SPARSE_INVERTED_INDEX", metric_type="BM25")
         self._call("create_collection", self.collection, schema=schema, index_params=indexes,
                    consistency_level="Strong")
 
@@ -354,8 +367,8 @@ def _chunk(row: dict) -> Chunk:
 
 
 class StoreIdf(Mapping):
-    """BM25 idf of a token, counted by Milvus when the answerer first asks about it (chunks whose
-    search text contains it), instead of a table built by scanning every chunk."""
+    """BM25 idf of a token, from its document frequency counted by Milvus when the answerer first
+    asks about it, instead of a table built by scanning every chunk's tokens."""
 
     def __init__(self, snapshot: MilvusSnapshot):
         self._snapshot = snapshot
@@ -366,8 +379,8 @@ class StoreIdf(Mapping):
         with self._lock:
             if token not in self._idf:
                 n = self._snapshot.size
-                df = self._snapshot.count(f"{self._snapshot.visible} and search_text like {_like_literal(token)}") \
-                    if n and token else 0
+                df = self._snapshot.count(f"{self._snapshot.visible} and lexical_text like "
+                                          f"{_quote('%' + hashed_tokens([token]) + '%')}") if n and token else 0
                 self._idf[token] = max(0.05, math.log(1 + (n - df + 0.5) / (df + 0.5))) if df else None
             value = self._idf[token]
         if value is None:
@@ -385,6 +398,8 @@ class MilvusRetriever(HybridRetriever):
     """Hybrid search on the server: Milvus ranks dense and BM25 candidates under filter
     expressions; this class only fuses the two short candidate lists (the shared fusion of
     ``HybridRetriever``) or lets Milvus's RRF ranker fuse them."""
+
+    lexical_field = "sparse"  # BM25 over our tokens; "sparse_jieba": over Milvus's jieba analyser
 
     def search(self, query: str, k: int = 5, doc_ids: list[str] | None = None,
                years: list[int] | None = None, mode: str | None = None) -> list[Hit]:
@@ -436,9 +451,17 @@ class MilvusRetriever(HybridRetriever):
         return {"metric_type": "IP", "params": VECTOR_INDEXES.get(self.snapshot.manifest.get("index_type", "flat"),
                                                                   VECTOR_INDEXES["flat"])[2]}
 
+    def _lexical_query(self, query: str) -> str:
+        if self.lexical_field == "sparse_jieba":
+            return query
+        return hashed_tokens(tokenize(query, self.tokenizer_mode))
+
     def _lexical(self, query: str, where: str, n: int, rows: dict) -> dict[str, float]:
+        text = self._lexical_query(query)
+        if not text.strip():
+            return {}
         # Milvus Lite reports BM25 scores negated (most negative first), a server positive: use the size.
-        found = self._search([query], "sparse", {"metric_type": "BM25"}, where, n, rows)
+        found = self._search([text], self.lexical_field, {"metric_type": "BM25"}, where, n, rows)
         return {key: abs(score) for key, score in found.items() if score}
 
     def _milvus_rrf(self, query: str, where: str, n: int, rows: dict) -> dict[str, float]:
@@ -447,7 +470,8 @@ class MilvusRetriever(HybridRetriever):
         store = self.snapshot.store
         vector = self.embedder.embed_queries([query])[0].tolist()
         requests = [AnnSearchRequest([vector], "vector", self._vector_params(), n, expr=where),
-                    AnnSearchRequest([query], "sparse", {"metric_type": "BM25"}, n, expr=where)]
+                    AnnSearchRequest([self._lexical_query(query) or query], self.lexical_field,
+                                     {"metric_type": "BM25"}, n, expr=where)]
         results = store._call("hybrid_search", store.collection, requests, RRFRanker(self.settings.rrf_k), limit=n,
                               output_fields=CHUNK_FIELDS)
         fused = {}

@@ -64,29 +64,35 @@ def make_retriever(snapshot, embedder, settings, tokenizer: str):
 
 
 def migrate(config, to: str) -> tuple[str, int, int]:
-    """Copy the knowledge base into the store at ``to`` as it is (vectors, chunks, texts; no file
-    is read and nothing is embedded again) and make it the knowledge base's store.
+    """Copy the knowledge base into the store at ``to`` and make it the knowledge base's store.
     Returns (source uri, documents, chunks)."""
-    import numpy as np
-
     source, target = open_store(config), open_store(config, to)
     if source.uri == target.uri:
         raise RagError(f"知识库已在“{target.uri}”中，无需迁移。")
     with source.lock(config.lock_timeout):  # both stores share the folder's writer lock
-        snapshot = source.load()
-        documents, chunks, tokens, vectors = [], [], [], []
-        for part in snapshot.export():
-            if part[0] == "documents":
-                documents = part[1]
-            else:
-                chunks += part[1]
-                tokens += part[2]
-                vectors.append(part[3])
-        manifest = {key: snapshot.manifest[key] for key in ("embedder", "dim", "index_type", "chunker", "tokenizer",
-                                                             "versions") if key in snapshot.manifest}
-        if config.index_type:
-            manifest["index_type"] = config.index_type
-        target.write_changes(None, manifest, documents, chunks, tokens,
-                             np.vstack(vectors) if vectors else np.zeros((0, manifest["dim"]), np.float32))
+        documents, chunks = copy_knowledge_base(source, target, config.index_type)
         record_store(config.index_dir, EMBEDDED if to == EMBEDDED else target.uri)
-    return source.uri, len(documents), len(chunks)
+    return source.uri, documents, chunks
+
+
+def copy_knowledge_base(source, target, index_type: str | None = None) -> tuple[int, int]:
+    """Write everything ``source`` holds into ``target`` as it is: vectors, chunks, tokens and
+    document texts (no file is read, nothing is embedded again). Returns (documents, chunks)."""
+    import numpy as np
+
+    snapshot = source.load()
+    documents, chunks, tokens, vectors = [], [], [], []
+    for part in snapshot.export():
+        if part[0] == "documents":
+            documents = part[1]
+        else:
+            chunks += part[1]
+            tokens += part[2]
+            vectors.append(part[3])
+    manifest = {key: snapshot.manifest[key] for key in ("embedder", "dim", "index_type", "chunker", "tokenizer",
+                                                         "versions") if key in snapshot.manifest}
+    if index_type:
+        manifest["index_type"] = index_type
+    target.write_changes(None, manifest, documents, chunks, tokens,
+                         np.vstack(vectors) if vectors else np.zeros((0, manifest["dim"]), np.float32))
+    return len(documents), len(chunks)

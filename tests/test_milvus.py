@@ -67,8 +67,10 @@ def test_index_and_search_the_bundled_report(kb, embedder, bundled):
     question = "城里添了多少绿地"
     assert [h.chunk_id for h in milvus.search(question, k=5, mode="dense")] == \
         [h.chunk_id for h in bundled.search(question, k=5, mode="dense")]
-    # BM25 runs in Milvus (its jieba analyser), hybrid fuses both.
-    assert "8.4万平方米" in milvus.search("新增城市绿地", k=3, mode="bm25")[0].text
+    # BM25 runs in Milvus on our own tokens: the same ranking as the FAISS store's bm25s.
+    for question in ["新增城市绿地", "8.4万平方米", "2023年城镇新增就业多少", "盘活国有资产"]:
+        assert [h.chunk_id for h in milvus.search(question, k=3, mode="bm25")] == \
+            [h.chunk_id for h in bundled.search(question, k=3, mode="bm25")], question
     top = milvus.search("新增城市绿地", k=3)[0]
     assert "8.4万平方米" in top.text and top.year == 2024
     assert milvus.snapshot.document_text(top.doc_id)[top.start:top.end] == top.text
@@ -158,7 +160,7 @@ def test_idf_comes_from_the_store(three_years, tmp_path, embedder):
     table = idf_table(faiss.snapshot.tokens)
     store_idf = three_years.snapshot.idf()
     for token in ["城镇", "就业", "1244万人", "2023"]:
-        assert store_idf[token] == pytest.approx(table[token], rel=0.35), token
+        assert store_idf[token] == pytest.approx(table[token]), token
     assert "GDP" not in store_idf and store_idf.get("不存在的词", 0.0) == 0.0
 
 
