@@ -37,6 +37,9 @@ CONFIGS = {
     "hybrid-jieba": (SearchSettings(), "jieba"),
     "hybrid": (SearchSettings(), "jieba+bigram"),  # the product's default
     "hybrid-noyear": (SearchSettings(year_aware=False), "jieba+bigram"),
+    # Milvus store only: BM25 over Milvus's own jieba analyser instead of our tokens
+    "bm25-milvus-jieba": (SearchSettings(mode="bm25"), "jieba+bigram"),
+    "hybrid-milvus-jieba": (SearchSettings(), "jieba+bigram"),
 }
 DEFAULT_CONFIGS = ["bm25-jieba", "bm25", "dense", "hybrid-rrf", "hybrid", "hybrid-noyear"]
 
@@ -49,7 +52,12 @@ def retriever_for(assistant, name: str) -> HybridRetriever:
     if hasattr(snapshot, "chunks") and mode != snapshot.manifest.get("tokenizer"):  # Milvus tokenises itself
         tokens = [tokenize(c.search_text, mode) for c in snapshot.chunks]
         snapshot = dataclasses.replace(snapshot, _tokens=tokens, bm25=BM25Index(tokens))
-    return make_retriever(snapshot, assistant.embedder, settings, mode)
+    retriever = make_retriever(snapshot, assistant.embedder, settings, mode)
+    if name.endswith("milvus-jieba"):
+        if not hasattr(retriever, "lexical_field"):
+            raise SystemExit(f"{name}: only with --store milvus-lite or a Milvus URI")
+        retriever.lexical_field = "sparse_jieba"
+    return retriever
 
 
 def relevance(dataset: datasets.Dataset, question: datasets.Question, hits, assistant) -> list[bool]:

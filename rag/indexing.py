@@ -101,11 +101,9 @@ class Indexer:
         return removed
 
     def rebuild(self, quiet: bool = False, progress: Progress | None = None) -> list[FileResult]:
-        """Re-chunk and re-embed every recorded document with the current settings."""
-        from .store import read_documents_any_version
-
-        documents = self.store.read_documents() if hasattr(self.store, "read_documents") \
-            else read_documents_any_version(self.store)
+        """Re-chunk and re-embed every recorded document with the current settings, into this
+        indexer's store (``--store``), from the store the knowledge base recorded."""
+        documents = open_store(self.config.with_(store=None)).read_documents()
         with self._locked():
             results = [(d, FileResult(d.source, "pending", d.doc_id)) for d in documents]
             self._write(None, results, progress, quiet)

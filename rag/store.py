@@ -230,6 +230,10 @@ class IndexStore:
 
     # ---- writing ------------------------------------------------------------------------
 
+    def read_documents(self) -> list:
+        """The recorded documents, for `rag index --rebuild`."""
+        return read_documents_any_version(self)
+
     def write_changes(self, current: Snapshot | None, manifest: dict, documents: list[tuple[DocumentRecord, str]],
                       chunks: list[Chunk], tokens: list[list[str]], vectors: np.ndarray,
                       drop: set[str] = frozenset()) -> None:

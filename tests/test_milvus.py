@@ -190,6 +190,17 @@ def test_migrate_copies_without_embedding_and_back(tmp_path, kb, embedder):
         migrate(Config(index_dir=home), "faiss")
 
 
+def test_rebuild_into_milvus_rereads_the_recorded_documents(tmp_path, kb, embedder):
+    home, uri = kb
+    faiss = Assistant.load(home, embedder=embedder, build_if_missing=False)
+    faiss.add_documents(_reports(tmp_path / "docs")[:2])
+    milvus = Assistant.load(home, embedder=embedder, store=uri, build_if_missing=False)
+    results = milvus.rebuild()
+    assert [r.status for r in results] == ["added", "added"] and recorded_store(home) == milvus._indexer.store.uri
+    assert sorted(d.doc_id for d in milvus.documents()) == sorted(d.doc_id for d in faiss.documents())
+    assert "1206万人" in milvus.search("2022年城镇新增就业多少", k=1)[0].text
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
