@@ -156,12 +156,20 @@ class MilvusStore:
             raise RagError(f"Milvus 知识库“{self.collection}”由嵌入模型 {manifest.get('embedder')} 构建，而当前使用 "
                            f"{embedder_name}：请改用原模型（--embedder），或" + _REBUILD.format(home=self.home))
         self._call("load_collection", self.collection)
-        visible = _visible(manifest)
-        rows = self._call("query", self.meta, filter=f'kind == "doc" and {visible}', output_fields=["doc_id", "value"],
-                          limit=16384)
+        rows = self._document_rows(manifest)
         records = [DocumentRecord(**json.loads(r["value"])) for r in rows]
         documents = {d.doc_id: d for d in sorted(records, key=lambda d: (d.added_at, d.doc_id))}
-        return MilvusSnapshot(self, manifest, documents)
+        return MilvusSnapshot(self, manifest, documents, {r["doc_id"]: r["gen"] for r in rows})
+
+    def _document_rows(self, manifest: dict) -> list[dict]:
+        """The document records a manifest has committed (any number: query limits stop at 16384)."""
+        iterator = self._call("query_iterator", self.meta, batch_size=1000, filter=f'kind == "doc" and {_visible(manifest)}',
+                              output_fields=["doc_id", "gen", "value"])
+        rows = []
+        while page := iterator.next():
+            rows += page
+        iterator.close()
+        return rows
 
     def read_documents(self) -> list:
         """The recorded documents, for `rag index --rebuild`."""
@@ -185,8 +193,7 @@ class MilvusStore:
             previous = {"gen": 0, "floor": 0, "retired": [], "n_chunks": 0, "documents": {}}
         self._clean_up(previous)
         gen = previous["gen"] + 1
-        visible_docs = previous.get("gens", {})
-        kept = {} if current is None else {d: g for d, g in visible_docs.items() if d not in drop}
+        visible_docs = {r["doc_id"]: r["gen"] for r in self._document_rows(previous)} if previous["gen"] else {}
         retired = [] if current is None else [[d, g] for d, g in visible_docs.items() if d in drop]
         base = 0 if current is None else current.size - sum(current.documents[d].n_chunks for d in drop
                                                              if d in current.documents)
@@ -206,7 +213,6 @@ class MilvusStore:
         self._call("flush", self.meta)
         manifest = {**manifest, "format_version": FORMAT_VERSION, "gen": gen,
                     "floor": gen if current is None else previous.get("floor", 0), "retired": retired,
-                    "gens": {**kept, **{r.doc_id: gen for r, _ in documents}},
                     "n_chunks": base + len(chunks), "written_at": time.strftime("%Y-%m-%dT%H:%M:%S")}
         self._call("upsert", self.meta, [self._meta_row("manifest", "manifest", "", 0, 0,
                                                          json.dumps(manifest, ensure_ascii=False))])  # the commit
@@ -303,6 +309,7 @@ class MilvusSnapshot:
     store: MilvusStore
     manifest: dict
     documents: dict[str, DocumentRecord]
+    gens: dict[str, int] = field(default_factory=dict)  # doc_id -> the write that added its rows
     _texts: dict[str, str] = field(default_factory=dict, repr=False)
     directory = None
 
@@ -320,7 +327,7 @@ class MilvusSnapshot:
 
     def document_text(self, doc_id: str) -> str:
         if doc_id not in self._texts:
-            gen = self.manifest.get("gens", {}).get(doc_id)
+            gen = self.gens.get(doc_id)
             rows = self.store._call("query", self.store.meta, filter=f'kind == "text" and doc_id == {_quote(doc_id)} '
                                     f'and gen == {gen}', output_fields=["part", "value"], limit=16384) if gen else []
             self._texts[doc_id] = "".join(r["value"] for r in sorted(rows, key=lambda r: r["part"]))
