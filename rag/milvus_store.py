@@ -353,6 +353,19 @@ class MilvusSnapshot:
     def idf(self) -> "StoreIdf":
         return StoreIdf(self)
 
+    def sections(self):
+        """Section look-ups for the answerer; a document's chunks are fetched when first needed."""
+        from .sections import ReportSections
+
+        sections = ReportSections([])
+        sections._chunks = _DocumentChunks(self)  # instead of every chunk of the collection up front
+        return sections
+
+    def document_chunks(self, doc_id: str) -> list[Chunk]:
+        rows = self.store._call("query", self.store.collection, filter=f"doc_id == {_quote(doc_id)} and {self.visible}",
+                                output_fields=CHUNK_FIELDS, limit=16384)
+        return [_chunk(r) for r in rows]
+
     def export(self, batch: int = 2000):
         """Like ``Snapshot.export``: documents, then chunks with tokens and vectors, in batches."""
         yield "documents", [(d, self.document_text(d.doc_id)) for d in self.documents.values()]
@@ -378,13 +391,32 @@ def _chunk(row: dict) -> Chunk:
                  row["paragraph"], row["start_pos"], row["end_pos"], row["text"])
 
 
+class _DocumentChunks:
+    """doc_id -> its chunks, read from Milvus on first use (what ``ReportSections`` looks up)."""
+
+    def __init__(self, snapshot: MilvusSnapshot):
+        self._snapshot = snapshot
+        self._chunks: dict[str, list[Chunk]] = {}
+
+    def get(self, doc_id: str, default=None):
+        if doc_id not in self._chunks:
+            self._chunks[doc_id] = self._snapshot.document_chunks(doc_id)
+        return self._chunks[doc_id] or default
+
+    def __getitem__(self, doc_id: str) -> list[Chunk]:
+        return self.get(doc_id, [])
+
+
 class StoreIdf(Mapping):
     """BM25 idf of a token, from its document frequency counted by Milvus when the answerer first
     asks about it, instead of a table built by scanning every chunk's tokens."""
 
+    RAREST = "\u0000rarest"  # not a token: the idf of a token in one chunk, the table's largest value
+
     def __init__(self, snapshot: MilvusSnapshot):
         self._snapshot = snapshot
-        self._idf: dict[str, float | None] = {}
+        n = snapshot.size
+        self._idf: dict[str, float | None] = {self.RAREST: math.log(1 + (n - 0.5) / 1.5)} if n else {}
         self._lock = threading.Lock()
 
     def __getitem__(self, token: str) -> float:
