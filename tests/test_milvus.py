@@ -76,6 +76,10 @@ def test_index_and_search_the_bundled_report(kb, embedder, bundled):
     assert milvus.snapshot.document_text(top.doc_id)[top.start:top.end] == top.text
     answer = milvus.ask("2023年新增城市绿地多少？")
     assert answer.answered and "8.4万平方米" in answer.text
+    # The answerer reads idf and sections from Milvus: the same answers as from the FAISS store.
+    for question in ["2023年生产粮食和蔬菜分别多少？", "城镇新增就业多少人？", "今年的主要预期目标有哪些？", "GDP增长多少？"]:
+        got, expected = milvus.ask(question), bundled.ask(question)
+        assert (got.text, got.answered, got.citations) == (expected.text, expected.answered, expected.citations)
 
 
 def test_the_knowledge_base_remembers_its_store(kb, embedder, tmp_path):
