@@ -19,8 +19,10 @@ CACHE = Path(os.environ.get("RAG_EVAL_CACHE", Path(__file__).parent / ".cache"))
 
 
 def index_for(dataset: Dataset, chunker: ChunkerSettings = ChunkerSettings(), index_type: str = "flat",
-              quiet: bool = False, cache: Path | None = None) -> Assistant:
-    """An index of the dataset's documents, built once per (dataset, chunker, index type) and cached."""
+              quiet: bool = False, cache: Path | None = None, store: str | None = None) -> Assistant:
+    """An index of the dataset's documents, built once per (dataset, chunker, index type) and cached.
+    With ``store`` (a Milvus URI, or ``milvus-lite`` for a file beside the cache) the cached FAISS
+    index is copied into Milvus once, vectors as they are, and the Milvus copy is returned."""
     key = hashlib.sha1(json.dumps([dataset.name, [d.checksum for d in dataset.documents], chunker.to_dict(),
                                    index_type]).encode()).hexdigest()[:10]
     directory = (cache or CACHE) / f"{dataset.name}-{key}"
@@ -28,7 +30,19 @@ def index_for(dataset: Dataset, chunker: ChunkerSettings = ChunkerSettings(), in
     assistant = Assistant.load(directory, config=config, build_if_missing=False)
     if len(assistant.documents()) != len(dataset.documents):
         assistant.add_documents(dataset.documents, quiet=quiet)
+    if store and store != "faiss":
+        return _milvus_copy(assistant, directory.with_name(directory.name + "-milvus"), store)
     return assistant
+
+
+def _milvus_copy(assistant: Assistant, home: Path, store: str) -> Assistant:
+    from rag.stores import copy_knowledge_base, open_store
+
+    config = assistant.config.with_(index_dir=home, store=str(home / "kb.db") if store == "milvus-lite" else store)
+    target = open_store(config)
+    if not target.exists() or target.read_manifest()["n_chunks"] != assistant.snapshot.size:
+        copy_knowledge_base(assistant._indexer.store, target)
+    return Assistant.load(home, config=config, embedder=assistant.embedder)
 
 
 def machine() -> str:

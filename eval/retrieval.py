@@ -3,6 +3,7 @@
     python -m eval.retrieval                              # the project's own set, default configs
     python -m eval.retrieval --dataset gov cmrc --configs bm25-jieba dense hybrid hybrid-noyear
     python -m eval.retrieval --dataset cmrc --limit 300   # a quick subset
+    python -m eval.retrieval --dataset gov --store milvus-lite   # the same index copied into Milvus Lite
 
 Prints Recall@1/3/5/10 (hit rate at k), MRR@10 and nDCG@10 per configuration, writes
 eval/results/retrieval-<dataset>.md, a PNG of recall@k curves, and the misses as JSONL.
@@ -18,6 +19,7 @@ import time
 from rag.chunking import ChunkerSettings
 from rag.lexical import BM25Index, tokenize
 from rag.retrieval import HybridRetriever, SearchSettings
+from rag.stores import make_retriever
 
 from . import datasets
 from .common import index_for, line_plot, markdown_table, result_path, stamp, write_result
@@ -35,6 +37,9 @@ CONFIGS = {
     "hybrid-jieba": (SearchSettings(), "jieba"),
     "hybrid": (SearchSettings(), "jieba+bigram"),  # the product's default
     "hybrid-noyear": (SearchSettings(year_aware=False), "jieba+bigram"),
+    # Milvus store only: BM25 over Milvus's own jieba analyser instead of our tokens
+    "bm25-milvus-jieba": (SearchSettings(mode="bm25"), "jieba+bigram"),
+    "hybrid-milvus-jieba": (SearchSettings(), "jieba+bigram"),
 }
 DEFAULT_CONFIGS = ["bm25-jieba", "bm25", "dense", "hybrid-rrf", "hybrid", "hybrid-noyear"]
 
@@ -44,10 +49,15 @@ def retriever_for(assistant, name: str) -> HybridRetriever:
     the stored chunks in memory; the index on disk is not touched)."""
     settings, mode = CONFIGS[name]
     snapshot = assistant.snapshot
-    if mode != snapshot.manifest.get("tokenizer"):
+    if hasattr(snapshot, "chunks") and mode != snapshot.manifest.get("tokenizer"):  # Milvus tokenises itself
         tokens = [tokenize(c.search_text, mode) for c in snapshot.chunks]
         snapshot = dataclasses.replace(snapshot, _tokens=tokens, bm25=BM25Index(tokens))
-    return HybridRetriever(snapshot, assistant.embedder, settings, mode)
+    retriever = make_retriever(snapshot, assistant.embedder, settings, mode)
+    if name.endswith("milvus-jieba"):
+        if not hasattr(retriever, "lexical_field"):
+            raise SystemExit(f"{name}: only with --store milvus-lite or a Milvus URI")
+        retriever.lexical_field = "sparse_jieba"
+    return retriever
 
 
 def relevance(dataset: datasets.Dataset, question: datasets.Question, hits, assistant) -> list[bool]:
@@ -110,6 +120,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, help="only the first N questions")
     parser.add_argument("--target-chars", type=int, default=ChunkerSettings().target_chars)
     parser.add_argument("--overlap-chars", type=int, default=ChunkerSettings().overlap_chars)
+    parser.add_argument("--store", default="faiss",
+                        help="faiss (default), milvus-lite (a Milvus Lite copy of the cached index) or a Milvus URI")
     parser.add_argument("--quiet", action="store_true")
     args = parser.parse_args(argv)
     chunker = ChunkerSettings(target_chars=args.target_chars, max_chars=2 * args.target_chars,
@@ -117,11 +129,12 @@ def main(argv: list[str] | None = None) -> int:
     command = "python -m eval.retrieval " + " ".join(argv if argv is not None else sys.argv[1:])
     # Results of non-default chunk sizes go beside the default ones, not over them.
     suffix = "" if chunker == ChunkerSettings() else f"-c{chunker.target_chars}"
+    suffix += "" if args.store == "faiss" else "-milvus"
     for name in args.dataset:
         dataset = datasets.load(name, args.data)
         if args.limit:
             dataset.questions = dataset.questions[:args.limit]
-        assistant = index_for(dataset, chunker, quiet=args.quiet)
+        assistant = index_for(dataset, chunker, quiet=args.quiet, store=args.store)
         rows, all_misses = [], []
         for config in args.configs:
             metrics, misses, ms = evaluate(dataset, assistant, config)

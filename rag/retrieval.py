@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
+from .chunking import Chunk
 from .embedding import Embedder
 from .errors import RagError
 from .lexical import tokenize
@@ -123,18 +124,13 @@ class HybridRetriever:
         self._filter_columns: tuple[dict, np.ndarray, np.ndarray] | None = None  # built on the first filter
 
     def _dense(self, query: str, allowed: np.ndarray | None, n: int) -> dict[int, float]:
-        import faiss
+        return self.snapshot.dense_search(self.embedder.embed_queries([query]), allowed, n)
 
-        index = self.snapshot.vector_index
-        vector = self.embedder.embed_queries([query])
-        params = None
-        if allowed is not None:
-            selector = faiss.IDSelectorBatch(np.flatnonzero(allowed).astype(np.int64))
-            params_type = {"IndexHNSWFlat": faiss.SearchParametersHNSW,
-                           "IndexIVFFlat": faiss.SearchParametersIVF}.get(type(index).__name__, faiss.SearchParameters)
-            params = params_type(sel=selector)
-        scores, ids = index.search(vector, min(n, index.ntotal), params=params)
-        return {int(i): float(s) for i, s in zip(ids[0], scores[0]) if i >= 0}
+    def _mode(self, mode: str | None) -> str:
+        mode = mode or self.settings.mode
+        if mode not in MODES:
+            raise RagError(f"未知的检索方式“{mode}”：可选 {', '.join(MODES)}。")
+        return mode
 
     def search(self, query: str, k: int = 5, doc_ids: list[str] | None = None,
                years: list[int] | None = None, mode: str | None = None) -> list[Hit]:
@@ -143,9 +139,7 @@ class HybridRetriever:
         chunks = self.snapshot.chunks
         if not chunks or not query.strip():
             return []
-        mode = mode or self.settings.mode
-        if mode not in MODES:
-            raise RagError(f"未知的检索方式“{mode}”：可选 {', '.join(MODES)}。")
+        mode = self._mode(mode)
         allowed = self._filter_mask(doc_ids, years)
         tiers = self._year_tiers(query)
         if tiers is not None:
@@ -159,14 +153,21 @@ class HybridRetriever:
         lexical = {i: float(lexical_all[i]) for i in _top(lexical_all, allowed, n) if lexical_all[i] > 0} \
             if mode != "dense" else {}
         dense = self._dense(query, allowed, n) if mode != "bm25" else {}
-        fused = fuse([dense, lexical], (self.settings.dense_weight, 1 - self.settings.dense_weight),
-                     self.settings.fusion, self.settings.rrf_k)
-        if tiers is not None:
-            fused = {i: s * TIER_WEIGHTS[tiers[i]] for i, s in fused.items()}
+        fused = self._with_tiers(self._fuse(dense, lexical), tiers)
         best = _ranked(fused)[:k]
         # A chunk outside the dense top-n has a low cosine anyway: 0 stands for "not close".
-        return [self._hit(rank, i, fused[i], dense.get(i, 0.0), float(lexical_all[i]))
+        return [self._hit(rank, chunks[i], fused[i], dense.get(i, 0.0), float(lexical_all[i]))
                 for rank, i in enumerate(best, 1)]
+
+    @staticmethod
+    def _with_tiers(fused: dict, tiers) -> dict:
+        """Fused scores scaled by the year tier of each candidate (``tiers[key]``), if any."""
+        return fused if tiers is None else {i: s * TIER_WEIGHTS[tiers[i]] for i, s in fused.items()}
+
+    def _fuse(self, dense: dict, lexical: dict) -> dict:
+        """The one fusion of every store (``fuse``), with this retriever's settings."""
+        return fuse([dense, lexical], (self.settings.dense_weight, 1 - self.settings.dense_weight),
+                    self.settings.fusion, self.settings.rrf_k)
 
     def _filter_mask(self, doc_ids: list[str] | None, years: list[int] | None) -> np.ndarray | None:
         if not doc_ids and not years:
@@ -194,7 +195,7 @@ class HybridRetriever:
             self._year_tiers_index = YearTiers(self.snapshot.chunks)
         return self._year_tiers_index.tiers(years, asks_for_target(query))
 
-    def _hit(self, rank: int, i: int, score: float, dense_score: float, lexical_score: float) -> Hit:
-        c = self.snapshot.chunks[i]
+    @staticmethod
+    def _hit(rank: int, c: Chunk, score: float, dense_score: float, lexical_score: float) -> Hit:
         return Hit(rank, round(float(score), 6), c.text, c.doc_id, c.title, c.section, c.chunk_id, c.start, c.end,
                    c.year, dense_score, lexical_score, c.period)

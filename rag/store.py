@@ -85,6 +85,46 @@ class Snapshot:
             return np.zeros((0, self.manifest["dim"]), dtype=np.float32)
         return np.load(self.directory / "vectors.npy")
 
+    # ---- the store interface readers use (rag.milvus_store.MilvusSnapshot has the same) ----
+
+    @property
+    def version(self) -> str | None:
+        return self.directory.name if self.directory else None
+
+    def dense_search(self, vector: np.ndarray, allowed: np.ndarray | None, n: int) -> dict[int, float]:
+        """Positions and cosine scores of the ``n`` nearest chunks among the ``allowed`` ones."""
+        import faiss
+
+        index = self.vector_index
+        params = None
+        if allowed is not None:
+            selector = faiss.IDSelectorBatch(np.flatnonzero(allowed).astype(np.int64))
+            params_type = {"IndexHNSWFlat": faiss.SearchParametersHNSW,
+                           "IndexIVFFlat": faiss.SearchParametersIVF}.get(type(index).__name__, faiss.SearchParameters)
+            params = params_type(sel=selector)
+        scores, ids = index.search(vector, min(n, index.ntotal), params=params)
+        return {int(i): float(s) for i, s in zip(ids[0], scores[0]) if i >= 0}
+
+    def idf(self) -> dict[str, float]:
+        """Inverse document frequency of every token, for the answerer."""
+        from .answering import idf_table
+
+        return idf_table(self.tokens)
+
+    def sections(self):
+        """Section look-ups for the answerer (built from the chunks)."""
+        from .sections import ReportSections
+
+        return ReportSections(self.chunks)
+
+    def export(self, batch: int = 2000):
+        """Everything a store needs to hold this knowledge base, in batches (for `rag migrate`):
+        first ``("documents", [(record, text), ...])``, then ``("chunks", chunks, tokens, vectors)``."""
+        yield "documents", [(d, self.document_text(d.doc_id)) for d in self.documents.values()]
+        vectors = self.vectors()
+        for i in range(0, self.size, batch):
+            yield "chunks", self.chunks[i:i + batch], self.tokens[i:i + batch], vectors[i:i + batch]
+
 
 def build_vector_index(vectors: np.ndarray, index_type: str = "flat"):
     """Inner product on L2-normalised vectors = cosine similarity. Exact unless asked otherwise."""
@@ -114,10 +154,16 @@ def _connect(path: Path) -> sqlite3.Connection:
 
 
 class IndexStore:
-    """Reads and atomically writes snapshots under one index directory."""
+    """Reads and atomically writes snapshots under one index directory (the embedded store)."""
+
+    backend = "faiss"
 
     def __init__(self, root: str | Path):
         self.root = Path(root)
+        self.uri = str(self.root)  # what messages name
+
+    def empty(self, dim: int) -> Snapshot:
+        return Snapshot.empty(dim)
 
     @property
     def pointer(self) -> Path:
@@ -208,6 +254,24 @@ class IndexStore:
         return snapshot
 
     # ---- writing ------------------------------------------------------------------------
+
+    def read_documents(self) -> list:
+        """The recorded documents, for `rag index --rebuild`."""
+        return read_documents_any_version(self)
+
+    def write_changes(self, current: Snapshot | None, manifest: dict, documents: list[tuple[DocumentRecord, str]],
+                      chunks: list[Chunk], tokens: list[list[str]], vectors: np.ndarray,
+                      drop: set[str] = frozenset()) -> None:
+        """Apply a change to ``current``: its documents in ``drop`` go, the given ones come in.
+        Call with ``lock()`` held. Here the whole collection is written as a new snapshot."""
+        keep = [i for i, c in enumerate(current.chunks) if c.doc_id not in drop] if current else []
+        kept_docs = [(r, current.document_text(d)) for d, r in current.documents.items() if d not in drop] \
+            if current else []
+        kept_vectors = current.vectors()[keep] if current else np.zeros((0, vectors.shape[1]), np.float32)
+        self.write(manifest, kept_docs + documents,
+                   ([current.chunks[i] for i in keep] if current else []) + chunks,
+                   ([current.tokens[i] for i in keep] if current else []) + tokens,
+                   np.vstack([kept_vectors, vectors]).astype(np.float32))
 
     def write(self, manifest: dict, documents: list[tuple[DocumentRecord, str]], chunks: list[Chunk],
               tokens: list[list[str]], vectors: np.ndarray) -> None:
