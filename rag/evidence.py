@@ -2,6 +2,7 @@
 each with its offsets in the document, the words it holds and the sentence it belongs to."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from . import zh
@@ -30,6 +31,22 @@ def clause_bounds(sentence: str) -> list[tuple[int, int]]:
         pos = match.end()
     bounds.append((pos, len(sentence.rstrip(zh.SENTENCE_END))))
     return [(a, b) for a, b in bounds if b > a and sentence[a:b].strip()]
+
+
+# A clause that starts with its verb ('增长5.2%', '比上年增长18.3%') says nothing without the
+# clause before it, which names what grew.
+_NO_SUBJECT = re.compile(r"(比上年|同比|年均|分别|均)?(增长|增加|增速|下降|减少|降低|提高|提升|上涨|回落|达到|占|居|超过|突破)")
+
+
+def fact_bounds(sentence: str) -> list[tuple[int, int]]:
+    """Clause bounds, with a clause that has no subject of its own joined to the one before."""
+    bounds: list[tuple[int, int]] = []
+    for a, b in clause_bounds(sentence):
+        if bounds and _NO_SUBJECT.match(sentence, a):
+            bounds[-1] = (bounds[-1][0], b)
+        else:
+            bounds.append((a, b))
+    return bounds
 
 
 def clauses_of(hit: Hit) -> list[Clause]:

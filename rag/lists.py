@@ -9,7 +9,7 @@ from . import answerability as checks
 from . import zh
 from .chunking import split_sentences
 from .citing import Answer, Composer
-from .evidence import clause_bounds
+from .evidence import fact_bounds
 from .normalize import fold
 from .numbers import quantities
 from .questions import QuestionInfo
@@ -34,7 +34,8 @@ class ListAnswers:
         section = self._section_for(info, hits)
         sections = [section] if section else self._nearby_sections(hits)
         if section is None and info.kind == "summary":
-            sections = self._factual_sections(info, self._nearby_sections(hits, following=True))
+            headline = self._headline_paragraphs(info, hits) if _asks_overall(info) else []
+            sections = headline or self._factual_sections(info, self._nearby_sections(hits, following=True))
         gap = checks.place_gap(info, hits, " ".join(s.text for s in sections))
         if gap:
             return composer.answer(gap.message, answered=False)
@@ -63,6 +64,38 @@ class ListAnswers:
                 if share >= (min_share or self.settings.min_heading_match) and key > best_key:
                     best, best_key = section, key
         return best
+
+    def _is_heading(self, section: Section, offset: int, sentence: str) -> bool:
+        """The sentence is the heading of a section nested in ``section`` ('乡村振兴取得实效。')."""
+        chars = zh.content_chars(sentence)
+        return any(inner.heading and zh.content_chars(inner.heading.title) == chars
+                   for inner in self.sections.sections_at(section.doc_id, section.start + offset + 1))
+
+    def _relevance(self, groups: list[list[str]], text: str) -> float:
+        """The share of a group of terms the text holds, each weighted by its rarity (idf), for the
+        group it covers best: '乡村治理和人居环境整治' is answered by sentences about either."""
+        if not groups:
+            return 1.0
+        return max(sum(self._weight(t) * checks.term_overlap(t, text) for t in terms)
+                   / sum(self._weight(t) for t in terms) for terms in groups)
+
+    def _headline_paragraphs(self, info: QuestionInfo, hits: list[Hit]) -> list[Section]:
+        """'2023年经济社会发展情况如何', '十二五时期的主要成就': a report answers with its paragraph of
+        headline figures (生产总值 first, then jobs, prices, income…) and the one after it: of the
+        top passages' reports, the paragraph about the year asked (else about the best passage's
+        year) that names the 生产总值 and holds the most figures."""
+        best, best_count, following = None, 0, []
+        for hit in hits[:3]:
+            years = set(info.years) or {hit.period}
+            paragraphs = self.sections.paragraphs(hit.doc_id)
+            for i, paragraph in enumerate(paragraphs):
+                chunk = self.sections.chunk_for(hit.doc_id, paragraph.start, paragraph.end)
+                if chunk is None or chunk.period not in years or not _OUTPUT.search(paragraph.text):
+                    continue
+                count = len(quantities(paragraph.text))
+                if count > best_count:
+                    best, best_count, following = paragraph, count, paragraphs[i + 1:i + 2]
+        return [best] + following if best_count >= 3 else []
 
     def _factual_sections(self, info: QuestionInfo, sections: list[Section]) -> list[Section]:
         """A summary of a broad topic ('2021年经济发展情况如何') is told by the paragraph of figures
@@ -116,16 +149,16 @@ class ListAnswers:
                       and not any(t in p for p in info.places)]
             # A summary takes the facts of a paragraph about the topic ('2021年经济发展情况' ->
             # '国内生产总值达到114万亿元…'), a list the sentences that name what it asks for.
-            whole = sum(checks.term_overlap(t, fold(section.text)) for t in beyond) / len(beyond) if beyond else 1.0
+            groups = _term_groups(info.text, beyond)
+            whole = self._relevance(groups, fold(section.text))
             for s_start, s_end in split_sentences(section.text):
                 sentence = section.text[s_start:s_end]
-                if section.heading and s_start == 0:
+                if section.heading and s_start == 0 or self._is_heading(section, s_start, sentence):
                     continue  # the heading or topic sentence restates the question: never an answer
-                relevance = whole if info.kind == "summary" else \
-                    sum(checks.term_overlap(t, fold(sentence)) for t in beyond) / len(beyond) if beyond else 1.0
+                relevance = whole if info.kind == "summary" else self._relevance(groups, fold(sentence))
                 if strict and relevance == 0:
                     continue
-                for a, b in clause_bounds(sentence):
+                for a, b in fact_bounds(sentence):
                     text = sentence[a:b]
                     chars = zh.content_chars(text)
                     if len(chars) < 4 or set(chars) <= q_chars:
@@ -136,17 +169,54 @@ class ListAnswers:
                         + 0.4 * bool(_NAMED.search(text)) - len(text) / s.long_clause_chars
                     start = section.start + s_start + a
                     scored.append((weight * (0.25 + relevance), section.doc_id, start, start + len(text), text,
-                                   bool(beyond) and relevance > 0))
-        if not strict and any(t[5] for t in scored):
-            scored = [t for t in scored if t[5]]  # the question names more than the heading: keep what it names
-        chosen, used = [], 0
+                                   relevance if beyond else 0.0))
+        best = max((t[5] for t in scored), default=0.0)
+        if best > 0:
+            # The question names more than the heading: keep what it names, about as much as the
+            # best sentence does ('“一老一小”方面…服务设施': not every sentence saying '服务').
+            scored = [t for t in scored if t[5] >= best / 2]
+        chosen, used, seen = [], 0, set()
         for score, doc_id, start, end, text, _about in sorted(scored, key=lambda t: (-t[0], t[2])):
             length = len(zh.clean_quote(text))
-            if len(chosen) >= s.list_items or (chosen and used + length > s.list_budget):
-                continue
+            if (doc_id, start) in seen or len(chosen) >= s.list_items or (chosen and used + length > s.list_budget):
+                continue  # a clause of nested sections is seen once per section
+            seen.add((doc_id, start))
             chosen.append((doc_id, start, end, text))
             used += length
         return _merge_adjacent(sorted(chosen), sections)
+
+
+# The economy's size, not energy used per unit of it ('单位国内生产总值能耗').
+_OUTPUT = re.compile(r"(?<!单位)(?<!单位国内)(?<!单位地区)生产总值(?!能耗)")
+# Topic words of a question about how things went overall ('2023年经济社会发展情况如何').
+_OVERALL = re.compile(r"(?:经济|社会|发展|运行|国民|总体|整体|表现|全年|时期|五年|十[一二三四五]五|中国|我国|全国|全省|全市|"
+                      r"全州|全县|全区|成就)+")
+
+
+def _asks_overall(info: QuestionInfo) -> bool:
+    terms = [t for t in checks.key_terms(info.topic) if not any(t in p for p in info.places)]
+    return bool(terms) and all(_OVERALL.fullmatch(t) for t in terms)
+
+
+def _term_groups(question: str, terms: list[str]) -> list[list[str]]:
+    """``terms`` grouped by the conjoined parts of the question they come from ('乡村治理' and
+    '人居环境整治' in '乡村治理和人居环境整治有哪些做法'); one group when nothing is conjoined."""
+    import rjieba
+
+    parts, current = [], []
+    for word in rjieba.cut(fold(question)):
+        if zh.CONJUNCTION.fullmatch(word):
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(word)
+    parts.append("".join(current))
+    groups = [[t for t in checks.key_terms(part) if t in terms] for part in parts]
+    groups = [g for g in groups if g]
+    covered = {t for g in groups for t in g}
+    # terms the parts' own cuts do not give back belong to every group
+    rest = [t for t in terms if t not in covered]
+    return [g + rest for g in groups] if groups else ([terms] if terms else [])
 
 
 def _merge_adjacent(items: list[tuple[str, int, int, str]], sections: list[Section]) -> list[tuple[str, int, int, str]]:

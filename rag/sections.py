@@ -62,6 +62,15 @@ class _Document:
             heading = heading if heading and heading.start >= start else None
         return Section(self.chunks[0].doc_id, start, end, heading, self.text[start:end])
 
+    def paragraphs(self) -> list[Section]:
+        """Every paragraph of the document, as a section without a heading."""
+        out, start = [], 0
+        for line in self.text.split("\n"):
+            if line.strip():
+                out.append(Section(self.chunks[0].doc_id, start, start + len(line), None, line))
+            start += len(line) + 1
+        return out
+
     def chunk_for(self, start: int, end: int) -> Chunk:
         """The chunk that holds [start, end), else the one where it starts."""
         i = bisect.bisect_right(self._chunk_starts, start) - 1
@@ -95,3 +104,7 @@ class ReportSections:
     def chunk_for(self, doc_id: str, start: int, end: int) -> Chunk | None:
         document = self._document(doc_id)
         return document.chunk_for(start, end) if document else None
+
+    def paragraphs(self, doc_id: str) -> list[Section]:
+        document = self._document(doc_id)
+        return document.paragraphs() if document else []

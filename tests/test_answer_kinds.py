@@ -12,6 +12,7 @@ from rag.numbers import quantities
 
 REPORT = """青山县2025年政府工作报告
 一、2024年工作回顾
+全县地区生产总值达到320亿元，增长6.5%；一般公共预算收入18.2亿元，增长4%；城乡居民人均可支配收入分别增长5.1%、7.2%。
 （一）交通建设加快推进。交通建设成效明显。新建农村公路120公里，改造危旧桥梁15座，开通城乡公交线路8条。青山高铁站建成投用，全县通车里程达到3600公里。
 （二）民生保障持续加强。教育事业稳步发展。新建幼儿园6所、新增学位2700个，改扩建中小学校12所。为方便群众看病，新建乡镇卫生院4个，县人民医院新增床位300张。城镇新增就业8600人，发放创业担保贷款2.3亿元。
 （三）生态环境持续改善。通过实施河道清淤和截污纳管工程，全县地表水水质达标率提高到98%。完成植树造林4.5万亩，森林覆盖率达到61%。为推动绿色发展，建成光伏电站3座，新增装机容量12万千瓦。
@@ -65,6 +66,24 @@ def test_a_summary_question_gets_the_facts_not_the_topic_sentence(county):
     assert answer.kind == "summary" and answer.answered
     assert "6所" in answer.text and "2700个" in answer.text and "12所" in answer.text, answer.text
     assert "稳步发展" not in answer.text.split("：", 1)[1]
+    exact_quotes(county, answer)
+
+
+def test_a_question_about_the_whole_year_gets_the_headline_figures(county):
+    answer = county.ask("2024年全县经济发展情况怎么样？")
+    assert answer.kind == "summary" and answer.answered
+    # the growth is quoted with what grew: '地区生产总值达到320亿元，增长6.5%', never '增长6.5%' alone
+    assert "地区生产总值达到320亿元，增长6.5%" in answer.text, answer.text
+    lines = answer.text.split("\n")
+    assert "320亿元" in lines[1] and "18.2亿元" in lines[2] and "5.1%、7.2%" in lines[3], answer.text  # in report order
+    exact_quotes(county, answer)
+    numbers_cited(answer)
+
+
+def test_a_list_of_things_that_progressed_is_a_list_of_those_things(county):
+    answer = county.ask("2024年有哪些教育设施取得了进展？")  # '进展' alone would ask for a summary
+    assert answer.kind == "list" and answer.answered
+    assert "幼儿园6所" in answer.text and "中小学校12所" in answer.text, answer.text
     exact_quotes(county, answer)
 
 

@@ -12,6 +12,9 @@ from rag.questions import analyse, operands, split_parts
     ("科技创新方面成效如何？", "summary"),
     ("医疗服务有什么亮点？", "summary"),
     ("教育质量怎么样？", "summary"),
+    ("2023年取得了哪些主要成就？", "summary"),
+    ("1994年国民经济发展情况怎样？", "summary"),
+    ("有哪些水利工程取得了进展？", "list"),  # the things named, not the section's highlights
     ("营商环境是怎么优化的？", "how"),
     ("通过什么方式盘活国有资产？", "how"),
     ("为什么要建设人才公寓？", "why"),

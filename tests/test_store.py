@@ -101,3 +101,42 @@ def test_an_index_from_the_previous_tokenizer_is_re_tokenised_and_saved_by_the_n
 
     assert IndexStore(bundled_copy).read_manifest()["tokenizer_version"] == TOKENIZER_VERSION
     assert "8.4万平方米" in Assistant.load(bundled_copy, embedder=embedder).search("新增城市绿地", k=1, mode="bm25")[0].text
+
+
+@pytest.mark.parametrize("index_type", ["hnsw", "ivf"])
+def test_filtered_search_on_an_approximate_index_finds_the_true_neighbours(tmp_path, monkeypatch, index_type):
+    """A narrow filter (one document of many) is scored exactly from the stored vectors; a wide one
+    searches the index as broadly as the index itself is set to (filter parameters default to the
+    narrowest search: one IVF list, efSearch 16). Both compared with exact search in numpy."""
+    import numpy as np
+
+    from rag.chunking import Chunk
+    from rag.store import DocumentRecord
+
+    rng = np.random.default_rng(0)
+    centres = rng.standard_normal((40, 64)).astype(np.float32)
+    vectors = centres[rng.integers(0, 40, 20_000)] + 0.6 * rng.standard_normal((20_000, 64)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    docs = [DocumentRecord(f"d{i}", f"报告{i}", f"d{i}.txt", 2000 + i % 20, "x", "2026", 100) for i in range(200)]
+    chunks = [Chunk(f"d{i // 100}-{i}", f"d{i // 100}", f"报告{i // 100}", "", 2000 + i // 100 % 20, None, 1, 0, 1, "文")
+              for i in range(20_000)]
+    store = IndexStore(tmp_path / "index")
+    store.write({"embedder": "test", "dim": 64, "index_type": index_type}, [(d, "") for d in docs], chunks,
+                [["文"]] * len(chunks), vectors)
+    snapshot = store.load()
+    queries = vectors[rng.choice(20_000, 20, replace=False)] + 0.1 * rng.standard_normal((20, 64)).astype(np.float32)
+
+    def recall(allowed):
+        found = 0
+        for q in queries:
+            exact = np.where(allowed, vectors @ q, -np.inf)
+            best = set(np.argsort(-exact)[:10].tolist())
+            found += len(best & set(snapshot.dense_search(q[None, :], allowed, 10)))
+        return found / (10 * len(queries))
+
+    one_document = np.zeros(20_000, dtype=bool)
+    one_document[500:600] = True
+    assert recall(one_document) == 1.0
+    monkeypatch.setattr(rag.store, "EXACT_FILTER_LIMIT", 100)  # the same filter now goes through the index
+    one_year = np.array([c.year == 2003 for c in chunks])
+    assert recall(one_year) >= 0.9
