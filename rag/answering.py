@@ -28,6 +28,7 @@ from . import answerability as checks
 from . import zh
 from .citing import Answer, Citation, Composer, plan_label, refusal_text
 from .computing import ASKS_CHANGE, COMPUTED_MARK, ComputedAnswers, from_to
+from .crosslingual import chinese_terms, with_chinese_terms
 from .evidence import Clause, clauses_of, is_heading
 from .lexical import tokenize
 from .lists import ListAnswers
@@ -124,7 +125,8 @@ class ExtractiveAnswerer(ListAnswers, MeansAnswers, ComputedAnswers):
             return []
         # Years are checked against each passage's period (rag.answerability), not matched as words;
         # everyday words also match the reports' own terms ('高铁' -> '高速铁路').
-        q_tokens = {t for t in tokenize(zh.with_report_terms(part)) if not _YEAR_TOKEN.fullmatch(t)}
+        q_tokens = {t for t in tokenize(with_chinese_terms(zh.with_report_terms(part), self.idf))
+                    if not _YEAR_TOKEN.fullmatch(t)}
         total_weight = sum(self.idf.get(t, 0.0) for t in q_tokens) or 1.0
         lexical = {id(u): self._lexical(u, q_tokens, part, total_weight) for u in units}
         # A question in another language shares no words with the reports: rank every clause densely.
@@ -159,19 +161,32 @@ class ExtractiveAnswerer(ListAnswers, MeansAnswers, ComputedAnswers):
         part_info = analyse(part) if part != info.text else info
         wants_number = self._wants_number(part) or bool(part_info.unit)
         ranked = self.ranked_units(part, units)
-        if info.english and not _clear_winner(ranked, self.settings.crosslingual_margin):
+        if info.english and not (_clear_winner(ranked, self.settings.crosslingual_margin)
+                                 or ranked and self._named_in_chinese(part, ranked[0][0])):
             return None, "unclear"
         for unit, _score, similarity in ranked[:self.settings.fact_candidates]:
-            if similarity < threshold:
+            if similarity < threshold and not (info.english and self._named_in_chinese(part, unit)):
                 break
             if wants_number and not self._has_answer_number(unit, part_info.unit):
                 continue
             if not info.english and self._missing(part_info, unit):
                 continue
-            if info.english and not all(code in fold(unit.sentence) for code in _codes(part)):
+            if info.english and not all(code in fold(unit.sentence) or _SPELLED_OUT.get(code, "\0") in unit.sentence
+                                        for code in _codes(part)):
                 continue  # 'PM2.5', 'GDP': names no translation changes must be in the evidence
             return unit, ""
         return None, "measure"
+
+    def _named_in_chinese(self, part: str, unit: Clause) -> bool:
+        """The clause's sentence names an English question's terms, in the Chinese words for them
+        (cross-lingual similarity alone separates right from wrong poorly): at least two terms and
+        at least half of those the dictionary knows."""
+        groups = chinese_terms(part, self.idf)
+        if len(groups) < 2:
+            return False
+        sentence = fold(unit.sentence)
+        named = sum(any(checks.term_present(w, sentence) for w in group) for group in groups)
+        return named >= max(2, (len(groups) + 1) // 2)
 
     @staticmethod
     def _has_answer_number(unit: Clause, unit_wanted: str) -> bool:
@@ -347,6 +362,9 @@ def _codes(question: str) -> list[str]:
     """Codes and acronyms of an English question ('PM2.5', 'C919'), years left out."""
     return [fold(c) for c in re.findall(r"\b[A-Z][A-Za-z]*\d[\w.]*|\b[A-Z]{2,}\d*\b", question)
             if not re.fullmatch(r"(19|20)\d{2}", c)]
+
+
+_SPELLED_OUT = {fold(acronym): words for acronym, words in zh.ACRONYMS.items()}
 
 
 def _clear_winner(ranked: list[tuple[Clause, float, float]], margin: float) -> bool:

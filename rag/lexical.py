@@ -126,6 +126,9 @@ class BM25Index:
             index._vocab = json.loads(vocab.read_text(encoding="utf-8"))
         return index
 
+    def __contains__(self, token: str) -> bool:
+        return token in self._vocab
+
     def idf(self) -> dict[str, float]:
         """Inverse document frequency of every token, from the index's own postings (no need for
         the chunks' tokens): BM25's idf floored at 0.05, so very common terms still count a little.

@@ -29,10 +29,16 @@ class MeansAnswers:
         for place in info.places:  # the place narrows the reports, it does not pick the sentence
             topic = topic.replace(place, "").replace(zh.place_stem(place), "")
         ranked = self.ranked_units(topic or info.text, units)
-        if not ranked or ranked[0][2] < self.settings.min_evidence:
+        if info.english:  # compared across languages: the bar of English fact questions
+            threshold = self.settings.min_evidence_crosslingual
+            if ranked and ranked[0][2] < threshold and self._named_in_chinese(info.text, ranked[0][0]):
+                threshold = ranked[0][2]
+        else:
+            threshold = self.settings.min_evidence
+        if not ranked or ranked[0][2] < threshold:
             return self._partial(composer, info, units)
         unit = ranked[0][0]
-        if self._missing(info, unit) or not states_question_numbers(info, unit.sentence):
+        if not info.english and self._missing(info, unit) or not states_question_numbers(info, unit.sentence):
             return self._partial(composer, info, units)  # '为什么取消了个人所得税' when the reports say 提高起征点
         gap = checks.place_gap(info, hits, unit.sentence + unit.hit.text)
         if gap:

@@ -498,7 +498,10 @@ class MilvusRetriever(HybridRetriever):
     def _lexical_query(self, query: str) -> str:
         if self.lexical_field == "sparse_jieba":
             return query
-        return hashed_tokens(tokenize(query, self.tokenizer_mode))
+        return hashed_tokens(self._lexical_tokens(query))
+
+    def _vocabulary(self):
+        return self.snapshot.idf()  # Milvus counts each word asked about
 
     def _lexical(self, query: str, where: str, n: int, rows: dict) -> dict[str, float]:
         text = self._lexical_query(query)

@@ -18,6 +18,7 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 
 from .chunking import Chunk
+from .crosslingual import with_chinese_terms
 from .embedding import Embedder
 from .errors import RagError
 from .lexical import tokenize
@@ -149,7 +150,7 @@ class HybridRetriever:
                 allowed = about_year
         n = max(self.settings.candidates, k)
 
-        lexical_all = self.snapshot.bm25.scores(tokenize(query, self.tokenizer_mode))
+        lexical_all = self.snapshot.bm25.scores(self._lexical_tokens(query))
         lexical = {i: float(lexical_all[i]) for i in _top(lexical_all, allowed, n) if lexical_all[i] > 0} \
             if mode != "dense" else {}
         dense = self._dense(query, allowed, n) if mode != "bm25" else {}
@@ -158,6 +159,13 @@ class HybridRetriever:
         # A chunk outside the dense top-n has a low cosine anyway: 0 stands for "not close".
         return [self._hit(rank, chunks[i], fused[i], dense.get(i, 0.0), float(lexical_all[i]))
                 for rank, i in enumerate(best, 1)]
+
+    def _lexical_tokens(self, query: str) -> list[str]:
+        """BM25 tokens of a question; an English one is searched by the Chinese words for its terms."""
+        return tokenize(with_chinese_terms(query, self._vocabulary()), self.tokenizer_mode)
+
+    def _vocabulary(self):
+        return self.snapshot.bm25
 
     @staticmethod
     def _with_tiers(fused: dict, tiers) -> dict:

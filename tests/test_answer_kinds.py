@@ -162,3 +162,12 @@ def test_follow_ups_carry_the_year_and_the_subject(county):
 def test_english_refusals_are_in_english(county):
     answer = county.ask("What was the rainfall in Qingshan county?")
     assert not answer.answered and answer.text.startswith("The reports do not answer")
+
+
+def test_english_questions_are_matched_through_the_chinese_words_for_their_terms(county):
+    """'forest coverage' -> 森林, 覆盖率 (CC-CEDICT read backwards): the clause that names them is
+    quoted, for the year asked (61% in the review of 2024, not the 62% planned for 2025)."""
+    answer = county.ask("What was the forest coverage rate in 2024?")
+    assert answer.answered and "61%" in answer.text and "62%" not in answer.text, answer.text
+    assert answer.text.startswith("According to the report")
+    exact_quotes(county, answer)
