@@ -177,16 +177,16 @@ class ExtractiveAnswerer(ListAnswers, MeansAnswers, ComputedAnswers):
             return unit, ""
         return None, "measure"
 
-    def _named_in_chinese(self, part: str, unit: Clause) -> bool:
+    def _named_in_chinese(self, part: str, unit: Clause, share: float = 0.5) -> bool:
         """The clause's sentence names an English question's terms, in the Chinese words for them
         (cross-lingual similarity alone separates right from wrong poorly): at least two terms and
-        at least half of those the dictionary knows."""
+        at least ``share`` of those the dictionary knows."""
         groups = chinese_terms(part, self.idf)
         if len(groups) < 2:
             return False
         sentence = fold(unit.sentence)
         named = sum(any(checks.term_present(w, sentence) for w in group) for group in groups)
-        return named >= max(2, (len(groups) + 1) // 2)
+        return named >= max(2, math.ceil(share * len(groups)))
 
     @staticmethod
     def _has_answer_number(unit: Clause, unit_wanted: str) -> bool:

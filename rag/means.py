@@ -29,13 +29,10 @@ class MeansAnswers:
         for place in info.places:  # the place narrows the reports, it does not pick the sentence
             topic = topic.replace(place, "").replace(zh.place_stem(place), "")
         ranked = self.ranked_units(topic or info.text, units)
-        if info.english:  # compared across languages: the bar of English fact questions
-            threshold = self.settings.min_evidence_crosslingual
-            if ranked and ranked[0][2] < threshold and self._named_in_chinese(info.text, ranked[0][0]):
-                threshold = ranked[0][2]
-        else:
-            threshold = self.settings.min_evidence
-        if not ranked or ranked[0][2] < threshold:
+        if not ranked or (ranked[0][2] < self.settings.min_evidence if not info.english else
+                          # across languages similarity decides little: the sentence must name the
+                          # terms, all of them for why (the event asked about must be the one reported)
+                          not self._named_in_chinese(info.text, ranked[0][0], 1.0 if info.kind == "why" else 0.5)):
             return self._partial(composer, info, units)
         unit = ranked[0][0]
         if not info.english and self._missing(info, unit) or not states_question_numbers(info, unit.sentence):
