@@ -83,7 +83,8 @@ def expand_acronyms(text: str) -> str:
 KIND_PATTERNS: list[tuple[str, re.Pattern]] = [
     ("compute", re.compile(r"平均每|一共|总共|合计|加起来|加在一起|总和|之和|相差|差多少|差距|[多少高低快慢]多少|"
                            r"几倍|多少倍|倍数|哪个(更|比较)?[多少高低快慢大小]|哪一?(项|个|类)更|谁更|更[多少高低快慢大小]|"
-                           r"是否(超过|达到|高于|低于|多于|少于)|有没有(超过|达到)")),
+                           # a threshold to compare with ('是否超过5%'); '是否超过了火电' is a yes/no question
+                           r"(是否|有没有)(超过|达到|高于|低于|多于|少于)(?=.*\d)")),
     ("why", re.compile(r"为什么|为何|目的|为了什么|原因|意义|用意|干什么用|做什么用|有什么用|有何用|什么作用|有何作用|作用是什么|用处|why", re.I)),
     # '有哪些水利工程取得了进展' wants the things named, not a section's highlights; '取得了哪些
     # 成绩' wants the highlights.

@@ -26,6 +26,8 @@ from rag.questions import analyse, operands, split_parts
     ("中职和高职就业率哪个高？", "compute"),
     ("区图书馆是否获评国家一级图书馆？", "yesno"),
     ("应急医院完工了吗？", "yesno"),
+    ("可再生能源发电装机是否超过了火电？", "yesno"),
+    ("失业率是否超过了5.5%？", "compute"),
     ("How many parking spaces were added?", "fact"),
     ("Why was the talent apartment built?", "why"),
 ])
