@@ -29,7 +29,7 @@ from . import zh
 from .citing import Answer, Citation, Composer, plan_label, refusal_text
 from .computing import ASKS_CHANGE, COMPUTED_MARK, ComputedAnswers, from_to
 from .crosslingual import chinese_terms, with_chinese_terms
-from .evidence import Clause, clauses_of, is_heading
+from .evidence import Clause, clauses_of, is_heading, with_subject
 from .lexical import tokenize
 from .lists import ListAnswers
 from .means import MeansAnswers
@@ -290,6 +290,7 @@ class ExtractiveAnswerer(ListAnswers, MeansAnswers, ComputedAnswers):
         unit, _ = self._fact(info, info.text, units)
         if unit is None:
             return self._partial(composer, info, units)
+        unit = with_subject(unit, units)
         gap = checks.place_gap(info, hits, unit.sentence + unit.hit.text)
         if gap:
             return composer.answer(gap.message, answered=False)

@@ -35,18 +35,27 @@ def clause_bounds(sentence: str) -> list[tuple[int, int]]:
 
 # A clause that starts with its verb ('增长5.2%', '比上年增长18.3%') says nothing without the
 # clause before it, which names what grew.
-_NO_SUBJECT = re.compile(r"(比上年|同比|年均|分别|均)?(增长|增加|增速|下降|减少|降低|提高|提升|上涨|回落|达到|占|居|超过|突破)")
+NO_SUBJECT = re.compile(r"(比上年|同比|年均|分别|均)?(增长|增加|增速|下降|减少|降低|提高|提升|上涨|回落|达到|占|居|超过|突破)")
 
 
 def fact_bounds(sentence: str) -> list[tuple[int, int]]:
     """Clause bounds, with a clause that has no subject of its own joined to the one before."""
     bounds: list[tuple[int, int]] = []
     for a, b in clause_bounds(sentence):
-        if bounds and _NO_SUBJECT.match(sentence, a):
+        if bounds and NO_SUBJECT.match(sentence, a):
             bounds[-1] = (bounds[-1][0], b)
         else:
             bounds.append((a, b))
     return bounds
+
+
+def with_subject(unit: Clause, units: list[Clause]) -> Clause:
+    """The clause, or when it starts with its verb ('增长19.3%') the candidate that adds the clause
+    before it ('新登记市场主体9905户,增长19.3%')."""
+    if not NO_SUBJECT.match(zh.strip_footnotes(unit.text)):
+        return unit
+    earlier = [u for u in units if u.hit is unit.hit and u.end == unit.end and u.start < unit.start]
+    return max(earlier, key=lambda u: u.start, default=unit)
 
 
 def clauses_of(hit: Hit) -> list[Clause]:

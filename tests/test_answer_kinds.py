@@ -171,3 +171,9 @@ def test_english_questions_are_matched_through_the_chinese_words_for_their_terms
     assert answer.answered and "61%" in answer.text and "62%" not in answer.text, answer.text
     assert answer.text.startswith("According to the report")
     exact_quotes(county, answer)
+
+
+def test_a_growth_figure_is_quoted_with_what_grew(county):
+    answer = county.ask("2024年一般公共预算收入增长了多少？")
+    assert answer.answered and "一般公共预算收入18.2亿元，增长4%" in answer.text, answer.text
+    exact_quotes(county, answer)
