@@ -61,3 +61,9 @@ def test_places_units_and_acronyms():
     assert analyse("新增城市绿地投资了多少钱？").unit == "元"
     assert analyse("企业研发投入增长多少？").unit == ""  # a change: a percentage or an amount
     assert "国内生产总值" in analyse("2015年服务业占GDP的比重是多少？").topic
+
+
+def test_the_frame_of_a_how_question_is_not_its_topic():
+    info = analyse("城镇新增就业1.7万人是通过哪些办法实现的？")
+    assert info.kind == "how" and "通过" not in info.topic and "实现" not in info.topic, info.topic
+    assert analyse("目标实现了吗？").topic == "目标实现"  # '实现' asked about is kept
