@@ -29,7 +29,7 @@ from . import zh
 from .citing import Answer, Citation, Composer, plan_label, refusal_text
 from .computing import ASKS_CHANGE, COMPUTED_MARK, ComputedAnswers, from_to
 from .crosslingual import chinese_terms, with_chinese_terms
-from .evidence import Clause, clauses_of, is_heading, with_subject
+from .evidence import Clause, clauses_of, is_heading, whole_fact
 from .lexical import tokenize
 from .lists import ListAnswers
 from .means import MeansAnswers
@@ -290,7 +290,8 @@ class ExtractiveAnswerer(ListAnswers, MeansAnswers, ComputedAnswers):
         unit, _ = self._fact(info, info.text, units)
         if unit is None:
             return self._partial(composer, info, units)
-        unit = with_subject(unit, units)
+        change = from_to(unit.text) if ASKS_CHANGE.search(info.text) else None
+        unit = whole_fact(unit, units)
         gap = checks.place_gap(info, hits, unit.sentence + unit.hit.text)
         if gap:
             return composer.answer(gap.message, answered=False)
@@ -300,7 +301,6 @@ class ExtractiveAnswerer(ListAnswers, MeansAnswers, ComputedAnswers):
             # is given for the reader to judge ('目标完成了吗' is not answered by a growth figure).
             prefix = "是的，" if not checks.missing_terms(info, unit.text) else "报告提到："
         text = f"{prefix}{composer.quote(unit)}"
-        change = from_to(unit.text) if ASKS_CHANGE.search(info.text) else None
         if change is not None:
             # '高铁运营里程增加了多少' answered by '从2.5万公里增加到4.2万公里': the change is computed.
             earlier, later = change

@@ -49,13 +49,17 @@ def fact_bounds(sentence: str) -> list[tuple[int, int]]:
     return bounds
 
 
-def with_subject(unit: Clause, units: list[Clause]) -> Clause:
-    """The clause, or when it starts with its verb ('增长19.3%') the candidate that adds the clause
-    before it ('新登记市场主体9905户,增长19.3%')."""
-    if not NO_SUBJECT.match(zh.strip_footnotes(unit.text)):
-        return unit
-    earlier = [u for u in units if u.hit is unit.hit and u.end == unit.end and u.start < unit.start]
-    return max(earlier, key=lambda u: u.start, default=unit)
+def whole_fact(unit: Clause, units: list[Clause]) -> Clause:
+    """The candidate that holds the whole fact a clause belongs to: a clause that starts with its
+    verb ('增长19.3%') with the clause before it that names what grew ('新登记市场主体9905户'),
+    and a figure with the growth that follows it ('国内生产总值47.2万亿元，比上年增长9.2%')."""
+    if NO_SUBJECT.match(zh.strip_footnotes(unit.text)):
+        earlier = [u for u in units if u.hit is unit.hit and u.end == unit.end and u.start < unit.start]
+        return max(earlier, key=lambda u: u.start, default=unit)
+    offset = unit.hit.start
+    later = [u for u in units if u.hit is unit.hit and u.start == unit.start and u.end > unit.end
+             and NO_SUBJECT.match(zh.strip_footnotes(u.hit.text[unit.end - offset:u.end - offset]).lstrip("，,；;、 "))]
+    return min(later, key=lambda u: u.end, default=unit)
 
 
 def clauses_of(hit: Hit) -> list[Clause]:

@@ -173,7 +173,10 @@ def test_english_questions_are_matched_through_the_chinese_words_for_their_terms
     exact_quotes(county, answer)
 
 
-def test_a_growth_figure_is_quoted_with_what_grew(county):
-    answer = county.ask("2024年一般公共预算收入增长了多少？")
-    assert answer.answered and "一般公共预算收入18.2亿元，增长4%" in answer.text, answer.text
-    exact_quotes(county, answer)
+def test_a_figure_and_its_growth_are_quoted_as_one_fact(county):
+    growth = county.ask("2024年一般公共预算收入增长了多少？")  # what grew, not '增长4%' alone
+    assert growth.answered and "一般公共预算收入18.2亿元，增长4%" in growth.text, growth.text
+    amount = county.ask("2024年地区生产总值是多少？")  # the amount with its growth
+    assert amount.answered and "地区生产总值达到320亿元，增长6.5%" in amount.text, amount.text
+    exact_quotes(county, growth)
+    exact_quotes(county, amount)
