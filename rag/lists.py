@@ -1,6 +1,8 @@
 """List and summary answers: the facts of the section a question names ('乡村振兴取得实效。…'
 up to the next topic), or, when no heading carries its topic, the sentences about it in the top
-passages' sections; the most informative clauses (numbers, results, named things) in document order."""
+passages' sections, or for a question about a whole year the report's paragraph of headline
+figures; the most informative clauses (numbers, results, named things), each with its subject, in
+document order."""
 from __future__ import annotations
 
 import re
