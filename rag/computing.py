@@ -10,7 +10,7 @@ from . import zh
 from .citing import Answer, Composer
 from .evidence import Clause, clause_bounds
 from .normalize import fold
-from .numbers import NOT_AMOUNTS, Incompatible, Quantity, compare, difference, quantities, ratio, total
+from .numbers import NOT_AMOUNTS, Incompatible, Quantity, compare, difference, earlier, quantities, ratio, total
 from .questions import QuestionInfo
 from .retrieval import Hit
 
@@ -29,6 +29,8 @@ class ComputedAnswers:
     def compose_compute(self, composer: Composer, info: QuestionInfo, hits: list[Hit]) -> Answer:
         """Each number cited, then the sum, difference, ratio or comparison, marked computed."""
         units = self._candidates(hits)
+        if info.operation == "earlier":
+            return self._before_change(composer, info, units)
         given = [q for q in quantities(info.text) if q.unit not in NOT_AMOUNTS or q.text.endswith("%")]
         # Operands, not the number a question compares against ('有没有超过65%'); a year is an operand.
         names = [p for p in info.parts if not re.fullmatch(r"[\d.,%％]+", p) or re.fullmatch(r"(19|20)\d{2}", p)]
@@ -70,6 +72,26 @@ class ComputedAnswers:
         composer.computed = {"value": value, "operation": info.operation,
                              "from": list(dict.fromkeys(n for _a, _q, n in cited))}
         return composer.answer(f"{inputs}，{text}{COMPUTED_MARK}。")
+
+    def _before_change(self, composer: Composer, info: QuestionInfo, units: list[Clause]) -> Answer:
+        """'…9905户、增长19.3%，那上一年大约登记了多少户': the clause that gives the question's own
+        figures (its premise), then the value before the change computed from them."""
+        stated = [fold(q.text) for q in quantities(info.text) if q.unit not in NOT_AMOUNTS]
+        holding = [u for u in units if all(q in fold(u.text) for q in stated)]
+        for unit, _score, similarity in self.ranked_units(info.text, holding)[:3]:
+            found = amount_and_change(unit.text)
+            if found is None or similarity < self.settings.min_evidence:
+                continue
+            amount, change, falling = found
+            try:
+                value = earlier(amount, change, falling)
+            except Incompatible:
+                continue
+            quote = composer.quote(unit)
+            composer.computed = {"value": value, "operation": "earlier", "from": [composer.citations[-1].n]}
+            when = zh.EARLIER.search(info.text).group(3)
+            return composer.answer(f"{quote}，按此推算，{when}约为{value.removeprefix('约')}{COMPUTED_MARK}。")
+        return self._partial(composer, info, units)
 
     def _respectively(self, info: QuestionInfo, names: list[str], units: list[Clause]) -> list[tuple[str, Quantity, Clause]] | None:
         """'中高职毕业生初次就业率分别达到98%、90%': one clause gives every operand's number, in order."""
@@ -154,6 +176,23 @@ class ComputedAnswers:
             after = [q for q in found if q.start >= at]
             return (after[0] if after else found[-1]), unit
         return None
+
+
+_CHANGE_BEFORE = re.compile(r"(增长|增加|提高|提升|下降|减少|降低)了?(约|近)?$")
+
+
+def amount_and_change(text: str) -> tuple[Quantity, Quantity, bool] | None:
+    """The amount and the change that follows it ('9243亿元，比上年预算增加5038亿元',
+    '9905户,增长19.3%'), and whether the change is a fall."""
+    found = [q for q in quantities(text) if q.unit not in NOT_AMOUNTS or q.unit == ""]
+    for i, change in enumerate(found):
+        verb = _CHANGE_BEFORE.search(fold(text[max(0, change.start - 5):change.start]))
+        if verb is None:
+            continue
+        before = [q for q in found[:i] if q.unit not in ("%", "‰", "") and (change.unit in ("%", "‰") or q.kind == change.kind)]
+        if before:
+            return before[-1], change, verb.group(1) in ("下降", "减少", "降低")
+    return None
 
 
 def _clause_with(text: str, quantity: Quantity, name: str, short: int) -> str:

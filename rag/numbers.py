@@ -115,3 +115,17 @@ def ratio(a: Quantity, b: Quantity) -> str:
     if b.value == 0:
         raise Incompatible("0")
     return format_value(a.value / b.value, "倍", places=1)
+
+
+def earlier(amount: Quantity, change: Quantity, falling: bool = False) -> str:
+    """The value before a change: '9905户' after growing '19.3%' was about 8303户; '9.8万亿元' after
+    an increase of '1.5万亿元' was 8.3万亿元; given as precisely as the amount is written."""
+    if change.unit in ("%", "‰"):
+        rate = change.value / (100 if change.unit == "%" else 1000)
+        base = amount.value / (1 - rate if falling else 1 + rate)
+    else:
+        _check([amount, change])
+        base = amount.value + change.value if falling else amount.value - change.value
+    digits = re.match(r"[\d,]+(?:\.(\d+))?", fold(amount.text))
+    places = len(digits.group(1) or "") if digits else 2
+    return format_value(base, amount.unit, amount.magnitude or common_magnitude([amount, change]), places=places)

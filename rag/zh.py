@@ -82,7 +82,12 @@ def expand_acronyms(text: str) -> str:
 
 
 # What a question wants, tested in this order (the first match wins).
+# '新登记市场主体9905户、增长19.3%，那上一年大约登记了多少户': a change given, the value before it asked.
+EARLIER = re.compile(r"(增长|增加|提高|提升|下降|减少|降低)了?(约|近)?\d[^？?]*?(上一?年|前一年|上年|去年|(19|20)\d{2}年)"
+                     r"[^？?]{0,12}多少")
+
 KIND_PATTERNS: list[tuple[str, re.Pattern]] = [
+    ("compute", EARLIER),
     ("compute", re.compile(r"平均每|一共|总共|合计|加起来|加在一起|总和|之和|相差|差多少|差距|[多少高低快慢]多少|"
                            r"几倍|多少倍|倍数|哪个(更|比较)?[多少高低快慢大小]|哪一?(项|个|类)更|谁更|更[多少高低快慢大小]|"
                            # a threshold to compare with ('是否超过5%'); '是否超过了火电' is a yes/no question

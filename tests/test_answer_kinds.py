@@ -180,3 +180,12 @@ def test_a_figure_and_its_growth_are_quoted_as_one_fact(county):
     assert amount.answered and "地区生产总值达到320亿元，增长6.5%" in amount.text, amount.text
     exact_quotes(county, growth)
     exact_quotes(county, amount)
+
+
+def test_the_value_before_a_change_is_computed_from_the_cited_figures(county):
+    answer = county.ask("地区生产总值320亿元、增长6.5%，那上一年大约是多少？")  # 320 / 1.065
+    assert answer.kind == "compute" and answer.answered, answer.text
+    assert "地区生产总值达到320亿元，增长6.5%" in answer.text and "约为300亿元（按报告数字计算）" in answer.text, answer.text
+    assert answer.computed["operation"] == "earlier"
+    exact_quotes(county, answer)
+    numbers_cited(answer)

@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import pytest
 
-from rag.numbers import Incompatible, compare, difference, format_value, quantities, ratio, total
+from rag.numbers import Incompatible, compare, difference, earlier, format_value, quantities, ratio, total
 
 
 def one(text):
@@ -60,3 +60,13 @@ def test_differences_ratios_and_comparisons():
 def test_formatting():
     assert format_value(Decimal("519000"), "吨", "万") == "51.9万吨"
     assert format_value(Decimal("3"), "倍", places=1) == "3倍"
+
+
+def test_the_value_before_a_change():
+    households, growth = quantities("新登记市场主体9905户,增长19.3%")
+    assert earlier(households, growth) == "约8303户"  # 9905 / 1.193, as precise as '9905户'
+    size, increase = quantities("规模近9.8万亿元，增加约1.5万亿元")
+    assert earlier(size, increase) == "8.3万亿元"
+    assert earlier(*quantities("减少到120个，减少30个"), falling=True) == "150个"
+    with pytest.raises(Incompatible):
+        earlier(*quantities("9243亿元，增加5038人"))

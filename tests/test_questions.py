@@ -28,6 +28,7 @@ from rag.questions import analyse, operands, split_parts
     ("应急医院完工了吗？", "yesno"),
     ("可再生能源发电装机是否超过了火电？", "yesno"),
     ("失业率是否超过了5.5%？", "compute"),
+    ("新登记市场主体9905户、增长19.3%，那上一年大约登记了多少户？", "compute"),
     ("How many parking spaces were added?", "fact"),
     ("Why was the talent apartment built?", "why"),
 ])
@@ -67,3 +68,8 @@ def test_the_frame_of_a_how_question_is_not_its_topic():
     info = analyse("城镇新增就业1.7万人是通过哪些办法实现的？")
     assert info.kind == "how" and "通过" not in info.topic and "实现" not in info.topic, info.topic
     assert analyse("目标实现了吗？").topic == "目标实现"  # '实现' asked about is kept
+
+
+def test_a_change_given_and_the_value_before_it_asked():
+    assert analyse("汽车销量1364万辆、增长46.2%，2008年大约卖了多少辆？").operation == "earlier"
+    assert analyse("2023年城镇新增就业多少人？").operation == ""
