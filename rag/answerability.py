@@ -44,7 +44,7 @@ def key_terms(topic: str, things_only: bool = False) -> list[str]:
 
     terms = []
     for word, flag in rjieba.tag(fold(topic)):
-        word = re.sub(r"(?<=.{2})了$", "", word)  # '改了' is '改'
+        word = re.sub(r"(?<=.)了$", "", word)  # '改了' is '改'
         if len(word) < 2 or not re.search(r"[\u4e00-\u9fffa-z]", word) or word in STOPWORDS or word in _GENERIC \
                 or word in _UNITS:
             continue
