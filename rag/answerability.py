@@ -186,6 +186,12 @@ def fitting_hits(info: QuestionInfo, hits: list[Hit]) -> tuple[list[Hit], bool]:
     return plans, bool(plans)
 
 
+def year_hits(info: QuestionInfo, hits: list[Hit]) -> list[Hit]:
+    """The passages about the year asked (else about the best passage's year), review and plan."""
+    years = set(info.years) or {hits[0].period}
+    return [h for h in hits if h.period in years]
+
+
 def plan_hits(info: QuestionInfo, hits: list[Hit]) -> list[Hit]:
     """For a question naming years but neither plan nor result: the plan passages of those years
     (tried when the reviews do not answer it, and then labelled as a plan)."""

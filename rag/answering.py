@@ -221,6 +221,8 @@ class ExtractiveAnswerer(ListAnswers, MeansAnswers, ComputedAnswers):
         if not hits:
             return info, hits, False, None
         fitting, plan_only = checks.fitting_hits(info, hits)
+        if info.operation == "vs_target":
+            fitting, plan_only = checks.year_hits(info, hits), False  # the result and the target, both
         if not fitting:
             refusal = self._other_side(composer, info, hits, checks.time_gap(info, hits))
             return info, hits, False, self._finish(refusal, info, hits)

@@ -31,6 +31,8 @@ class ComputedAnswers:
         units = self._candidates(hits)
         if info.operation == "earlier":
             return self._before_change(composer, info, units)
+        if info.operation == "vs_target":
+            return self._against_target(composer, info, hits)
         given = [q for q in quantities(info.text) if q.unit not in NOT_AMOUNTS or q.text.endswith("%")]
         # Operands, not the number a question compares against ('有没有超过65%'); a year is an operand.
         names = [p for p in info.parts if not re.fullmatch(r"[\d.,%％]+", p) or re.fullmatch(r"(19|20)\d{2}", p)]
@@ -92,6 +94,29 @@ class ComputedAnswers:
             when = zh.EARLIER.search(info.text).group(3)
             return composer.answer(f"{quote}，按此推算，{when}约为{value.removeprefix('约')}{COMPUTED_MARK}。")
         return self._partial(composer, info, units)
+
+    def _against_target(self, composer: Composer, info: QuestionInfo, hits: list[Hit]) -> Answer:
+        """'2024年城镇新增就业比当年预期目标多了多少': the result from the year's review, the target
+        from the same year's plan, each cited, and the difference, marked computed."""
+        measure = info.text[:zh.VS_TARGET.search(info.text).start()]
+        results = self._candidates([h for h in hits if not checks.is_plan(h)])
+        targets = self._candidates([h for h in hits if checks.is_plan(h)])
+        result = self._quantity_for(measure, info, results)
+        target = self._quantity_for(measure, info, targets)
+        if result is None or target is None:
+            missing = "实际结果" if result is None else "目标"
+            return composer.answer(f"报告中没有找到{measure}的{missing}，无法比较。", answered=False)
+        (got, got_unit), (aim, aim_unit) = result, target
+        try:
+            gap = difference(got, aim)
+        except Incompatible as exc:
+            return composer.answer(f"实际与目标单位不同（{exc}），不能直接比较。", answered=False)
+        side = "高于" if compare(got, aim) > 0 else "低于" if compare(got, aim) < 0 else "等于"
+        composer.computed = {"value": gap, "operation": "difference"}
+        text = f"实际：{composer.quote(got_unit)}；目标：{composer.quote(aim_unit)}；实际{side}目标"
+        text += f"{gap}{COMPUTED_MARK}。" if side != "等于" else f"{COMPUTED_MARK}。"
+        composer.computed["from"] = [c.n for c in composer.citations]
+        return composer.answer(text)
 
     def _respectively(self, info: QuestionInfo, names: list[str], units: list[Clause]) -> list[tuple[str, Quantity, Clause]] | None:
         """'中高职毕业生初次就业率分别达到98%、90%': one clause gives every operand's number, in order."""

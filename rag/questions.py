@@ -27,6 +27,7 @@ _ENGLISH_KINDS = [("compute", re.compile(r"\b(total|sum|combined|altogether|diff
                   ("list", re.compile(r"\bwhat (measures|steps|projects|actions|things)\b|\bwhich\b|\blist\b", re.I)),
                   ("summary", re.compile(r"\bprogress\b|\boverview\b|\bsummar|\bachievements?\b|\bhow (well|good)\b", re.I))]
 _COMPUTE_OPS = [("earlier", zh.EARLIER),
+                ("vs_target", zh.VS_TARGET),
                 ("ratio", re.compile(r"几倍|多少倍|倍数|平均每|\btimes\b", re.I)),
                 ("difference", re.compile(r"相差|差多少|差距|[多少高低]多少|\bdifference\b|\bmore than\b", re.I)),
                 ("compare", re.compile(r"哪个|哪一|谁更|更[多少高低快慢大小]|是否(超过|达到|高于|低于|多于|少于)|有没有(超过|达到)|"
@@ -52,7 +53,7 @@ class QuestionInfo:
 
     places: list[str] = field(default_factory=list)
     unit: str = ""  # the unit the answer should carry, when the question implies one
-    operation: str = ""  # compute: sum, difference, ratio, compare, earlier (the value before a change)
+    operation: str = ""  # compute: sum, difference, ratio, compare, earlier (the value before a change), vs_target
 
 
 def question_kind(question: str, english: bool) -> str:

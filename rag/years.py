@@ -27,7 +27,8 @@ def years_in_question(question: str) -> list[int]:
     return sorted(set(years))
 
 
-_OUTCOME = re.compile(r"实际|完成了?[吗没]|实现了?[吗没]|达到了?[吗没]|完成了|实现了|做到了")
+# what happened, also when compared with the target ('比当年预期目标多了多少')
+_OUTCOME = re.compile(r"实际|完成了?[吗没]|实现了?[吗没]|达到了?[吗没]|完成了|实现了|做到了|比[^，,。？?]{0,8}目标[多少高低快慢超]")
 
 
 def asks_for_target(question: str) -> bool:

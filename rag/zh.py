@@ -86,8 +86,13 @@ def expand_acronyms(text: str) -> str:
 EARLIER = re.compile(r"(增长|增加|提高|提升|下降|减少|降低)了?(约|近)?\d[^？?]*?(上一?年|前一年|上年|去年|(19|20)\d{2}年)"
                      r"[^？?]{0,12}多少")
 
+# '2024年城镇新增就业比当年预期目标多了多少': the year's result against that year's target.
+VS_TARGET = re.compile(r"比(当年|今年|年初|原定|原|预定)?的?(定的|确定的|提出的|制定的)?(预期|计划)?(目标|计划)"
+                       r"(多|少|高|低|快|慢|超)")
+
 KIND_PATTERNS: list[tuple[str, re.Pattern]] = [
     ("compute", EARLIER),
+    ("compute", VS_TARGET),
     ("compute", re.compile(r"平均每|一共|总共|合计|加起来|加在一起|总和|之和|相差|差多少|差距|[多少高低快慢]多少|"
                            r"几倍|多少倍|倍数|哪个(更|比较)?[多少高低快慢大小]|哪一?(项|个|类)更|谁更|更[多少高低快慢大小]|"
                            # a threshold to compare with ('是否超过5%'); '是否超过了火电' is a yes/no question

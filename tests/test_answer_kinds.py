@@ -189,3 +189,21 @@ def test_the_value_before_a_change_is_computed_from_the_cited_figures(county):
     assert answer.computed["operation"] == "earlier"
     exact_quotes(county, answer)
     numbers_cited(answer)
+
+
+def test_a_result_is_compared_with_the_same_year_target_of_the_previous_report(county, tmp_path):
+    """The 2025 report reviews 2024 (城镇新增就业8600人); the 2024 report set 2024's target. The
+    question needs both reports: each figure is cited from its own, and the difference computed."""
+    plan = tmp_path / "青山县2024年政府工作报告.txt"
+    plan.write_text("青山县2024年政府工作报告\n一、2023年工作回顾\n城镇新增就业7900人。\n二、2024年工作安排\n"
+                    "今年主要预期目标是：地区生产总值增长6%左右，城镇新增就业8000人以上。\n", encoding="utf-8")
+    both = Assistant.load(tmp_path / "index", embedder=county.embedder, build_if_missing=False)
+    review = tmp_path / "青山县2025年政府工作报告.txt"
+    review.write_text(REPORT, encoding="utf-8")
+    both.add_documents([plan, review])
+    answer = both.ask("2024年城镇新增就业比当年预期目标多了多少？")
+    assert answer.kind == "compute" and answer.answered, answer.text
+    assert "8600人" in answer.text and "8000人以上" in answer.text and "600人" in answer.text, answer.text
+    assert {c.title for c in answer.citations} == {"青山县2024年政府工作报告", "青山县2025年政府工作报告"}
+    exact_quotes(both, answer)
+
