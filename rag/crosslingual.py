@@ -55,6 +55,8 @@ class Glossary:
         # 'CPI' is written out in the reports (居民消费价格)
         found = [[words] for acronym, words in ACRONYMS.items() if re.search(rf"(?<![A-Za-z]){re.escape(acronym)}(?![A-Za-z])",
                                                                              question)]
+        # Chinese words an English question quotes ('"above-designated-size" (四上) enterprises') are its own terms
+        found += [[run] for run in re.findall(r"[\u3400-\u9fff]{2,}", question)]
         words = [_stem(w) if w not in _STOPWORDS else w for w in _WORD.findall(question.lower())]
         i = 0
         while i < len(words):

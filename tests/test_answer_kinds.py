@@ -171,6 +171,8 @@ def test_english_questions_are_matched_through_the_chinese_words_for_their_terms
     assert answer.answered and "61%" in answer.text and "62%" not in answer.text, answer.text
     assert answer.text.startswith("According to the report")
     exact_quotes(county, answer)
+    quoted = county.ask("How many new kilometres of 农村公路 were built in 2024?")  # a Chinese term quoted
+    assert quoted.answered and "120公里" in quoted.text and "150公里" not in quoted.text, quoted.text
 
 
 def test_a_figure_and_its_growth_are_quoted_as_one_fact(county):

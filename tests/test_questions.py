@@ -73,3 +73,17 @@ def test_the_frame_of_a_how_question_is_not_its_topic():
 def test_a_change_given_and_the_value_before_it_asked():
     assert analyse("汽车销量1364万辆、增长46.2%，2008年大约卖了多少辆？").operation == "earlier"
     assert analyse("2023年城镇新增就业多少人？").operation == ""
+
+
+def test_the_chinese_words_for_an_english_question_s_terms():
+    """CC-CEDICT read backwards, kept to the words the reports use; acronyms spelled out as the
+    reports write them; Chinese words the question quotes kept as they are."""
+    from rag.crosslingual import chinese_terms
+
+    known = {"森林", "覆盖率", "企业", "小区"}
+    terms = chinese_terms('What was the forest coverage rate of the district?', known)
+    assert any("森林" in group for group in terms) and any("覆盖率" in group for group in terms), terms
+    assert not any("小区" in group for group in terms)  # 'district' names the place, it is no term
+    assert ["居民消费价格"] in chinese_terms("What was the CPI target for 2008?", known)
+    assert ["四上"] in chinese_terms('How many "above-designated-size" (四上) enterprises?', known)
+    assert chinese_terms("森林覆盖率是多少？", known) == []  # a Chinese question needs none
