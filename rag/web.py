@@ -47,7 +47,7 @@ a.cite .tip {display: none}
         width: 18em; max-width: 70vw; padding: 6px 8px; background: #1a202c; color: #fff; font-weight: 400;
         font-size: 13px; line-height: 1.5; border-radius: 4px; white-space: normal}
 }
-.kind {font-size: 12px; color: #718096; border: 1px solid #cbd5e0; border-radius: 8px; padding: 0 6px; margin-left: 6px}
+.kind {font-size: 12px; color: #718096; border: 1px solid #cbd5e0; border-radius: 8px; padding: 0 6px; margin-left: 6px; white-space: nowrap}  /* a two-character tag never breaks */
 details.answer-sources {margin-top: 8px; font-size: 14px}
 details.answer-sources summary {cursor: pointer; color: #2b6cb0; padding: 6px 0; min-height: 32px}
 .copy-text {display: none}
