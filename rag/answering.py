@@ -29,7 +29,7 @@ from . import zh
 from .citing import Answer, Citation, Composer, plan_label, refusal_text
 from .computing import ASKS_CHANGE, COMPUTED_MARK, ComputedAnswers, from_to
 from .crosslingual import chinese_terms, with_chinese_terms
-from .evidence import Clause, clauses_of, is_heading, whole_fact
+from .evidence import Clause, clauses_of, is_heading, names_terms, whole_fact
 from .lexical import tokenize
 from .lists import ListAnswers
 from .means import MeansAnswers
@@ -161,11 +161,12 @@ class ExtractiveAnswerer(ListAnswers, MeansAnswers, ComputedAnswers):
         part_info = analyse(part) if part != info.text else info
         wants_number = self._wants_number(part) or bool(part_info.unit)
         ranked = self.ranked_units(part, units)
+        terms = chinese_terms(part, self.idf) if info.english else []
         if info.english and not (_clear_winner(ranked, self.settings.crosslingual_margin)
-                                 or ranked and self._named_in_chinese(part, ranked[0][0])):
+                                 or ranked and names_terms(terms, ranked[0][0])):
             return None, "unclear"
         for unit, _score, similarity in ranked[:self.settings.fact_candidates]:
-            if similarity < threshold and not (info.english and self._named_in_chinese(part, unit)):
+            if similarity < threshold and not names_terms(terms, unit):
                 break
             if wants_number and not self._has_answer_number(unit, part_info.unit):
                 continue
@@ -176,17 +177,6 @@ class ExtractiveAnswerer(ListAnswers, MeansAnswers, ComputedAnswers):
                 continue  # 'PM2.5', 'GDP': names no translation changes must be in the evidence
             return unit, ""
         return None, "measure"
-
-    def _named_in_chinese(self, part: str, unit: Clause, share: float = 0.5) -> bool:
-        """The clause's sentence names an English question's terms, in the Chinese words for them
-        (cross-lingual similarity alone separates right from wrong poorly): at least two terms and
-        at least ``share`` of those the dictionary knows."""
-        groups = chinese_terms(part, self.idf)
-        if len(groups) < 2:
-            return False
-        sentence = fold(unit.sentence)
-        named = sum(any(checks.term_present(w, sentence) for w in group) for group in groups)
-        return named >= max(2, math.ceil(share * len(groups)))
 
     @staticmethod
     def _has_answer_number(unit: Clause, unit_wanted: str) -> bool:

@@ -14,6 +14,8 @@ import threading
 from collections import defaultdict
 from collections.abc import Container
 
+from .zh import ACRONYMS, is_chinese
+
 _STOPWORDS = frozenset(
     "a an the of in on at to for from by with and or as is are was were be been being did do does done has have had "
     "how what which who whom whose when where why much many more most than this that these those it its their there "
@@ -50,8 +52,6 @@ class Glossary:
     def terms(self, question: str, known: Container[str]) -> list[list[str]]:
         """For each English term of the question (longest phrases first), the Chinese words for it
         that ``known`` (the reports' vocabulary) holds; terms with none are left out."""
-        from .zh import ACRONYMS
-
         # 'CPI' is written out in the reports (居民消费价格)
         found = [[words] for acronym, words in ACRONYMS.items() if re.search(rf"(?<![A-Za-z]){re.escape(acronym)}(?![A-Za-z])",
                                                                              question)]
@@ -108,8 +108,6 @@ def glossary() -> Glossary | None:
 
 def chinese_terms(question: str, known: Container[str]) -> list[list[str]]:
     """The Chinese words of an English question's terms (empty for a Chinese question)."""
-    from .zh import is_chinese
-
     if is_chinese(question):
         return []
     found = glossary()

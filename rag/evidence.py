@@ -2,13 +2,17 @@
 each with its offsets in the document, the words it holds and the sentence it belongs to."""
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
 from . import zh
+from .answerability import term_present
 from .chunking import split_sentences
 from .lexical import tokenize
+from .normalize import fold
 from .retrieval import Hit
+
 
 @dataclass
 class Clause:
@@ -83,3 +87,14 @@ def is_heading(unit: Clause) -> bool:
     """The clause is a heading or topic sentence of its passage ('营商环境持续优化。')."""
     sentence = zh.content_chars(unit.sentence)
     return any(sentence == zh.content_chars(title) for title in unit.hit.section.split(" > "))
+
+
+def names_terms(terms: list[list[str]], unit: Clause, share: float = 0.5) -> bool:
+    """The clause's sentence names an English question's terms, given as the Chinese words for
+    each (``chinese_terms``; cross-lingual similarity alone separates right from wrong poorly): at
+    least two terms and at least ``share`` of those the dictionary knows."""
+    if len(terms) < 2:
+        return False
+    sentence = fold(unit.sentence)
+    named = sum(any(term_present(w, sentence) for w in group) for group in terms)
+    return named >= max(2, math.ceil(share * len(terms)))

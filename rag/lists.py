@@ -87,11 +87,13 @@ class ListAnswers:
         top passages' reports, the paragraph about the year asked (else about the best passage's
         year) that names the 生产总值 and holds the most figures."""
         best, best_count, following = None, 0, []
+        reports = {}  # each report once, about the year of its best passage
         for hit in hits[:3]:
-            years = set(info.years) or {hit.period}
-            paragraphs = self.sections.paragraphs(hit.doc_id)
+            reports.setdefault(hit.doc_id, set(info.years) or {hit.period})
+        for doc_id, years in reports.items():
+            paragraphs = self.sections.paragraphs(doc_id)
             for i, paragraph in enumerate(paragraphs):
-                chunk = self.sections.chunk_for(hit.doc_id, paragraph.start, paragraph.end)
+                chunk = self.sections.chunk_for(doc_id, paragraph.start, paragraph.end)
                 if chunk is None or chunk.period not in years or not _OUTPUT.search(paragraph.text):
                     continue
                 count = len(quantities(paragraph.text))

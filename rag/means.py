@@ -9,7 +9,8 @@ from . import answerability as checks
 from . import zh
 from .chunking import split_sentences
 from .citing import Answer, Composer
-from .evidence import Clause
+from .crosslingual import chinese_terms
+from .evidence import Clause, names_terms
 from .normalize import fold
 from .numbers import NOT_AMOUNTS, quantities
 from .questions import QuestionInfo
@@ -32,7 +33,8 @@ class MeansAnswers:
         if not ranked or (ranked[0][2] < self.settings.min_evidence if not info.english else
                           # across languages similarity decides little: the sentence must name the
                           # terms, all of them for why (the event asked about must be the one reported)
-                          not self._named_in_chinese(info.text, ranked[0][0], 1.0 if info.kind == "why" else 0.5)):
+                          not names_terms(chinese_terms(info.text, self.idf), ranked[0][0],
+                                          1.0 if info.kind == "why" else 0.5)):
             return self._partial(composer, info, units)
         unit = ranked[0][0]
         if not info.english and self._missing(info, unit) or not states_question_numbers(info, unit.sentence):

@@ -313,6 +313,7 @@ class MilvusSnapshot:
     documents: dict[str, DocumentRecord]
     gens: dict[str, int] = field(default_factory=dict)  # doc_id -> the write that added its rows
     _texts: dict[str, str] = field(default_factory=dict, repr=False)
+    _idf: "StoreIdf | None" = field(default=None, repr=False)
     directory = None
 
     @property
@@ -351,7 +352,10 @@ class MilvusSnapshot:
         return bool(self.store._call("query", self.store.collection, filter=expression, output_fields=["pk"], limit=1))
 
     def idf(self) -> "StoreIdf":
-        return StoreIdf(self)
+        """One table per snapshot, so each word is counted by Milvus once (retriever and answerer)."""
+        if self._idf is None:
+            self._idf = StoreIdf(self)
+        return self._idf
 
     def sections(self):
         """Section look-ups for the answerer; a document's chunks are fetched when first needed."""

@@ -11,6 +11,7 @@ import numpy as np
 
 from .chunking import Chunk
 from .normalize import fold
+from .zh import VS_TARGET
 
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
 _SHORT_YEAR = re.compile(r"(?<![\d.])((?:19|20)\d{2})(?![\d.%])")
@@ -27,13 +28,14 @@ def years_in_question(question: str) -> list[int]:
     return sorted(set(years))
 
 
-# what happened, also when compared with the target ('比当年预期目标多了多少')
-_OUTCOME = re.compile(r"实际|完成了?[吗没]|实现了?[吗没]|达到了?[吗没]|完成了|实现了|做到了|比[^，,。？?]{0,8}目标[多少高低快慢超]")
+_OUTCOME = re.compile(r"实际|完成了?[吗没]|实现了?[吗没]|达到了?[吗没]|完成了|实现了|做到了")
 
 
 def asks_for_target(question: str) -> bool:
     """A plan or target is asked for ('2024年的预期目标'), not whether it was met ('目标完成了吗')."""
-    return any(word in question for word in _TARGET_WORDS) and not _OUTCOME.search(question)
+    # a result compared with its target ('比当年预期目标多了多少') asks what happened first
+    return any(word in question for word in _TARGET_WORDS) and not _OUTCOME.search(question) \
+        and not VS_TARGET.search(question)
 
 
 class YearTiers:

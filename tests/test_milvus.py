@@ -15,7 +15,6 @@ from rag import Assistant
 from rag.answering import idf_table
 from rag.config import Config
 from rag.errors import RagError
-from rag.lexical import tokenize
 from rag.milvus_store import MilvusStore
 from rag.stores import migrate, open_store, recorded_store
 from tests.conftest import report_text
