@@ -200,10 +200,12 @@ class Assistant:
     # ---- writing ------------------------------------------------------------------------
 
     def add_documents(self, paths: Iterable[str | Path], *, sources: list[str] | None = None,
-                      progress: Progress | None = None, quiet: bool = True) -> list[FileResult]:
-        """Index files; a bad file is reported in its ``FileResult`` and the others still go in."""
+                      progress: Progress | None = None, quiet: bool = True, replace: bool = False) -> list[FileResult]:
+        """Index files; a bad file is reported in its ``FileResult`` and the others still go in.
+        Documents are told apart by content; ``replace`` replaces the document of the same file
+        name (``Indexer.add``)."""
         with self._write_lock:
-            results = self._indexer.add(paths, sources=sources, progress=progress, quiet=quiet)
+            results = self._indexer.add(paths, sources=sources, progress=progress, quiet=quiet, replace=replace)
             self.refresh()
         return results
 

@@ -36,6 +36,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("index", parents=[shared], help="索引报告文件（不给路径则索引内置的黔江区报告）")
     p.add_argument("paths", nargs="*", help="txt、md、docx、pdf、html 文件或目录")
     p.add_argument("--rebuild", action="store_true", help="用当前设置重新切分并向量化全部已记录文档")
+    p.add_argument("--replace", action="store_true",
+                   help="替换同名文件的已有文档（默认按内容区分：同名但内容不同的文件两份都保留）")
     p.add_argument("--index-type", choices=["flat", "hnsw", "ivf"], help="FAISS 索引类型（默认 flat，精确）")
     p.add_argument("--quiet", "-q", action="store_true", help="不显示进度条和提示")
     p.add_argument("--json", action="store_true")
@@ -120,12 +122,13 @@ def _cmd_index(args) -> int:
         results = assistant.rebuild(quiet=args.quiet)
     else:
         inputs = _expand(args.paths) if args.paths else [bundled_document()]
-        results = assistant.add_documents(inputs, quiet=args.quiet)
+        results = assistant.add_documents(inputs, quiet=args.quiet, replace=args.replace)
     if args.json:
         _print_json({"results": [r.to_dict() for r in results]})
     else:
         for r in results:
-            print(f"{r.label}\t{r.doc_id or '-'}\t{r.error if r.status == 'error' else f'{r.chunks} 块'}", file=sys.stderr)
+            print(f"{r.label}\t{r.doc_id or '-'}\t{r.error if r.status == 'error' else f'{r.chunks} 块'}"
+                  + (f"（{r.error}）" if r.error and r.status != "error" else ""), file=sys.stderr)
     return 2 if results and all(r.status == "error" for r in results) else 0
 
 

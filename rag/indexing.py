@@ -70,9 +70,13 @@ class Indexer:
         return self.store.load(self.embedder.name) if self.store.exists() else None
 
     def add(self, inputs: Iterable[str | Path | Document], *, sources: list[str] | None = None,
-            progress: Progress | None = None, quiet: bool = False) -> list[FileResult]:
+            progress: Progress | None = None, quiet: bool = False, replace: bool = False) -> list[FileResult]:
         """Index files or ready ``Document`` objects. A bad file is reported in its result and
-        the others are still indexed. ``sources`` gives display names (e.g. upload names)."""
+        the others are still indexed. ``sources`` gives display names (e.g. upload names).
+
+        A document is identified by its content, never by its file name: a file whose name is
+        taken by a document of other content is added beside it (both stay, with distinct
+        titles), unless ``replace`` is set, which replaces the document of that name."""
         inputs = list(inputs)
         loaded: list[tuple[Document | None, FileResult]] = []
         for n, item in enumerate(inputs):
@@ -87,7 +91,7 @@ class Indexer:
                 loaded.append((None, FileResult(shown, "error", error=f"“{shown}”读取失败（{type(exc).__name__}: {exc}）：请检查文件是否完整。")))
         with self._locked():
             current = self._current()
-            self._write(current, [(d, r) for d, r in loaded if d is not None], progress, quiet)
+            self._write(current, [(d, r) for d, r in loaded if d is not None], progress, quiet, replace=replace)
         return [r for _, r in loaded]
 
     def remove(self, doc_id: str) -> DocumentRecord:
@@ -126,8 +130,9 @@ class Indexer:
             lock.release()
 
     def _write(self, current: Snapshot | None, incoming: list[tuple[Document, FileResult]],
-               progress: Progress | None, quiet: bool, drop: set[str] = frozenset()) -> None:
+               progress: Progress | None, quiet: bool, drop: set[str] = frozenset(), replace: bool = False) -> None:
         docs: dict[str, DocumentRecord] = dict(current.documents) if current else {}
+        titles = {d.title for d in docs.values()}
         by_source = {d.source: d.doc_id for d in docs.values()}
         by_checksum = {d.checksum: d.doc_id for d in docs.values()}
         drop = set(drop)
@@ -138,12 +143,18 @@ class Indexer:
                 existing = by_checksum[doc.checksum]
                 result.status = "unchanged" if existing == same_source else "duplicate"
                 result.doc_id, result.chunks = existing, docs[existing].n_chunks
+                result.error = f"与已有文档“{docs[existing].title}”（{existing}）内容相同"
                 continue
+            same_source = same_source if replace else None
             doc_id = same_source or _unique_id(doc.doc_id, set(docs) | {d.doc_id for d in new_docs})
             result.status = "updated" if same_source else "added"
+            title = doc.title
             if same_source:
                 drop.add(same_source)
-            doc = Document(doc_id, doc.title, doc.text, doc.source, doc.year, doc.checksum)
+            elif title in titles:  # two reports of one name both stay: say which is which
+                title = _unique_title(title, doc.source, titles)
+            titles.add(title)
+            doc = Document(doc_id, title, doc.text, doc.source, doc.year, doc.checksum)
             result.doc_id = doc_id
             by_checksum[doc.checksum] = doc_id
             new_docs.append(doc)
@@ -180,6 +191,14 @@ class Indexer:
                 if progress:
                     progress(min(i + batch, len(texts)), len(texts))
         return np.vstack(parts)
+
+
+def _unique_title(title: str, source: str, taken: set[str]) -> str:
+    """'政府工作报告（政府工作报告.txt，第2份）': a title no other document has."""
+    n = 2
+    while f"{title}（{Path(source).name}，第{n}份）" in taken:
+        n += 1
+    return f"{title}（{Path(source).name}，第{n}份）"
 
 
 def _unique_id(base: str, taken: set[str]) -> str:

@@ -441,24 +441,40 @@ def build_app(assistant: Assistant):
     return demo
 
 
-def check_exposure(host: str, share: bool) -> tuple[tuple[str, str] | None, bool]:
-    """The login for the app and whether it is exposed (another host or --share): exposing it
-    without a password is refused."""
+def check_exposure(host: str, share: bool):
+    """The login for the app (a ``rag.guard.Login``, or None when nothing opens a session) and
+    whether it is exposed (another host or --share): exposing it without a password is refused.
+    With ``RAG_API_KEY`` set the key opens a session too, so no route of the app, Gradio's own
+    uploads and events included, reads or changes the knowledge base without it."""
+    from .guard import Login
+
     password = os.environ.get("RAG_WEB_PASSWORD")
     exposed = share or host not in ("127.0.0.1", "localhost", "::1")
     if exposed and not password:
         raise RagError(f"对外开放（--host {host}{' --share' if share else ''}）时必须设置登录密码：请设置环境变量 RAG_WEB_PASSWORD。")
-    return ((os.environ.get("RAG_WEB_USER", "admin"), password) if password else None), exposed
+    login = Login(os.environ.get("RAG_WEB_USER", "admin"), password, os.environ.get("RAG_API_KEY"))
+    return (login if login.enabled else None), exposed
 
 
 def launch(demo, assistant: Assistant, host: str, port: int, share: bool = False, auth=None,
            prevent_thread_lock: bool = False, app_kwargs: dict | None = None):
     """Serve a built app (``build_app``) with the page's style and script; ``app_kwargs`` go to
-    the FastAPI app (routes mounted by rag/api.py)."""
+    the FastAPI app (routes mounted by rag/api.py). Every request passes ``rag.guard.RequestGuard``
+    first (Host, cross-site writes, body size)."""
+    from starlette.middleware import Middleware
+
+    from .api import MAX_JSON_BYTES
+    from .guard import RequestGuard, allowed_hosts
+
+    upload_limit = int(MAX_UPLOAD_FILES * assistant.config.max_file_mb * 1024 * 1024) + 1024 * 1024
+    app_kwargs = dict(app_kwargs or {})
+    app_kwargs["middleware"] = [*app_kwargs.get("middleware", []),
+                                Middleware(RequestGuard, hosts=allowed_hosts(host), body_limit=MAX_JSON_BYTES,
+                                           upload_limit=upload_limit)]
     demo.queue(default_concurrency_limit=4)
     demo.launch(server_name=host, server_port=port, share=share, auth=auth, css=CSS, head=HEAD,
                 prevent_thread_lock=prevent_thread_lock, max_file_size=f"{int(assistant.config.max_file_mb)}mb",
-                footer_links=["api"], app_kwargs=app_kwargs or {})
+                footer_links=["api"], app_kwargs=app_kwargs)
     return demo
 
 

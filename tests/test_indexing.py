@@ -44,9 +44,26 @@ def test_reindexing_unchanged_is_a_no_op_and_changed_replaces(fresh, tmp_path):
     copy.write_text("新增城市绿地8.4万平方米。", encoding="utf-8")
     assert fresh.add_documents([copy])[0].status == "duplicate"  # same text, no duplicate chunks
     path.write_text("新增城市绿地9.9万平方米。", encoding="utf-8")
-    [result] = fresh.add_documents([path])
+    [result] = fresh.add_documents([path], replace=True)  # replacing by file name is asked for
     assert result.status == "updated" and len(fresh.documents()) == 1
     assert [h.text for h in fresh.search("城市绿地", k=5)] == ["新增城市绿地9.9万平方米。"]
+
+
+def test_same_file_name_other_content_keeps_both(fresh, tmp_path):
+    """A different report under a name already used is added beside it, never replacing it."""
+    first, second = tmp_path / "a" / "政府工作报告.txt", tmp_path / "b" / "政府工作报告.txt"
+    for path, text in ((first, "新增城市绿地8.4万平方米。"), (second, "新增城市绿地999万平方米。")):
+        path.parent.mkdir()
+        path.write_text(text, encoding="utf-8")
+    fresh.add_documents([first], sources=["政府工作报告.txt"])
+    [result] = fresh.add_documents([second], sources=["政府工作报告.txt"])
+    assert result.status == "added"
+    docs = fresh.documents()
+    assert len(docs) == 2 and len({d.title for d in docs}) == 2
+    texts = {h.text for h in fresh.search("城市绿地", k=5)}
+    assert {"新增城市绿地8.4万平方米。", "新增城市绿地999万平方米。"} <= texts
+    [again] = fresh.add_documents([first], sources=["政府工作报告.txt"])
+    assert again.status in ("unchanged", "duplicate") and "内容相同" in again.error
 
 
 def test_documents_from_another_writer_are_seen_at_the_next_request(fresh, tmp_path, embedder):

@@ -119,7 +119,7 @@ def test_add_update_and_remove(three_years, tmp_path):
     # Re-indexing a changed file replaces the document: the old text is no longer found.
     path = tmp_path / "docs" / "2023年政府工作报告.txt"
     path.write_text(report_text(2023, "城镇新增就业1207万人。", "城镇新增就业1200万人左右。"), encoding="utf-8")
-    assert three_years.add_documents([path])[0].status == "updated"
+    assert three_years.add_documents([path], replace=True)[0].status == "updated"
     texts = [h.text for h in three_years.search("城镇新增就业", k=10)]
     assert any("1207万人" in t for t in texts) and not any("1206万人" in t for t in texts)
     assert three_years.snapshot.size == sum(d.n_chunks for d in three_years.documents())
