@@ -75,6 +75,44 @@ def supported(piece: str, quote: str) -> bool:
     return numbers <= set(_NUMBER.findall(_plain(quote)))
 
 
+_YES = re.compile(r"^(According to the report: )?(是的?|对|yes)[，,。 ]", re.I)
+_NO = re.compile(r"^(According to the report: )?(否|不是|没有|不|未|no\b)", re.I)
+
+
+def verdict(answer) -> str:
+    """是, 否 or 未提及 as the answer's first words say (a refusal: 未提及)."""
+    if not answer.answered:
+        return "未提及"
+    if _YES.search(answer.text):
+        return "是"
+    if _NO.search(answer.text):
+        return "否"
+    return "未提及" if re.match(r"报告(中)?(没有|未)(提到|说明|说)", answer.text) else ""
+
+
+def outcome(question: datasets.Question, answer, row: dict) -> str:
+    """correct, partial, refused (an answerable question refused) or false (an unanswerable one
+    answered, a wrong 是/否, or an answer none of whose gold facts it holds)."""
+    if not question.answerable:
+        return "correct" if not answer.answered else "false"
+    if question.yesno:
+        said = verdict(answer)
+        if said and said != question.yesno:
+            return "false" if said != "未提及" else "refused"
+        if question.yesno == "未提及":
+            return "correct"
+        if not answer.answered:
+            return "refused"
+        if not said:
+            return "partial"  # the quote without a verdict
+    elif not answer.answered:
+        return "refused"
+    if row["correct"]:
+        return "correct"
+    found = row.get("facts_found", "0/1").split("/")[0]
+    return "partial" if int(found) > 0 else "false"
+
+
 def judge(question: datasets.Question, answer) -> dict:
     row = {"qid": question.qid, "kind": question.kind, "split": question.split, "question": question.question,
            "answer": answer.text, "answered": answer.answered, "answer_kind": getattr(answer, "kind", ""),
@@ -82,6 +120,7 @@ def judge(question: datasets.Question, answer) -> dict:
     if not question.answerable:
         row["unanswerable"] = question.unanswerable or "unanswerable"
         row["correct"] = not answer.answered
+        row["outcome"] = outcome(question, answer, row)
         return row
     by_n = {c.n: c for c in answer.citations}
     pieces = cited_pieces(answer)
@@ -102,6 +141,13 @@ def judge(question: datasets.Question, answer) -> dict:
         row["correct"] = answer.answered and all(a in answer.text for a in question.answers)
         evidence = question.evidence or question.answers
     row["evidence_cited"] = any(any(_plain(e) in _plain(c.text) for e in evidence) for c in answer.citations)
+    if question.yesno and question.yesno != "未提及":
+        row["correct"] = row["correct"] and verdict(answer) == question.yesno
+    row["outcome"] = outcome(question, answer, row)
+    # A refusal that quotes the answer: the failure users notice most.
+    row["refused_quoting_answer"] = row["outcome"] == "refused" and any(
+        fact_found(f, answer.text) or any(_plain(f["text"]) in _plain(h.text) for h in answer.related[:1])
+        for f in question.facts)
     return row
 
 
@@ -126,8 +172,16 @@ def summarize(rows: list[dict], latencies: list[float]) -> dict:
     fact_lengths = [r["length"] for r in answerable if r["kind"] not in LIST_KINDS and r["answered"]]
     list_lengths = [r["length"] for r in answerable if r["kind"] in LIST_KINDS and r["answered"]]
     wrong_place_or_year = [r for r in refusable if r["answered"] and r["unanswerable"] in ("other_place", "other_year", "plan_vs_result")]
+    def outcome_share(name: str) -> float:
+        return sum(r.get("outcome") == name for r in answerable) / max(1, len(answerable))
+
     return {
         "answerable: correct": _share(answerable),
+        "answerable: partial": outcome_share("partial"),
+        "answerable: wrongly refused": outcome_share("refused"),
+        "answerable: false answers": sum(r.get("outcome") == "false" for r in answerable),
+        "refusals quoting the answer": sum(bool(r.get("refused_quoting_answer")) for r in answerable),
+        "unanswerable: answered (false)": sum(r.get("outcome") == "false" for r in refusable),
         "answerable: correct + evidence cited": sum(r["correct"] and r["evidence_cited"] for r in answerable) / max(1, len(answerable)),
         "unanswerable: refused": _share(refusable),
         "wrong place/year/plan answers": len(wrong_place_or_year),
@@ -144,7 +198,10 @@ def by_kind(rows: list[dict]) -> list[dict]:
     groups: dict[str, list[dict]] = {}
     for r in rows:
         groups.setdefault(r["kind"] if "unanswerable" not in r else f"unanswerable: {r['unanswerable']}", []).append(r)
-    return [{"kind": k, "n": len(g), "correct": _share(g)} for k, g in sorted(groups.items())]
+    return [{"kind": k, "n": len(g), "correct": _share(g),
+             "partial": sum(r.get("outcome") == "partial" for r in g),
+             "refused": sum(r.get("outcome") == "refused" for r in g),
+             "false": sum(r.get("outcome") == "false" for r in g)} for k, g in sorted(groups.items())]
 
 
 def calibrate(dataset, base: Assistant, floors: list[float]) -> list[dict]:
@@ -169,13 +226,14 @@ def plot_calibration(table: list[dict], path) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--dataset", default="answers-qianjiang",
-                        choices=["answers-qianjiang", "answers-gov", "qianjiang", "cmrc"])
+                        choices=["answers-qianjiang", "answers-gov", "qianjiang", "cmrc", *datasets.BLIND])
     parser.add_argument("--data")
     parser.add_argument("--split", choices=["dev", "test"], help="only this half of an answer set")
     parser.add_argument("--kind", help="only questions of this kind")
     parser.add_argument("--limit", type=int)
     parser.add_argument("--calibrate", action="store_true")
     parser.add_argument("--quiet", action="store_true")
+    parser.add_argument("--name", help="result file name (default: the dataset and split)")
     args = parser.parse_args(argv)
     command = "python -m eval.answers " + " ".join(argv if argv is not None else sys.argv[1:])
     dataset = datasets.load(args.dataset, args.data)
@@ -190,10 +248,10 @@ def main(argv: list[str] | None = None) -> int:
     summary = summarize(rows, latencies)
     # answers-qianjiang.md, answers-gov.md, answers-cmrc.md; the older single-fact set: answers-single-facts.md
     base = {"qianjiang": "answers-single-facts", "cmrc": "answers-cmrc"}.get(args.dataset, args.dataset)
-    name = base + (f"-{args.split}" if args.split else "")
+    name = args.name or base + (f"-{args.split}" if args.split else "")
     lines = [f"# Answers: {name}", "", stamp(command), "",
              markdown_table([{"measure": k, "value": v} for k, v in summary.items()], ["measure", "value"]), "",
-             markdown_table(by_kind(rows), ["kind", "n", "correct"])]
+             markdown_table(by_kind(rows), ["kind", "n", "correct", "partial", "refused", "false"])]
     print("\n".join(lines[4:]))
     if args.calibrate:
         table = calibrate(dataset, assistant, [0.80, 0.83, 0.85, 0.86, 0.87, 0.88, 0.89, 0.90])

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from . import zh
 from .lexical import STOPWORDS
 from .normalize import fold
-from .numbers import UNITS
+from .numbers import UNITS, dimension_of, has_dimension
 from .questions import QuestionInfo
 from .retrieval import Hit
 
@@ -89,6 +89,9 @@ def term_present(term: str, text: str) -> bool:
     when its stem does ('产量' in '生产粮食')."""
     if term in text or any(alias in text for alias in zh.REPORT_TERMS.get(term, ())):
         return True
+    dimension = dimension_of(term)
+    if dimension and dimension != "money" and has_dimension(text, dimension):
+        return True  # '面积' is answered by '50平方公里'; money words stay words ('投资' is not any 元)
     if is_direction(term):
         return any(d.search(term) and d.search(text) for d in _DIRECTIONS)
     chars = [ch for ch in term if "\u4e00" <= ch <= "\u9fff"]

@@ -29,7 +29,7 @@ from . import zh
 from .citing import Answer, Citation, Composer, plan_label, refusal_text
 from .computing import ASKS_CHANGE, COMPUTED_MARK, ComputedAnswers, from_to
 from .crosslingual import chinese_terms, with_chinese_terms
-from .evidence import Clause, clauses_of, is_heading, names_terms, whole_fact
+from .evidence import NO_SUBJECT, Clause, clauses_of, is_heading, names_terms, whole_fact
 from .lexical import tokenize
 from .lists import ListAnswers
 from .means import MeansAnswers
@@ -117,7 +117,7 @@ class ExtractiveAnswerer(ListAnswers, MeansAnswers, ComputedAnswers):
 
     @staticmethod
     def _wants_number(part: str) -> bool:
-        return bool(re.search(r"多少|几|\bhow (many|much)\b|\bwhat (percentage|share|proportion)\b", part, re.I))
+        return bool(re.search(r"多少|几|多[大长高重远久宽]|\bhow (many|much)\b|\bwhat (percentage|share|proportion)\b", part, re.I))
 
     def ranked_units(self, part: str, units: list[Clause]) -> list[tuple[Clause, float, float]]:
         """Candidate clauses for ``part``: (clause, score, cosine), best first."""
@@ -139,8 +139,10 @@ class ExtractiveAnswerer(ListAnswers, MeansAnswers, ComputedAnswers):
     def _missing(self, info: QuestionInfo, unit: Clause) -> list[str]:
         """Key words the evidence (the clause's sentence and section) lacks, if they weigh more than
         the allowed share. Which way a number moved is read from the clause itself."""
-        terms = checks.key_terms(info.topic, things_only=info.kind == "how")
+        terms = checks.key_terms(info.topic, things_only=info.kind in ("how", "yesno"))
         missing = checks.missing_terms(info, unit.sentence + unit.hit.section)
+        if info.kind == "yesno":  # the predicate is judged by the verdict (yes_no_verdict), not here
+            missing = [t for t in missing if t in terms]
         # The clause that names the measure must say the direction ('失业率降到5.5%，居民消费价格上涨2%'
         # does not say consumer prices fell).
         nouns = [t for t in terms if not checks.is_direction(t)]
@@ -172,11 +174,28 @@ class ExtractiveAnswerer(ListAnswers, MeansAnswers, ComputedAnswers):
                 continue
             if not info.english and self._missing(part_info, unit):
                 continue
+            if wants_number and not info.english and not self._figure_fits(part_info, unit):
+                continue  # the number is another thing's: '年发电4.3亿度' is not 麒麟风电场's
             if info.english and not all(code in fold(unit.sentence) or _SPELLED_OUT.get(code, "\0") in unit.sentence
                                         for code in _codes(part)):
                 continue  # 'PM2.5', 'GDP': names no translation changes must be in the evidence
             return unit, ""
         return None, "measure"
+
+    def _figure_fits(self, info: QuestionInfo, unit: Clause) -> bool:
+        """Some figure of the clause is the question's: its own clause (with the clause before it,
+        which often names the subject) and the section hold the question's key words, as far as
+        the evidence check allows (``_missing``). The figure record's context, not the sentence:
+        a sentence names several things, each figure is of one."""
+        clauses = _clauses(unit.text)
+        for i, clause in enumerate(clauses):
+            if not quantities(clause):
+                continue
+            context = " ".join(clauses[max(0, i - 1):i + 1])
+            probe = Clause(unit.hit, unit.start, unit.end, context, unit.tokens, context)
+            if not self._missing(info, probe):
+                return True
+        return False
 
     @staticmethod
     def _has_answer_number(unit: Clause, unit_wanted: str) -> bool:
@@ -287,12 +306,11 @@ class ExtractiveAnswerer(ListAnswers, MeansAnswers, ComputedAnswers):
         gap = checks.place_gap(info, hits, unit.sentence + unit.hit.text)
         if gap:
             return composer.answer(gap.message, answered=False)
-        prefix = ""
-        if info.kind == "yesno":
-            # 'Yes' only when the quoted clause itself says all the question asks; else the quote
-            # is given for the reader to judge ('目标完成了吗' is not answered by a growth figure).
-            prefix = "是的，" if not checks.missing_terms(info, unit.text) else "报告提到："
+        prefix = yes_no_verdict(info, unit.text) if info.kind == "yesno" else ""
         text = f"{prefix}{composer.quote(unit)}"
+        correction = "" if prefix.startswith("不是") else premise_correction(info.text, unit.text)
+        if correction:
+            text += "。" + correction.rstrip("。")
         if change is not None:
             # '高铁运营里程增加了多少' answered by '从2.5万公里增加到4.2万公里': the change is computed.
             earlier, later = change
@@ -349,6 +367,65 @@ class ExtractiveAnswerer(ListAnswers, MeansAnswers, ComputedAnswers):
 
     def compose_yesno(self, composer: Composer, info: QuestionInfo, hits: list[Hit]) -> Answer:
         return self.compose_fact(composer, info, hits)
+
+
+def _clauses(text: str) -> list[str]:
+    return [c for c in zh.CLAUSE_BREAK.split(fold(zh.strip_footnotes(text))) if c.strip()]
+
+
+def _rival(term: str, clause: str) -> str:
+    """A word of the clause that names another thing of the same kind: '银牌' for '金牌', '市级' for
+    '国家级' (same ending, other head). '' when there is none."""
+    if len(term) < 2:
+        return ""
+    for match in re.finditer(re.escape(term[1:]), clause):
+        other = clause[max(0, match.start() - 1):match.end()]
+        if len(other) == len(term) and other != term:
+            return other
+    return ""
+
+
+def yes_no_verdict(info: QuestionInfo, quote: str) -> str:
+    """是 only when one clause of the quote (with the clause before it) states everything the
+    question asks; 否 when the clause that names the subject states something else ('茶园水库导流洞
+    实现贯通' is not 茶园水库建成投用, '银牌' is not '金牌') or a number the question states is not
+    reached. The verdict is followed by the quote. (Issue #16: yes/no must not contradict its quote.)"""
+    asked = [q for q in quantities(info.text) if q.unit not in ("", "岁")]
+    given = quantities(zh.strip_footnotes(quote))
+    for q in asked:
+        same = [g for g in given if g.kind == q.kind]
+        if same:
+            value = same[0].value
+            at_least = re.search(r"超过|达到|突破|以上|多于|高于|不少于|不低于", info.text)
+            holds = value >= q.value if at_least else value == q.value
+            return "是的，" if holds else f"不是，报告中是{same[0].text}："
+    terms = [t for t in checks.key_terms(info.topic) if not any(t in p or p in t for p in info.places)]
+    clauses = _clauses(quote)
+    # A clause says a thing by itself; one that starts with its verb ('增长19.3%') with the clause before.
+    contexts = [" ".join(clauses[i - 1:i + 1]) if i and NO_SUBJECT.match(c) else c for i, c in enumerate(clauses)]
+    if not terms or any(all(checks.term_present(t, c) for t in terms) for c in contexts):
+        return "是的，"
+    subject = terms[0]
+    own = [c for c in clauses if checks.term_present(subject, c)] or clauses
+    for term in terms[1:]:
+        if not any(checks.term_present(term, c) for c in own):
+            rival = next((r for c in own for r in [_rival(term, c)] if r), "")
+            if rival:
+                return f"不是，报告中是“{rival}”而不是“{term}”："
+            return f"没有，报告没有提到“{term}”，提到的是："
+    return "报告提到："
+
+
+def premise_correction(question: str, quote: str) -> str:
+    """'新增城市绿地8万平方米是哪一年' quoted '8.4万平方米': the number the question states is
+    corrected, never passed over."""
+    asked = [q for q in quantities(question) if q.unit not in ("", "岁")]
+    given = quantities(zh.strip_footnotes(quote))
+    for q in asked:
+        same = [g for g in given if g.kind == q.kind]
+        if same and all(g.value != q.value for g in same):
+            return f"注意：报告中的数字是{same[0].text}，不是问题中的{q.text}。"
+    return ""
 
 
 def _codes(question: str) -> list[str]:

@@ -25,6 +25,7 @@ from .indexing import FileResult, Indexer, Progress
 from .retrieval import Hit
 from .store import DocumentRecord, Snapshot
 from .stores import make_retriever, open_store
+from . import zh
 from .zh import expand_acronyms, with_report_terms
 
 MAX_QUESTION_CHARS = 2000
@@ -165,6 +166,8 @@ class Assistant:
         """Text deltas of the answer, then the final ``Answer`` (whose text is authoritative:
         an LLM answer may be corrected by the citation check after streaming)."""
         question = validate_question(question)
+        original, question = question, zh.to_simplified(question)  # '城鎮新增就業' is asked as '城镇新增就业'
+        history = [zh.to_simplified(turn) if isinstance(turn, str) else turn for turn in history or []]
         reader = self._reader()
         answerer = self._answerer(reader, mode)
         retriever = reader.retriever
@@ -179,7 +182,7 @@ class Assistant:
                 answer = answerer.answer(resolved, search(resolved))
                 if answer.answered:
                     break
-            answer.question, answer.resolved_question = question, follow_up_candidates(question, history)[0] \
+            answer.question, answer.resolved_question = original, follow_up_candidates(question, history)[0] \
                 if not answer.answered else resolved
             yield from answerer.stream_answer(answer)
             return
@@ -191,8 +194,18 @@ class Assistant:
         hits = search(resolved)
         for piece in answerer.stream(resolved, hits):
             if isinstance(piece, Answer):
-                piece.question, piece.resolved_question = question, resolved
+                piece.question, piece.resolved_question = original, resolved
             yield piece
+
+    def figures(self, query: str | None = None, *, doc_ids: list[str] | None = None,
+                years: list[int] | None = None, limit: int = 50) -> list:
+        """Figure records (``rag.figures.Figure``) of the knowledge base: all of them, or those
+        whose measure is closest to ``query`` ('城市绿地'), optionally of some documents or of the
+        years they are about; at most ``limit`` when a query is given."""
+        table = self._reader().snapshot.figures()
+        figures = table.matching(query, limit=len(table)) if query else table.figures
+        figures = [f for f in figures if (not doc_ids or f.doc_id in doc_ids) and (not years or f.period in years)]
+        return figures[:limit] if query else figures
 
     def documents(self) -> list[DocumentRecord]:
         return list(self._reader().snapshot.documents.values())

@@ -62,6 +62,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("docs", parents=[shared], help="列出已索引的文档")
     p.add_argument("--json", action="store_true")
 
+    p = sub.add_parser("figures", parents=[shared], help="列出报告中的数字记录（指标、数值、年份、目标或结果、地区）")
+    p.add_argument("query", nargs="?", help="按指标名查找，如“城市绿地”")
+    p.add_argument("--doc", action="append", help="只看该文档（可重复）")
+    p.add_argument("--year", type=int, action="append", help="只看关于该年份的数字（可重复）")
+    p.add_argument("--json", action="store_true")
+
     p = sub.add_parser("remove", parents=[shared], help="删除一个文档")
     p.add_argument("doc_id")
     p.add_argument("--json", action="store_true")
@@ -171,6 +177,19 @@ def _cmd_docs(args) -> int:
     return 0
 
 
+def _cmd_figures(args) -> int:
+    figures = _assistant(args).figures(args.query, doc_ids=args.doc, years=args.year)
+    if args.json:
+        _print_json({"query": args.query, "figures": [f.to_dict() for f in figures]})
+    else:
+        print("指标\t数值\t变化\t年份\t类别\t地区\t出处")
+        kinds = {"result": "结果", "target": "目标"}
+        for f in figures:
+            print(f"{f.measure}\t{f.value}\t{f.change or '-'}\t{f.period or '-'}\t{kinds[f.kind]}\t{f.place or '-'}\t"
+                  f"{f.title} · {f.section.rsplit(' > ', 1)[-1]}")
+    return 0
+
+
 def _cmd_remove(args) -> int:
     removed = _assistant(args).remove_document(args.doc_id)
     if args.json:
@@ -207,7 +226,7 @@ def _cmd_serve(args) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     handler = {"index": _cmd_index, "search": _cmd_search, "ask": _cmd_ask, "docs": _cmd_docs,
-               "remove": _cmd_remove, "migrate": _cmd_migrate, "serve": _cmd_serve}[args.command]
+               "figures": _cmd_figures, "remove": _cmd_remove, "migrate": _cmd_migrate, "serve": _cmd_serve}[args.command]
     try:
         return handler(args)
     except RagError as exc:

@@ -88,6 +88,19 @@ def resolve_follow_up(question: str, history: Iterable) -> str:
     return f"{_QUESTION_TAIL.sub('', last).rstrip('，,？? ')}，{question}"
 
 
+def _switch_year(question: str, previous: list[str]) -> str | None:
+    """The previous question with its year replaced, when the follow-up names a year and nothing else."""
+    new = _YEAR.search(question)
+    if not new or not is_follow_up(question):
+        return None
+    last = resolve_follow_up(previous[-1], previous[:-1][-1:]) if len(previous) > 1 else previous[-1]
+    old = _YEAR.search(last)
+    rest = _FOLLOW_UP_SHELL.match(question.replace(new.group(0), "").strip()).group(2).strip(" ，,的")
+    if not old or _nouns(rest):
+        return None
+    return last[:old.start()] + new.group(0) + last[old.end():]
+
+
 def follow_up_candidates(question: str, history: Iterable) -> list[str]:
     """Readings of a question asked after others, most likely first: resolved by the rules above,
     the question alone without its follow-up shell ('转移农民工就业呢？' -> '转移农民工就业？'),
@@ -98,6 +111,11 @@ def follow_up_candidates(question: str, history: Iterable) -> list[str]:
     rules = resolve_follow_up(question, previous) if is_follow_up(question) else question
     if not previous:
         return [rules]
+    switched = _switch_year(question, previous)
+    if switched:
+        # '那2022年呢？' after '2023年城镇新增就业多少？' is '2022年城镇新增就业多少？', checked like a
+        # new question: never answered with the previous year's figure.
+        return [switched]
     last = resolve_follow_up(previous[-1], previous[:-1][-1:]) if len(previous) > 1 else previous[-1]
     subject = _SUBJECT_TAIL.sub("", last).rstrip("，,？? 的")
     core = _FOLLOW_UP_SHELL.match(_SAME_YEAR.sub("", question.strip())).group(2).strip(" ，,")

@@ -365,6 +365,15 @@ class MilvusSnapshot:
         sections._chunks = _DocumentChunks(self)  # instead of every chunk of the collection up front
         return sections
 
+    def figures(self):
+        """The figure records of this snapshot (``rag.figures``), built once on first use."""
+        from .figures import FigureTable
+
+        if "figures" not in self.__dict__.setdefault("_cache", {}):
+            chunks = [c for doc_id in self.documents for c in sorted(self.document_chunks(doc_id), key=lambda c: c.start)]
+            self._cache["figures"] = FigureTable.from_chunks(chunks)
+        return self._cache["figures"]
+
     def document_chunks(self, doc_id: str) -> list[Chunk]:
         rows = self.store._call("query", self.store.collection, filter=f"doc_id == {_quote(doc_id)} and {self.visible}",
                                 output_fields=CHUNK_FIELDS, limit=16384)

@@ -129,3 +129,32 @@ def earlier(amount: Quantity, change: Quantity, falling: bool = False) -> str:
     digits = re.match(r"[\d,]+(?:\.(\d+))?", fold(amount.text))
     places = len(digits.group(1) or "") if digits else 2
     return format_value(base, amount.unit, amount.magnitude or common_magnitude([amount, change]), places=places)
+
+
+# Words that ask for a kind of amount, and the units that give it (issue #16: '治理了多长的河道' is
+# answered by '36.9公里'; '投资了多少' is not answered by '8.4万平方米'). SI and Chinese customary
+# units as the reports write them.
+DIMENSIONS = {
+    "length": ("公里", "千米", "米"), "area": ("平方公里", "平方米", "公顷", "亩"),
+    "money": ("元", "美元"), "weight": ("吨", "公斤", "斤"), "power": ("千瓦", "瓦"), "energy": ("千瓦时", "度"),
+    "people": ("人", "名", "人次"), "share": ("%", "‰", "个百分点", "百分点"), "days": ("天",),
+    "volume": ("立方米", "方"), "count": tuple(sorted(COUNT_UNITS)),
+}
+DIMENSION_WORDS = {
+    "length": ("多长", "长度", "里程", "多远", "公里数"), "area": ("面积", "多大面积", "规模面积", "占地"),
+    "money": ("钱", "金额", "资金", "投资", "投入", "花费", "费用", "多少钱", "经费", "收入", "贷款", "产值", "利润", "税收"),
+    "weight": ("产量", "重量", "多重", "吨数"), "power": ("装机", "装机容量", "容量"), "energy": ("发电量", "电量", "用电量"),
+    "people": ("人数", "多少人", "人口", "人员"), "share": ("比例", "比重", "占比", "百分比", "率", "增速", "增幅", "涨幅"),
+    "days": ("天数", "多少天"), "volume": ("库容", "蓄水量", "水量", "立方"),
+}
+
+
+def dimension_of(word: str) -> str:
+    """The kind of amount a question word asks for ('多长' -> 'length'), or ''."""
+    return next((d for d, words in DIMENSION_WORDS.items() if word in words), "")
+
+
+def has_dimension(text: str, dimension: str) -> bool:
+    """The text gives an amount of that kind ('36.9公里' is a length)."""
+    units = DIMENSIONS.get(dimension, ())
+    return any(q.unit in units for q in quantities(text))

@@ -114,6 +114,14 @@ class Snapshot:
 
         return idf_table(self.tokens)
 
+    def figures(self):
+        """The figure records of this snapshot (``rag.figures``), built once on first use."""
+        from .figures import FigureTable
+
+        if "figures" not in self.__dict__.setdefault("_cache", {}):
+            self._cache["figures"] = FigureTable.from_chunks(self.chunks)
+        return self._cache["figures"]
+
     def sections(self):
         """Section look-ups for the answerer (built from the chunks)."""
         from .sections import ReportSections

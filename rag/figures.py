@@ -1,0 +1,158 @@
+"""Figures as data: every number of a report as a record (issue #16).
+
+A record says what is counted (the measure phrase that names it, '新增城市绿地'), the value as
+written and parsed ('8.4万平方米'), the change that goes with it ('增长19.3%'), the year it is
+about, whether it is a result or a target, whose figure it is (the report's region unless the
+clause names another place), the section, and the exact offsets of its clause in the document,
+so that an answer quoting it is cited to that clause.
+
+Records are derived from a snapshot's chunks (``FigureTable.from_chunks``), so they are
+versioned with the snapshot by construction: a new snapshot has its own table, built on first use.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass
+
+from . import zh
+from .chunking import Chunk, split_sentences
+from .evidence import clause_bounds
+from .normalize import fold
+from .numbers import NOT_AMOUNTS, Quantity, quantities
+
+# Words between a measure and its number that are not part of the measure ('达到', '为').
+_LINK = re.compile(r"(?:分别|均|累计|共|总计|合计|全部|已|达到|达|为|是|至|到|突破|超过|保持在|稳定在|提升至|提高到|"
+                   r"增加到|下降到|降至|控制在|以上|以内|左右|约|近|超)+$")
+# A change that follows a figure: '增长19.3%', '比上年增长5.2%', '下降0.3个百分点'.
+_CHANGE = re.compile(r"^[，,、]?(?:比上年|同比|年均)?(增长|增加|提高|提升|上涨|下降|减少|降低|回落)(\d+(?:\.\d+)?(?:%|％|个百分点|倍))")
+_REGION = re.compile(r"(.{2,12}?(?:特别行政区|自治区|自治州|自治县|省|市|区|县|州|盟|旗|镇|乡))(?=(?:19|20)\d{2}年|政府|人民政府|二|〇)")
+
+
+@dataclass(frozen=True)
+class Figure:
+    measure: str  # what is counted, as the report names it: '新增城市绿地'
+    value: str  # as written: '8.4万平方米'
+    quantity: Quantity
+    change: str  # the change given with it ('增长19.3%'), or ''
+    period: int | None  # the year the figure is about
+    kind: str  # 'result' (a year's outcome) or 'target' (a plan or target of the report's year)
+    place: str  # whose figure: the report's region, or the place the clause names
+    doc_id: str
+    title: str
+    section: str
+    chunk_id: str
+    start: int  # offsets of the clause in the document's normalised text
+    end: int
+    clause: str  # the clause, as written
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        data.pop("quantity")
+        data.update(number=str(self.quantity.value), unit=self.quantity.unit)
+        return data
+
+
+def region_of(title: str) -> str:
+    """The region a report is of, from its title: '重庆市黔江区2024年政府工作报告' -> '黔江区';
+    a national report -> '全国'; '' when the title names none."""
+    if zh.is_national(title) or re.match(r"^(?:(?:19|20)\d{2}年)?政府工作报告", title):
+        return "全国"
+    match = _REGION.search(title)
+    if not match:
+        return ""
+    name = match.group(1)
+    # '重庆市黔江区' -> '黔江区': the innermost division is the report's own.
+    inner = re.findall(r".{2,}?(?:特别行政区|自治区|自治州|自治县|省|市|区|县|州|盟|旗|镇|乡)", name)
+    return inner[-1] if inner else name
+
+
+def _place_first(measure: str) -> str:
+    """'酉阳县新增城市绿地' -> '酉阳县': a clause that starts by naming a place is that place's figure."""
+    return next((p for p in zh.places_named(measure[:10]) if measure.startswith(p)
+                 and p.endswith(("省", "市", "县", "自治区", "自治州", "特别行政区"))), "")
+
+
+def _measure_before(text: str, start: int, floor: int) -> str:
+    """The phrase before a number that names it: back to the previous number or clause start."""
+    return _LINK.sub("", zh.strip_footnotes(text[floor:start]).strip(" 、,，“”\"")).strip(" 、,，“”\"")
+
+
+def _measures(clause: str, amounts: list[Quantity]) -> list[str]:
+    """The measure of each amount. '基本养老保险参保率、基本医疗保险参保率分别稳定在97%、95%以上':
+    the names listed before 分别 go with the numbers after it, in order."""
+    respectively = clause.find("分别")
+    if respectively > 0:
+        names = [n.strip(" “”") for n in re.split(r"[、和及与]", zh.strip_footnotes(clause[:respectively])) if n.strip()]
+        after = [q for q in amounts if q.start > respectively]
+        if len(names) == len(after) >= 2:
+            before = [_measure_before(clause, q.start, 0) for q in amounts if q.start < respectively]
+            return before + names
+    measures, floor = [], 0
+    for q in amounts:
+        measures.append(_measure_before(clause, q.start, floor))
+        floor = q.end
+    return measures
+
+
+def figures_of_chunk(chunk: Chunk, region: str) -> list[Figure]:
+    """The records of one chunk's figures, in order."""
+    found: list[Figure] = []
+    is_target = chunk.year is not None and chunk.period == chunk.year
+    for s_start, s_end in split_sentences(chunk.text):
+        sentence = chunk.text[s_start:s_end]
+        for a, b in clause_bounds(sentence):
+            clause = sentence[a:b]
+            amounts = [q for q in quantities(clause) if q.unit not in NOT_AMOUNTS]
+            for q, measure in zip(amounts, _measures(clause, amounts)):
+                if not re.search(r"[\u4e00-\u9fff]", measure):
+                    continue
+                start = chunk.start + s_start + a
+                if _CHANGE.match(measure + q.text) and found and found[-1].start >= chunk.start + s_start:
+                    # '增长19.3%' after '新登记市场主体9905户' in one sentence: the change of the figure before
+                    found[-1] = Figure(**{**found[-1].__dict__, "change": measure + q.text})
+                    continue
+                place = _place_first(measure) or region
+                found.append(Figure(fold(measure), q.text, q, "", chunk.period, "target" if is_target else "result",
+                                    place, chunk.doc_id, chunk.title, chunk.section, chunk.chunk_id,
+                                    start, start + len(clause), clause))
+    return found
+
+
+class FigureTable:
+    """All records of a snapshot, deduplicated across overlapping chunks."""
+
+    def __init__(self, figures: list[Figure]):
+        self.figures = figures
+        self._by_chunk: dict[str, list[Figure]] = {}
+        for f in figures:
+            self._by_chunk.setdefault(f.chunk_id, []).append(f)
+
+    @classmethod
+    def from_chunks(cls, chunks: list[Chunk]) -> "FigureTable":
+        seen: set[tuple[str, int, str]] = set()
+        figures = []
+        regions: dict[str, str] = {}
+        for chunk in chunks:
+            region = regions.setdefault(chunk.doc_id, region_of(chunk.title))
+            for f in figures_of_chunk(chunk, region):
+                key = (f.doc_id, f.start, f.value)
+                if key not in seen:
+                    seen.add(key)
+                    figures.append(f)
+        return cls(figures)
+
+    def __len__(self) -> int:
+        return len(self.figures)
+
+    def in_range(self, doc_id: str, start: int, end: int) -> list[Figure]:
+        """Records whose clause lies within [start, end) of a document."""
+        return [f for f in self.figures if f.doc_id == doc_id and start <= f.start and f.end <= end]
+
+    def regions(self) -> set[str]:
+        return {f.place for f in self.figures if f.place}
+
+    def matching(self, text: str, limit: int = 50) -> list[Figure]:
+        """Records whose measure shares most characters with ``text`` (for `rag figures QUERY`)."""
+        wanted = {text[i:i + 2] for i in range(len(text) - 1)} or {text}
+        scored = [(len(wanted & {f.measure[i:i + 2] for i in range(len(f.measure) - 1)}), f) for f in self.figures]
+        return [f for s, f in sorted(scored, key=lambda t: -t[0]) if s > 0][:limit]
