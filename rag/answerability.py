@@ -147,7 +147,8 @@ def place_gap(info: QuestionInfo, hits: list[Hit], evidence: str) -> Gap | None:
     text = fold(evidence)
     for place in info.places:
         stem = zh.place_stem(place)
-        if stem in titles or stem in text or place in text:
+        # The stem alone in the text is not enough: '青山' is in '绿水青山' (issue #16).
+        if stem in titles or place in text or (stem in zh.PROVINCES and stem in text):
             continue
         return Gap("place", f"报告中没有关于{place}的数据（所检索的报告是{_regions(hits)}的）。")
     return None

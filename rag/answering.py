@@ -87,13 +87,14 @@ class ExtractiveAnswerer(ListAnswers, MeansAnswers, ComputedAnswers):
     mode = "extractive"
 
     def __init__(self, idf: dict[str, float], embedder, settings: AnswerSettings | float | None = None,
-                 sections: ReportSections | None = None):
+                 sections: ReportSections | None = None, name_regions: bool = False):
         if isinstance(settings, (int, float)):  # the refusal threshold alone, as older callers pass it
             settings = AnswerSettings(min_evidence=float(settings))
         self.idf = idf
         self.embedder = embedder
         self.settings = settings or AnswerSettings()
         self.sections = sections
+        self.name_regions = name_regions  # several regions loaded: every answer says whose figures it gives
         self._vectors = passage_cache(embedder)  # shared by threads, and by snapshots (rag.vector_cache)
         self._max_idf = max(idf.values(), default=1.0)
 
@@ -254,6 +255,8 @@ class ExtractiveAnswerer(ListAnswers, MeansAnswers, ComputedAnswers):
                 answer, plan_only = (retry, True) if retry.answered else (answer, False)
         if plan_only and answer.answered:
             answer.text = plan_label(info) + answer.text
+        if self.name_regions and answer.answered and answer.citations:
+            answer.text = answer.text + whose(answer.citations)
         return self._finish(answer, info, hits)
 
     @staticmethod
@@ -414,6 +417,14 @@ def yes_no_verdict(info: QuestionInfo, quote: str) -> str:
                 return f"不是，报告中是“{rival}”而不是“{term}”："
             return f"没有，报告没有提到“{term}”，提到的是："
     return "报告提到："
+
+
+def whose(citations: list[Citation]) -> str:
+    """'（数据来自黔江区2024年政府工作报告）' — whose figures an answer gives, said first when several regions are loaded."""
+    from .figures import region_of
+
+    sources = [f"{region_of(c.title) or c.title}{f'{c.year}年' if c.year else ''}" for c in citations]
+    return "（数据来自" + "、".join(dict.fromkeys(sources)) + "政府工作报告）"
 
 
 def premise_correction(question: str, quote: str) -> str:

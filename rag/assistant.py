@@ -20,6 +20,7 @@ from .config import Config, resolve_index_dir
 from .conversation import follow_up_candidates, is_follow_up, resolve_follow_up, user_turns
 from .documents import bundled_document
 from .embedding import DEFAULT_EMBEDDER, Embedder, make_embedder
+from .figures import region_of
 from .errors import RagError
 from .indexing import FileResult, Indexer, Progress
 from .retrieval import Hit
@@ -172,6 +173,9 @@ class Assistant:
         answerer = self._answerer(reader, mode)
         retriever = reader.retriever
 
+        if doc_ids is None:
+            doc_ids = self._documents_of_places(question, reader)
+
         def search(text: str) -> list[Hit]:
             # Questions use everyday words ('GDP', '物价'); the reports their own ('国内生产总值', '居民消费价格').
             return retriever.search(with_report_terms(expand_acronyms(text)), k, doc_ids=doc_ids, years=years)
@@ -196,6 +200,16 @@ class Assistant:
             if isinstance(piece, Answer):
                 piece.question, piece.resolved_question = original, resolved
             yield piece
+
+    @staticmethod
+    def _documents_of_places(question: str, reader: "_Reader") -> list[str] | None:
+        """With several regions' reports loaded, a question naming one of them is answered from
+        that region's reports only (never another place's figure); None when it names none."""
+        if not reader.several_regions:
+            return None
+        stems = [zh.place_stem(p) for p in zh.places_named(question)]
+        chosen = [d.doc_id for d in reader.snapshot.documents.values() if any(s in d.title for s in stems)]
+        return chosen or None
 
     def figures(self, query: str | None = None, *, doc_ids: list[str] | None = None,
                 years: list[int] | None = None, limit: int = 50) -> list:
@@ -257,6 +271,12 @@ class _Reader:
                                         snapshot.manifest.get("tokenizer", assistant.config.tokenizer))
 
     @functools.cached_property
+    def several_regions(self) -> bool:
+        """The knowledge base holds reports of more than one region (answers then say whose figure)."""
+        return len({region_of(d.title) for d in self.snapshot.documents.values()}) > 1
+
+    @functools.cached_property
     def answerer(self) -> ExtractiveAnswerer:
         a = self._assistant
-        return ExtractiveAnswerer(self.snapshot.idf(), a.embedder, a.config.answering, self.snapshot.sections())
+        return ExtractiveAnswerer(self.snapshot.idf(), a.embedder, a.config.answering, self.snapshot.sections(),
+                                  name_regions=self.several_regions)

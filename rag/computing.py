@@ -10,7 +10,9 @@ from . import zh
 from .citing import Answer, Composer
 from .evidence import Clause, clause_bounds
 from .normalize import fold
-from .numbers import NOT_AMOUNTS, Incompatible, Quantity, compare, difference, earlier, quantities, ratio, total
+from decimal import Decimal
+
+from .numbers import NOT_AMOUNTS, Incompatible, Quantity, compare, difference, earlier, format_value, quantities, ratio, total
 from .questions import QuestionInfo
 from .retrieval import Hit
 
@@ -33,18 +35,22 @@ class ComputedAnswers:
             return self._before_change(composer, info, units)
         if info.operation == "vs_target":
             return self._against_target(composer, info, hits)
+        if info.operation == "complement":
+            return self._complement(composer, info, units)
         given = [q for q in quantities(info.text) if q.unit not in NOT_AMOUNTS or q.text.endswith("%")]
         # Operands, not the number a question compares against ('有没有超过65%'); a year is an operand.
         names = [p for p in info.parts if not re.fullmatch(r"[\d.,%％]+", p) or re.fullmatch(r"(19|20)\d{2}", p)]
         found = self._respectively(info, names, units) or self._two_ends(info, names, units) or []
         lacking = []
         if not found:
+            used: set[tuple[str, int]] = set()
             for operand in names:
-                located = self._quantity_for(operand, info, units)
+                located = self._quantity_for(operand, info, units, frozenset(used))
                 if located is None:
                     lacking.append(operand)
                 else:
                     found.append((operand, *located))
+                    used.add((located[1].hit.doc_id, located[1].start + located[0].start))
         if given and len(found) == 1 and not lacking:
             return self._against_threshold(composer, info, hits, found[0], given[0])
         if len(names) < 2 and not given:
@@ -94,6 +100,17 @@ class ComputedAnswers:
             when = zh.EARLIER.search(info.text).group(3)
             return composer.answer(f"{quote}，按此推算，{when}约为{value.removeprefix('约')}{COMPUTED_MARK}。")
         return self._partial(composer, info, units)
+
+    def _complement(self, composer: Composer, info: QuestionInfo, units: list[Clause]) -> Answer:
+        """'公办园占比55.2%，非公办的占多少': the rest of a share, 100% less the share the reports give."""
+        share = self._quantity_for(info.parts[0] if info.parts else info.topic, info, units)
+        if share is None or share[0].unit != "%":
+            return self._partial(composer, info, units)
+        q, unit = share
+        rest = format_value(Decimal(100) - q.value, "%")
+        composer.computed = {"value": rest, "operation": "complement", "from": [composer.cite(unit.hit, unit.start, unit.end, unit.text)]}
+        return composer.answer(f"{composer.quote(unit)}，其余部分约占{rest.removeprefix('约')}{COMPUTED_MARK}。"
+                               if q.approximate else f"{composer.quote(unit)}，其余部分占{rest}{COMPUTED_MARK}。")
 
     def _against_target(self, composer: Composer, info: QuestionInfo, hits: list[Hit]) -> Answer:
         """'2024年城镇新增就业比当年预期目标多了多少': the result from the year's review, the target
@@ -183,15 +200,18 @@ class ComputedAnswers:
         value = total(values)
         return f"合计{approx}{value}", value
 
-    def _quantity_for(self, operand: str, info: QuestionInfo, units: list[Clause]) -> tuple[Quantity, Clause] | None:
+    def _quantity_for(self, operand: str, info: QuestionInfo, units: list[Clause],
+                      used: frozenset[tuple[str, int]] = frozenset()) -> tuple[Quantity, Clause] | None:
         """The number the reports give for ``operand`` and the clause it is in: the first amount
-        after the operand's most telling word."""
+        after the operand's most telling word that no other operand took (``used``: document and
+        offset of the numbers already taken; no figure counts twice in one computation)."""
         query = operand + ("多少" if not self._wants_number(operand) else "")
         key = [t for t in checks.key_terms(operand) if not any(t in p or p in t for p in info.places)] or [operand]
         for unit, _score, similarity in self.ranked_units(query, units)[:4]:
             if similarity < self.settings.min_evidence:
                 break
-            found = [q for q in quantities(unit.text) if q.unit not in NOT_AMOUNTS]
+            found = [q for q in quantities(unit.text) if q.unit not in NOT_AMOUNTS
+                     and (unit.hit.doc_id, unit.start + q.start) not in used]
             plain = fold(unit.text)
             present = [t for t in key if checks.term_present(t, plain)]
             if not found or sum(map(self._weight, present)) < 0.5 * sum(map(self._weight, key)):

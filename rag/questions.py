@@ -27,13 +27,14 @@ _ENGLISH_KINDS = [("compute", re.compile(r"\b(total|sum|combined|altogether|diff
                   ("list", re.compile(r"\bwhat (measures|steps|projects|actions|things)\b|\bwhich\b|\blist\b", re.I)),
                   ("summary", re.compile(r"\bprogress\b|\boverview\b|\bsummar|\bachievements?\b|\bhow (well|good)\b", re.I))]
 _COMPUTE_OPS = [("earlier", zh.EARLIER),
+                ("complement", zh.COMPLEMENT),
                 ("vs_target", zh.VS_TARGET),
                 ("ratio", re.compile(r"几倍|多少倍|倍数|平均每|\btimes\b", re.I)),
                 ("difference", re.compile(r"相差|差多少|差距|[多少高低]多少|\bdifference\b|\bmore than\b", re.I)),
                 ("compare", re.compile(r"哪个|哪一|谁更|更[多少高低快慢大小]|是否(超过|达到|高于|低于|多于|少于)|有没有(超过|达到)|"
                                        r"\b(higher|larger|more|faster)\b", re.I)),
                 ("sum", re.compile(r".", re.S))]
-_OPERAND_SPLIT = re.compile(r"和|与|及|、|以及|跟|还是|比|加上|\band\b|\bvs\.?\b", re.I)
+_OPERAND_SPLIT = re.compile(r"和|与|及|、|以及|跟|还是|比|加上|(?<![增追参施更])加(?![快强大工入])|\band\b|\bvs\.?\b", re.I)
 _COMPUTE_WORDS = re.compile(r"大约|大概|约|一共|总共|合计|加起来|加在一起|总和|之和|相差|差多少|差距|[多少高低快慢]多少|几倍|多少倍|倍数|"
                             r"哪个(更|比较)?[多少高低快慢大小]?|哪一?(项|个|类)更?[多少高低快慢大小]?|谁更[多少高低快慢大小]|"
                             r"更[多少高低快慢大小]|是否|有没有|超过|达到|高于|低于|多于|少于|分别|是|的|多少|几|[？?。]")
@@ -88,7 +89,7 @@ def split_parts(question: str) -> list[str]:
 
 
 _RATIO = re.compile(r"(.+?)是(.+?)的?(?:几倍|多少倍)")
-_AVERAGE = re.compile(r"平均每(?:个|家|所|人|户)?(.+?)(?:有|是|为)?(?:多少|几)(?:个|家|所|张|人|名)?(.+?)[？?。]?$")
+_AVERAGE = re.compile(r"(.*?)平均(?:每|一)(?:个|家|所|人|户|座|张)?(.*?)(?:能|可)?(?:有|是|为|提供)?(?:多少|几)(?:个|家|所|张|人|名)?(.+?)[？?。]?$")
 _TRAILING_UNIT = re.compile(r"(?:万亿|亿|万|千|百)?(?:" + "|".join(map(re.escape, UNITS)) + r")$")
 
 
@@ -96,14 +97,39 @@ def operands(question: str) -> list[str]:
     """The things a compute question combines: '老年食堂和托育机构加起来多少个' -> ['老年食堂', '托育机构']."""
     ratio = _RATIO.search(question)
     average = _AVERAGE.search(question)
-    if average:  # '平均每家托育机构有多少个托位' divides the 托位 by the 托育机构
-        return [average.group(2), average.group(1)]
+    if average:  # '(托育机构)平均每家(托育机构)有多少个托位' divides the 托位 by the 托育机构
+        divisor = _content(average.group(2)) or _content(average.group(1))
+        return [average.group(3), divisor]
     body = " ".join(ratio.groups()) if ratio else question
     body = re.sub(r"[的是](?!几倍|多少倍)", "", body)  # '盘活的国有资产': one operand, not two
     body = _COMPUTE_WORDS.sub(" ", body)
     pieces = [_TRAILING_UNIT.sub("", p.strip(" ，,：:")) for p in _OPERAND_SPLIT.split(body)]
-    pieces = [q for p in pieces for q in p.split()]  # removed words separated the operands
-    return [p for p in pieces if len(zh.content_chars(p)) >= 2][:4]
+    pieces = [re.sub(r"去年|今年|当年|全年|上年", "", q) for p in pieces for q in p.split()]  # removed words separated the operands
+    return [p for p in pieces if len(zh.content_chars(p)) >= 2 and not _is_frame(p)][:4]
+
+
+def _is_frame(piece: str) -> bool:
+    """A piece that names nothing: a verb, particle or time word of the question ('产了', '放了',
+    '去年'), not an operand."""
+    import rjieba
+
+    from .numbers import DIMENSION_WORDS
+
+    dimensions = "|".join(sorted((w for ws in DIMENSION_WORDS.values() for w in ws), key=len, reverse=True))
+    rest = re.sub(rf"(多大|多少|多高|多长|几)?({dimensions})$", "", piece)  # '装了多大容量': the kind of amount
+    rest = re.sub(r"了", "", re.sub(r"去年|今年|当年|全年|上年|那年", "", rest))
+    if len(zh.content_chars(rest)) <= 1:
+        return True
+    tags = rjieba.tag(rest)
+    return all(flag[:1] in ("v", "u", "d", "p", "t", "r", "y", "c") and flag != "vn" for _w, flag in tags)
+
+
+def _content(text: str) -> str:
+    """The nouns of a phrase ('新建的托育机构' -> '托育机构'), else the phrase."""
+    import rjieba
+
+    words = [w for w, flag in rjieba.tag(text) if flag[:1] in ("n", "j") or flag == "vn"]
+    return "".join(words[-2:]) if words else text.strip("的 ")
 
 
 def topic_of(question: str) -> str:

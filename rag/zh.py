@@ -105,9 +105,12 @@ EARLIER = re.compile(r"(增长|增加|提高|提升|下降|减少|降低)了?(�
 VS_TARGET = re.compile(r"比(当年|今年|年初|原定|原|预定)?的?(定的|确定的|提出的|制定的)?(预期|计划)?(目标|计划)"
                        r"(多|少|高|低|快|慢|超)")
 
+# The rest of a share: '非公办的占多少', '其余的占比'.
+COMPLEMENT = re.compile(r"(?:非|其余|其他|剩下|剩余)[^，,。？?]{0,8}(?:占|比例|比重|多少)")
 KIND_PATTERNS: list[tuple[str, re.Pattern]] = [
     ("compute", EARLIER),
     ("compute", VS_TARGET),
+    ("compute", COMPLEMENT),
     ("compute", re.compile(r"平均每|一共|总共|合计|加起来|加在一起|总和|之和|相差|差多少|差距|[多少高低快慢]多少|"
                            r"几倍|多少倍|倍数|哪个(更|比较)?[多少高低快慢大小]|哪一?(项|个|类)更|谁更|更[多少高低快慢大小]|"
                            # a threshold to compare with ('是否超过5%'); '是否超过了火电' is a yes/no question
@@ -155,9 +158,18 @@ def places_named(question: str) -> list[str]:
         if following in _ADMIN_SUFFIX and flag in ("ns", "nr", "nz", "n"):
             word += following  # '秀山' '县'
         suffixed = len(word) >= 3 and word.endswith(_ADMIN_SUFFIX)
-        if (flag == "ns" or suffixed) and word not in _NOT_PLACES and word not in _NATIONAL and len(word) >= 2:
+        # jieba tags many ordinary words 'ns' ('新建', '惠及'): without an administrative suffix only
+        # the names of provinces, big cities and countries count as places.
+        known = flag == "ns" and (word in PROVINCES or place_stem(word) in PROVINCES)
+        if (known or suffixed) and word not in _NOT_PLACES and word not in _NATIONAL and len(word) >= 2:
             places.append(word)
     return places
+
+
+# Provincial-level divisions (GB/T 2260), the largest cities and the countries reports compare with.
+PROVINCES = frozenset("北京 天津 上海 重庆 河北 山西 辽宁 吉林 黑龙江 江苏 浙江 安徽 福建 江西 山东 河南 湖北 湖南 广东 海南 "
+                      "四川 贵州 云南 陕西 甘肃 青海 台湾 内蒙古 广西 西藏 宁夏 新疆 香港 澳门 深圳 广州 成都 武汉 杭州 南京 "
+                      "西安 苏州 郑州 长沙 沈阳 青岛 厦门 大连 宁波 美国 日本 韩国 俄罗斯 英国 法国 德国 印度 欧洲 欧盟 非洲".split())
 
 
 def place_stem(place: str) -> str:

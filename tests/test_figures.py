@@ -1,0 +1,84 @@
+"""Issue #16 on reports written here: figure records, computations over them, yes/no verdicts
+that read the quoted clause, and whose figure it is when two counties are loaded (real embedder,
+real FAISS index on disk)."""
+from __future__ import annotations
+
+import pytest
+
+from rag import Assistant
+
+BAIYUN = ("白云县2024年政府工作报告\n一、2023年工作回顾\n"
+          "全县城镇新增就业5.2万人，新建高标准农田3万亩、改造提升0.6万亩。"
+          "生产粮食12.5万吨、蔬菜8.1万吨。建成托育机构10家、托位600个。"
+          "公办园在园幼儿占比达到60.5%。全民健身中心主体完工，人民医院新院区建成投用。"
+          "青少年足球队获全省联赛银牌。坚持绿水青山就是金山银山，森林覆盖率达到58%。\n")
+LIUHE = ("柳河县2024年政府工作报告\n一、2023年工作回顾\n"
+         "全县城镇新增就业8.4万人，新建高标准农田2万亩。生产粮食30.2万吨。\n")
+
+
+@pytest.fixture(scope="module")
+def counties(tmp_path_factory, embedder) -> Assistant:
+    folder = tmp_path_factory.mktemp("counties")
+    paths = []
+    for name, text in (("白云县2024.txt", BAIYUN), ("柳河县2024.txt", LIUHE)):
+        path = folder / name
+        path.write_text(text, encoding="utf-8")
+        paths.append(path)
+    assistant = Assistant.load(folder / "index", embedder=embedder, build_if_missing=False)
+    assistant.add_documents(paths)
+    return assistant
+
+
+def test_every_figure_is_a_record(counties):
+    records = counties.figures("新建高标准农田")
+    baiyun = next(f for f in records if f.place == "白云县" and f.value == "3万亩")
+    assert baiyun.measure == "新建高标准农田" and baiyun.period == 2023 and baiyun.kind == "result"
+    text = counties.snapshot.document_text(baiyun.doc_id)
+    assert text[baiyun.start:baiyun.end] == baiyun.clause and "3万亩" in baiyun.clause
+    assert {f.place for f in counties.figures()} == {"白云县", "柳河县"}
+
+
+def test_sums_use_each_figure_once(counties):
+    grain = counties.ask("白云县粮食加蔬菜去年总共产了多少万吨？")
+    assert "20.6万吨" in grain.text and grain.computed["operation"] == "sum"
+    fields = counties.ask("白云县新建和改造提升的高标准农田一共多少万亩？")
+    assert "合计3.6万亩" in fields.text  # not 3万亩 counted twice (6万亩)
+
+
+def test_per_unit_and_complement(counties):
+    per = counties.ask("白云县新建的托育机构平均每家有多少个托位？")
+    assert "60" in per.text and per.computed is not None
+    rest = counties.ask("白云县公办园在园幼儿占比60.5%，非公办的占多少？")
+    assert "39.5%" in rest.text and rest.computed["operation"] == "complement"
+
+
+def test_yes_no_reads_the_clause(counties):
+    built = counties.ask("白云县人民医院新院区建成投用了吗？")
+    assert built.text.startswith("是")
+    not_built = counties.ask("白云县全民健身中心建成投用了吗？")
+    assert not_built.text.startswith(("没有", "不是", "否")), not_built.text
+    medal = counties.ask("白云县青少年足球队拿了金牌吗？")
+    assert medal.text.startswith("不是") and "银牌" in medal.text
+    number = counties.ask("白云县森林覆盖率达到60%了吗？")
+    assert number.text.startswith("不是") and "58%" in number.text
+
+
+def test_whose_figure_with_two_counties(counties):
+    baiyun = counties.ask("白云县城镇新增就业多少？")
+    assert "5.2万人" in baiyun.text and "白云县" in baiyun.text and "8.4万人" not in baiyun.text
+    liuhe = counties.ask("柳河县城镇新增就业多少？")
+    assert "8.4万人" in liuhe.text and "柳河县" in liuhe.text
+    # '青山' is in '绿水青山' of 白云县's report: still not 青山县's figure.
+    qingshan = counties.ask("青山县城镇新增就业多少？")
+    assert not qingshan.answered and "5.2万人" not in qingshan.text and "8.4万人" not in qingshan.text
+
+
+def test_false_premise_is_corrected(counties):
+    answer = counties.ask("白云县城镇新增就业5万人是哪一年？")
+    assert "5.2万人" in answer.text and "不是问题中的5万人" in answer.text
+
+
+def test_follow_up_that_switches_year_is_a_new_question(counties):
+    answer = counties.ask("那2022年呢？", history=["白云县2023年城镇新增就业多少？"])
+    assert answer.resolved_question == "白云县2022年城镇新增就业多少？"
+    assert not answer.answered and "报告中没有2022年" in answer.text  # the 2023 figure only as what it is
