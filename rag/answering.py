@@ -188,9 +188,10 @@ class ExtractiveAnswerer(ListAnswers, MeansAnswers, ComputedAnswers):
         which often names the subject) and the section hold the question's key words, as far as
         the evidence check allows (``_missing``). The figure record's context, not the sentence:
         a sentence names several things, each figure is of one."""
-        clauses = _clauses(unit.text)
+        inside = set(_clauses(unit.text))
+        clauses = _clauses(unit.sentence or unit.text)
         for i, clause in enumerate(clauses):
-            if not quantities(clause):
+            if clause not in inside or not quantities(clause):
                 continue
             context = " ".join(clauses[max(0, i - 1):i + 1])
             probe = Clause(unit.hit, unit.start, unit.end, context, unit.tokens, context)
@@ -373,7 +374,7 @@ class ExtractiveAnswerer(ListAnswers, MeansAnswers, ComputedAnswers):
 
 
 def _clauses(text: str) -> list[str]:
-    return [c for c in zh.CLAUSE_BREAK.split(fold(zh.strip_footnotes(text))) if c.strip()]
+    return [c.strip().rstrip(zh.SENTENCE_END) for c in zh.CLAUSE_BREAK.split(fold(zh.strip_footnotes(text))) if c.strip()]
 
 
 def _rival(term: str, clause: str) -> str:
@@ -469,6 +470,7 @@ COMPOSE = {
     "how": ExtractiveAnswerer.compose_how,
     "why": ExtractiveAnswerer.compose_how,
     "compute": ExtractiveAnswerer.compose_compute,
+    "table": ExtractiveAnswerer.compose_table,
 }
 
 

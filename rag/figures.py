@@ -87,11 +87,36 @@ def _measures(clause: str, amounts: list[Quantity]) -> list[str]:
         if len(names) == len(after) >= 2:
             before = [_measure_before(clause, q.start, 0) for q in amounts if q.start < respectively]
             return before + names
-    measures, floor = [], 0
+    measures, floor, previous = [], 0, None
     for q in amounts:
-        measures.append(_measure_before(clause, q.start, floor))
-        floor = q.end
+        measure = _measure_before(clause, q.start, floor)
+        if previous is not None and re.fullmatch(r"(以上|以下|以内|及以上)?的?", measure):
+            measure = previous.text + measure  # '50万元以上的达到33个': those above 50万元
+        measures.append(measure)
+        floor, previous = q.end, q
     return measures
+
+
+def measures_of(text: str) -> list[tuple[str, Quantity]]:
+    """(measure, amount) of each figure of a quote, clause by clause, with a change after its
+    figure and a rank ('居14个重点区(县)第三') left out."""
+    pairs = []
+    for a, b in clause_bounds(text):
+        pairs.extend(_clause_measures(text[a:b]))
+    return pairs
+
+
+def _clause_measures(clause: str) -> list[tuple[str, Quantity]]:
+    amounts = [q for q in quantities(clause) if q.unit not in NOT_AMOUNTS]
+    pairs: list[tuple[str, Quantity]] = []
+    for q, measure in zip(amounts, _measures(clause, amounts)):
+        if re.fullmatch(r"位?居|排名?|排在|列", measure):
+            continue
+        if _CHANGE.match(measure + q.text) and pairs:
+            continue  # '增长19.3%' belongs to the figure before; its row's quote holds it
+        if re.search(r"[\u4e00-\u9fff]", measure):
+            pairs.append((measure, q))
+    return pairs
 
 
 def figures_of_chunk(chunk: Chunk, region: str) -> list[Figure]:
@@ -104,8 +129,8 @@ def figures_of_chunk(chunk: Chunk, region: str) -> list[Figure]:
             clause = sentence[a:b]
             amounts = [q for q in quantities(clause) if q.unit not in NOT_AMOUNTS]
             for q, measure in zip(amounts, _measures(clause, amounts)):
-                if not re.search(r"[\u4e00-\u9fff]", measure):
-                    continue
+                if not re.search(r"[\u4e00-\u9fff]", measure) or re.fullmatch(r"位?居|排名?|排在|列", measure):
+                    continue  # no measure, or a rank ('居14个重点区(县)第三')
                 start = chunk.start + s_start + a
                 if _CHANGE.match(measure + q.text) and found and found[-1].start >= chunk.start + s_start:
                     # '增长19.3%' after '新登记市场主体9905户' in one sentence: the change of the figure before

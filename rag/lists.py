@@ -51,6 +51,26 @@ class ListAnswers:
         lead = f"报告在“{title}”部分提到：" if title else "报告提到："
         return composer.answer(lead + "\n" + "\n".join(lines))
 
+    def compose_table(self, composer: Composer, info: QuestionInfo, hits: list[Hit]) -> Answer:
+        """'把…的数字列成表': the figure records of the facts a list answer would give, one row
+        each (measure, value, change), every row cited; the list itself when they hold no figure."""
+        from .figures import measures_of
+
+        listed = self.compose_list(Composer(info.text, info, self.sections), info, hits)
+        if not listed.answered:
+            return listed
+        rows = []
+        for citation in listed.citations:
+            clause = zh.strip_footnotes(citation.quote)
+            for measure, quantity in measures_of(clause):
+                n = composer.cite(_hit_of(citation, hits), citation.start, citation.end, citation.quote)
+                rows.append(f"| {measure} | {quantity.text} | [{n}] |")
+        if not rows:
+            return listed
+        lead = listed.text.split("\n", 1)[0]
+        table = "\n".join(["| 指标 | 数值 | 出处 |", "| --- | --- | --- |", *rows])
+        return composer.answer(f"{lead}\n\n{table}")
+
     def _section_for(self, info: QuestionInfo, hits: list[Hit], min_share: float | None = None) -> Section | None:
         """The section whose heading carries the question's topic: of the sections the top
         passages touch, the one whose heading holds the largest share of the key words."""
@@ -195,6 +215,12 @@ _OUTPUT = re.compile(r"(?<!单位)(?<!单位国内)(?<!单位地区)生产总值
 # Topic words of a question about how things went overall ('2023年经济社会发展情况如何').
 _OVERALL = re.compile(r"(?:经济|社会|发展|运行|国民|总体|整体|表现|全年|时期|五年|十[一二三四五]五|中国|我国|全国|全省|全市|"
                       r"全州|全县|全区|成就)+")
+
+
+def _hit_of(citation, hits: list[Hit]) -> Hit:
+    """The passage a citation came from (for citing it again in another answer)."""
+    return next((h for h in hits if h.doc_id == citation.doc_id and h.start <= citation.start and citation.end <= h.end),
+                next(h for h in hits if h.doc_id == citation.doc_id))
 
 
 def _asks_overall(info: QuestionInfo) -> bool:

@@ -13,7 +13,7 @@ from . import zh
 from .numbers import UNITS
 from .years import years_in_question
 
-KINDS = ("fact", "list", "summary", "how", "why", "multi", "compute", "yesno")
+KINDS = ("fact", "list", "summary", "how", "why", "multi", "compute", "yesno", "table")
 
 # An explicit unit asked for: '多少亩', '几个', '多少万吨'.
 _ASKED_UNIT = re.compile(r"(?:多少|几)(?:万亿|亿|万|千|百)?(" + "|".join(map(re.escape, UNITS)) + ")")
@@ -171,6 +171,8 @@ def analyse(question: str) -> QuestionInfo:
                         report_years=report_years, wants_plan=bool(zh.PLAN_WORDS.search(question)),
                         wants_result=bool(zh.RESULT_WORDS.search(question)),
                         places=[] if english else zh.places_named(question), unit="" if english else expected_unit(question))
+    if kind == "table":  # the topic without the request's own words ('把…的数字列成表')
+        info.topic = topic_of(zh.TABLE_WORDS.sub("", _REPORT_YEAR.sub("", question))) or info.topic
     if kind == "multi":
         info.parts = split_parts(question)
     elif kind == "compute":

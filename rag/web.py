@@ -22,7 +22,7 @@ EXAMPLES = ["2023年新增城市绿地多少？", "2023年生产粮食和蔬菜�
 MAX_UPLOAD_FILES = 20
 MODES = {"摘录式（离线）": "extractive", "大模型": "llm"}
 KINDS = {"list": "列举", "summary": "概括", "how": "做法", "why": "原因", "compare": "比较", "compute": "计算",
-         "multi": "多项", "yesno": "是否"}  # shown next to an answer; a plain fact needs no label
+         "multi": "多项", "yesno": "是否", "table": "表格"}  # shown next to an answer; a plain fact needs no label
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>:@])")  # ':' and '@': no autolinks either
 _FOOTNOTE = re.compile(r"\\?\[(\d{1,3})\\?\]")  # the report's own footnote markers (escaped or not)
 

@@ -107,7 +107,13 @@ VS_TARGET = re.compile(r"比(当年|今年|年初|原定|原|预定)?的?(定的
 
 # The rest of a share: '非公办的占多少', '其余的占比'.
 COMPLEMENT = re.compile(r"(?:非|其余|其他|剩下|剩余)[^，,。？?]{0,8}(?:占|比例|比重|多少)")
+# A table asked for: '把一老一小的数字列成表', '各项指标做成表格'.
+TABLE_REQUEST = re.compile(r"(?:列|做|整理|制|汇总|画|弄)(?:成|个|一个|一张)?(?:表格?|清单)|表格|(?:\bas a )?\btable\b", re.I)
+# The words of a table request that say nothing of its topic.
+TABLE_WORDS = re.compile(r"请|帮我|帮忙|把|将|给我|相关的?|有关的?|各项|所有的?|全部的?|(?:的)?(?:主要)?(?:数字|数据|指标|数值)|"
+                         + TABLE_REQUEST.pattern + r"|[吧呢。？?！!]", re.I)
 KIND_PATTERNS: list[tuple[str, re.Pattern]] = [
+    ("table", TABLE_REQUEST),
     ("compute", EARLIER),
     ("compute", VS_TARGET),
     ("compute", COMPLEMENT),
