@@ -19,18 +19,18 @@ lack and, where they hold something close, what they do say.
 """
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass
-from typing import Iterator
+from typing import Iterator, Protocol
 
 from . import answerability as checks
 from . import zh
 from .citing import Answer, Citation, Composer, plan_label, refusal_text
 from .computing import ASKS_CHANGE, COMPUTED_MARK, ComputedAnswers, from_to
+from .conversation import follow_up_candidates
 from .crosslingual import chinese_terms, with_chinese_terms
 from .evidence import NO_SUBJECT, Clause, clauses_of, is_heading, names_terms, whole_fact
-from .lexical import tokenize
+from .lexical import idf_table, tokenize
 from .lists import ListAnswers
 from .means import MeansAnswers
 from .normalize import fold
@@ -42,6 +42,24 @@ from .vector_cache import passage_cache
 
 __all__ = ["Answer", "Citation", "AnswerSettings", "ExtractiveAnswerer", "COMPUTED_MARK", "idf_table",
            "plan_label", "refusal_text"]
+
+
+class Answerer(Protocol):
+    """What every answerer does (extractive, LLM): picked by configuration (``rag.assistant.ANSWERERS``)."""
+
+    mode: str
+
+    def readings(self, question: str, previous: list[str]) -> list[str]:
+        """Self-contained readings of a question asked after ``previous`` questions, most likely first."""
+
+    def answer(self, question: str, hits: list[Hit]) -> Answer:
+        """The whole answer to a self-contained question from the retrieved passages."""
+
+    def stream(self, question: str, hits: list[Hit]) -> Iterator[str | Answer]:
+        """Text deltas of the answer, then the final ``Answer``."""
+
+    def stream_answer(self, answer: Answer) -> Iterator[str | Answer]:
+        """An answer already made, streamed as deltas then itself."""
 
 
 @dataclass(frozen=True)
@@ -209,6 +227,11 @@ class ExtractiveAnswerer(ListAnswers, MeansAnswers, ComputedAnswers):
         return any(q.kind == unit_wanted or q.unit == unit_wanted for q in found)
 
     # ---- the answer -----------------------------------------------------------------------
+
+    @staticmethod
+    def readings(question: str, previous: list[str]) -> list[str]:
+        """Readings of a follow-up by rules (``rag.conversation``); the first one answered is used."""
+        return follow_up_candidates(question, previous)
 
     def stream(self, question: str, hits: list[Hit]) -> Iterator[str | Answer]:
         """The answer's text in pieces (one per cited fact), then the ``Answer``."""
@@ -472,14 +495,3 @@ COMPOSE = {
     "compute": ExtractiveAnswerer.compose_compute,
     "table": ExtractiveAnswerer.compose_table,
 }
-
-
-def idf_table(tokens_per_chunk: list[list[str]]) -> dict[str, float]:
-    """Inverse document frequency of every token over the chunks (BM25's idf, floored at a
-    small positive value so that very common terms still count a little)."""
-    n = len(tokens_per_chunk)
-    df: dict[str, int] = {}
-    for tokens in tokens_per_chunk:
-        for t in set(tokens):
-            df[t] = df.get(t, 0) + 1
-    return {t: max(0.05, math.log(1 + (n - f + 0.5) / (f + 0.5))) for t, f in df.items()}

@@ -15,15 +15,16 @@ import threading
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from .answering import Answer, ExtractiveAnswerer
+from .answering import Answer, Answerer, ExtractiveAnswerer
 from .config import Config, resolve_index_dir
-from .conversation import follow_up_candidates, is_follow_up, resolve_follow_up, user_turns
+from .conversation import user_turns
 from .documents import bundled_document
 from .embedding import DEFAULT_EMBEDDER, Embedder, make_embedder
 from .figures import region_of
 from .errors import RagError
 from .indexing import FileResult, Indexer, Progress
 from .retrieval import Hit
+from .sections import ReportSections
 from .store import DocumentRecord, Snapshot
 from .stores import make_retriever, open_store
 from . import zh
@@ -89,12 +90,14 @@ class Assistant:
     def _use(self, snapshot: Snapshot) -> None:
         self._state = _Reader(snapshot, self)  # one assignment: readers see old or new, never a mix
 
-    def _answerer(self, reader: "_Reader", mode: str | None = None):
+    def _answerer(self, reader: "_Reader", mode: str | None = None) -> Answerer:
+        """The configured answerer (``ANSWERERS``): 'extractive' (default) or 'llm'."""
         mode = mode or self.config.answerer
-        if mode == "extractive":
-            return reader.answerer
-        if mode != "llm":
+        if mode not in ANSWERERS:
             raise RagError(f"未知的回答方式“{mode}”：可选 extractive（摘录式，默认）或 llm（大模型）。")
+        return ANSWERERS[mode](self, reader)
+
+    def _llm(self, reader: "_Reader") -> Answerer:
         from .llm import LLMAnswerer, make_chat
 
         with self._chat_lock:
@@ -180,23 +183,18 @@ class Assistant:
             # Questions use everyday words ('GDP', '物价'); the reports their own ('国内生产总值', '居民消费价格').
             return retriever.search(with_report_terms(expand_acronyms(text)), k, doc_ids=doc_ids, years=years)
 
-        if history and answerer.mode == "extractive":
-            # Rules cannot be sure what a follow-up refers to: take the first reading the reports answer.
-            for resolved in follow_up_candidates(question, history):
+        readings = answerer.readings(question, user_turns(history)) if history else [question]
+        if len(readings) > 1:
+            # A follow-up the rules cannot be sure of: the first reading the reports answer.
+            for resolved in readings:
                 answer = answerer.answer(resolved, search(resolved))
                 if answer.answered:
                     break
-            answer.question, answer.resolved_question = original, follow_up_candidates(question, history)[0] \
-                if not answer.answered else resolved
+            answer.question, answer.resolved_question = original, resolved if answer.answered else readings[0]
             yield from answerer.stream_answer(answer)
             return
-        resolved = question
-        if history and is_follow_up(question):
-            previous = user_turns(history)
-            rewritten = answerer.rewrite_follow_up(question, previous) if hasattr(answerer, "rewrite_follow_up") else None
-            resolved = rewritten or resolve_follow_up(question, previous)
-        hits = search(resolved)
-        for piece in answerer.stream(resolved, hits):
+        resolved = readings[0]
+        for piece in answerer.stream(resolved, search(resolved)):
             if isinstance(piece, Answer):
                 piece.question, piece.resolved_question = original, resolved
             yield piece
@@ -249,6 +247,10 @@ class Assistant:
         return results
 
 
+# Answerers by configured name; each makes the answerer for one reader (snapshot).
+ANSWERERS = {"extractive": lambda assistant, reader: reader.answerer, "llm": Assistant._llm}
+
+
 def _say(message: str, quiet: bool) -> None:
     if not quiet:
         print(f"rag: {message}", file=sys.stderr)
@@ -278,5 +280,6 @@ class _Reader:
     @functools.cached_property
     def answerer(self) -> ExtractiveAnswerer:
         a = self._assistant
-        return ExtractiveAnswerer(self.snapshot.idf(), a.embedder, a.config.answering, self.snapshot.sections(),
+        return ExtractiveAnswerer(self.snapshot.idf(), a.embedder, a.config.answering,
+                                  ReportSections(self.snapshot.document_chunks),
                                   name_regions=self.several_regions)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import re
 from pathlib import Path
 from typing import Iterable, Sequence
@@ -132,7 +133,7 @@ class BM25Index:
     def idf(self) -> dict[str, float]:
         """Inverse document frequency of every token, from the index's own postings (no need for
         the chunks' tokens): BM25's idf floored at 0.05, so very common terms still count a little.
-        The same table as ``rag.answering.idf_table`` over the indexed tokens."""
+        The same table as ``idf_table`` over the indexed tokens."""
         frequencies = np.diff(self._indptr)  # postings are grouped by token: their count is its df
         values = np.maximum(0.05, np.log1p((self.size - frequencies + 0.5) / (frequencies + 0.5)))
         # bm25s adds "" (no postings) to its vocabulary; "\u0000" is our placeholder for empty chunks
@@ -149,3 +150,14 @@ class BM25Index:
         chunks = np.concatenate([self._indices[s] for s in spans])
         weights = np.concatenate([self._data[s] for s in spans]).astype(np.float64)
         return np.bincount(chunks, weights=weights, minlength=self.size).astype(np.float32)
+
+
+def idf_table(tokens_per_chunk: list[list[str]]) -> dict[str, float]:
+    """Inverse document frequency of every token over the chunks (BM25's idf, floored at a
+    small positive value so that very common terms still count a little)."""
+    n = len(tokens_per_chunk)
+    df: dict[str, int] = {}
+    for tokens in tokens_per_chunk:
+        for t in set(tokens):
+            df[t] = df.get(t, 0) + 1
+    return {t: max(0.05, math.log(1 + (n - f + 0.5) / (f + 0.5))) for t, f in df.items()}

@@ -20,6 +20,7 @@ from typing import Iterator, Protocol
 from .answering import Answer, Citation, ExtractiveAnswerer, plan_label, refusal_text
 from .chunking import split_sentences
 from .config import LLMSettings
+from .conversation import is_follow_up, resolve_follow_up
 from .errors import RagError
 from .zh import section_leaf
 from .normalize import FOOTNOTE, fold
@@ -273,6 +274,18 @@ class LLMAnswerer:
         answer = self.fallback.answer(question, hits)
         answer.notes.extend(notes)
         return answer
+
+    def answer(self, question: str, hits: list[Hit]) -> Answer:
+        return next(piece for piece in self.stream(question, hits) if isinstance(piece, Answer))
+
+    def stream_answer(self, answer: Answer) -> Iterator[str | Answer]:
+        return self.fallback.stream_answer(answer)
+
+    def readings(self, question: str, previous: list[str]) -> list[str]:
+        """A follow-up made self-contained by the model, else by the rules."""
+        if not is_follow_up(question):
+            return [question]
+        return [self.rewrite_follow_up(question, previous) or resolve_follow_up(question, previous)]
 
     def rewrite_follow_up(self, question: str, previous: list[str]) -> str | None:
         """Ask the model to make a follow-up self-contained; None when it cannot."""

@@ -357,14 +357,6 @@ class MilvusSnapshot:
             self._idf = StoreIdf(self)
         return self._idf
 
-    def sections(self):
-        """Section look-ups for the answerer; a document's chunks are fetched when first needed."""
-        from .sections import ReportSections
-
-        sections = ReportSections([])
-        sections._chunks = _DocumentChunks(self)  # instead of every chunk of the collection up front
-        return sections
-
     def figures(self):
         """The figure records of this snapshot (``rag.figures``), built once on first use."""
         from .figures import FigureTable
@@ -402,22 +394,6 @@ def _chunk(row: dict) -> Chunk:
     return Chunk(row["chunk_id"], row["doc_id"], row["title"], row["section"],
                  None if row["year"] < 0 else row["year"], None if row["period"] < 0 else row["period"],
                  row["paragraph"], row["start_pos"], row["end_pos"], row["text"])
-
-
-class _DocumentChunks:
-    """doc_id -> its chunks, read from Milvus on first use (what ``ReportSections`` looks up)."""
-
-    def __init__(self, snapshot: MilvusSnapshot):
-        self._snapshot = snapshot
-        self._chunks: dict[str, list[Chunk]] = {}
-
-    def get(self, doc_id: str, default=None):
-        if doc_id not in self._chunks:
-            self._chunks[doc_id] = self._snapshot.document_chunks(doc_id)
-        return self._chunks[doc_id] or default
-
-    def __getitem__(self, doc_id: str) -> list[Chunk]:
-        return self.get(doc_id, [])
 
 
 class StoreIdf(Mapping):

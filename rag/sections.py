@@ -10,6 +10,7 @@ import bisect
 import threading
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Callable
 
 from .chunking import Chunk
 from .structure import Heading, outline
@@ -82,20 +83,27 @@ class _Document:
 
 
 class ReportSections:
-    """Section look-ups over a snapshot's chunks; documents are assembled on first use."""
+    """Section look-ups over a knowledge base's chunks; a document is assembled on first use from
+    ``chunks_of(doc_id)`` (the store's ``document_chunks``), so nothing is read up front."""
 
-    def __init__(self, chunks: list[Chunk]):
-        self._chunks: dict[str, list[Chunk]] = defaultdict(list)
-        for c in chunks:
-            self._chunks[c.doc_id].append(c)
-        self._documents: dict[str, _Document] = {}
+    def __init__(self, chunks_of: Callable[[str], list[Chunk]]):
+        self._chunks_of = chunks_of
+        self._documents: dict[str, _Document | None] = {}
         self._lock = threading.Lock()
+
+    @classmethod
+    def of_chunks(cls, chunks: list[Chunk]) -> "ReportSections":
+        by_doc: dict[str, list[Chunk]] = defaultdict(list)
+        for c in chunks:
+            by_doc[c.doc_id].append(c)
+        return cls(lambda doc_id: by_doc.get(doc_id, []))
 
     def _document(self, doc_id: str) -> _Document | None:
         with self._lock:
-            if doc_id not in self._documents and self._chunks.get(doc_id):
-                self._documents[doc_id] = _Document(self._chunks[doc_id])
-            return self._documents.get(doc_id)
+            if doc_id not in self._documents:
+                chunks = sorted(self._chunks_of(doc_id), key=lambda c: c.start)
+                self._documents[doc_id] = _Document(chunks) if chunks else None
+            return self._documents[doc_id]
 
     def sections_at(self, doc_id: str, offset: int) -> list[Section]:
         document = self._document(doc_id)

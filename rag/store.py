@@ -110,7 +110,7 @@ class Snapshot:
 
     def idf(self) -> dict[str, float]:
         """Inverse document frequency of every token, for the answerer."""
-        from .answering import idf_table
+        from .lexical import idf_table
 
         return idf_table(self.tokens)
 
@@ -122,11 +122,14 @@ class Snapshot:
             self._cache["figures"] = FigureTable.from_chunks(self.chunks)
         return self._cache["figures"]
 
-    def sections(self):
-        """Section look-ups for the answerer (built from the chunks)."""
-        from .sections import ReportSections
-
-        return ReportSections(self.chunks)
+    def document_chunks(self, doc_id: str) -> list[Chunk]:
+        """The chunks of one document, in order (what ``rag.sections.ReportSections`` reads)."""
+        if "by_doc" not in self.__dict__.setdefault("_cache", {}):
+            by_doc: dict[str, list[Chunk]] = {}
+            for c in self.chunks:
+                by_doc.setdefault(c.doc_id, []).append(c)
+            self._cache["by_doc"] = by_doc
+        return self._cache["by_doc"].get(doc_id, [])
 
     def export(self, batch: int = 2000):
         """Everything a store needs to hold this knowledge base, in batches (for `rag migrate`):

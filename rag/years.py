@@ -11,11 +11,10 @@ import numpy as np
 
 from .chunking import Chunk
 from .normalize import fold
-from .zh import VS_TARGET
+from .zh import PLAN_WORDS, RESULT_WORDS, VS_TARGET
 
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
 _SHORT_YEAR = re.compile(r"(?<![\d.])((?:19|20)\d{2})(?![\d.%])")
-_TARGET_WORDS = ("目标", "预期", "计划", "打算", "安排", "部署", "任务", "要求", "将要", "拟")
 
 # Tiers: 0 = about the year asked (the review of it, or its plan for target questions);
 # 1 = the same year from the other side, or a report of that year or the next; 2 = unrelated.
@@ -28,14 +27,11 @@ def years_in_question(question: str) -> list[int]:
     return sorted(set(years))
 
 
-_OUTCOME = re.compile(r"实际|完成了?[吗没]|实现了?[吗没]|达到了?[吗没]|完成了|实现了|做到了")
-
-
 def asks_for_target(question: str) -> bool:
     """A plan or target is asked for ('2024年的预期目标'), not whether it was met ('目标完成了吗')."""
     # a result compared with its target ('比当年预期目标多了多少') asks what happened first
-    return any(word in question for word in _TARGET_WORDS) and not _OUTCOME.search(question) \
-        and not VS_TARGET.search(question)
+    # The same word classes as the answerer's (rag.zh), so retrieval and answering agree.
+    return bool(PLAN_WORDS.search(question)) and not RESULT_WORDS.search(question) and not VS_TARGET.search(question)
 
 
 class YearTiers:

@@ -12,7 +12,7 @@ import pytest
 
 import rag.milvus_store
 from rag import Assistant
-from rag.answering import idf_table
+from rag.lexical import idf_table
 from rag.config import Config
 from rag.errors import RagError
 from rag.milvus_store import MilvusStore

@@ -4,7 +4,7 @@ import math
 import numpy as np
 import pytest
 
-from rag.answering import idf_table
+from rag.lexical import idf_table
 from rag.chunking import Chunk
 from rag.lexical import BM25Index
 from rag.retrieval import fuse
