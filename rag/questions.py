@@ -19,7 +19,7 @@ KINDS = ("fact", "list", "summary", "how", "why", "multi", "compute", "yesno", "
 _ASKED_UNIT = re.compile(r"(?:多少|几)(?:万亿|亿|万|千|百)?(" + "|".join(map(re.escape, UNITS)) + ")")
 # Words that imply the unit of the answer.
 _UNIT_WORDS = [(re.compile(r"比例|比重|占比|百分之|增速|增幅|[^人]率"), "%"),  # '赤字率' is a share, '赤字' money
-               (re.compile(r"多少钱|金额|资金|投资|投入|花了|花费|费用|收入|利润|产值|总值|GDP|赤字|债券?|贷款|税"), "元"),
+               (re.compile(r"多少钱|金额|资金|投资|投入(?!使用|运营|运行)|花了|花费|费用|收入|利润|产值|总值|GDP|赤字|债券?|贷款|税"), "元"),
                (re.compile(r"多少人|人数|几人|多少名"), "人")]
 _ENGLISH_KINDS = [("compute", re.compile(r"\b(total|sum|combined|altogether|difference|more than|times)\b", re.I)),
                   ("why", re.compile(r"\bwhy\b|\bpurpose\b", re.I)),
@@ -120,8 +120,12 @@ def _is_frame(piece: str) -> bool:
     rest = re.sub(r"了", "", re.sub(r"去年|今年|当年|全年|上年|那年", "", rest))
     if len(zh.content_chars(rest)) <= 1:
         return True
-    tags = rjieba.tag(rest)
-    return all(flag[:1] in ("v", "u", "d", "p", "t", "r", "y", "c") and flag != "vn" for _w, flag in tags)
+    flags = [flag for _w, flag in rjieba.tag(rest)]
+    if all(f[:1] in ("u", "d", "p", "t", "r", "y", "c") for f in flags):
+        return True
+    # One short verb ('产了', '放了') says how the amount came about; '改造提升' names a measure.
+    return len(zh.content_chars(rest)) <= 2 and all(f[:1] in ("v", "u", "d", "p", "t", "r", "y", "c") and f != "vn"
+                                                     for f in flags)
 
 
 def _content(text: str) -> str:

@@ -16,9 +16,20 @@ def test_chunks_of_the_bundled_report_point_back_into_its_text():
     assert all(i in covered for i, ch in enumerate(doc.text) if ch != "\n")  # nothing is lost
 
 
-def test_chunk_ids_are_stable_content_hashes():
+def test_chunk_ids_are_content_hashes():
+    """An id names a chunk's document, place and text: a copy of the document read again keeps its
+    ids, text added after a chunk leaves that chunk's id alone, and other text gets other ids."""
     doc = bundled_document()
-    assert [c.chunk_id for c in chunk_document(doc)] == [c.chunk_id for c in chunk_document(doc)]
+    again = Document.from_text(doc.text, title=doc.title, source=doc.source, year=doc.year, doc_id=doc.doc_id)
+    ids = [c.chunk_id for c in chunk_document(doc)]
+    assert [c.chunk_id for c in chunk_document(again)] == ids and len(set(ids)) == len(ids)
+    longer = Document.from_text(doc.text + "\n（七）新增一段。", title=doc.title, source=doc.source, year=doc.year,
+                                doc_id=doc.doc_id)
+    assert ids[0] == chunk_document(longer)[0].chunk_id
+    other = Document.from_text(doc.text.replace("8.4万平方米", "9.9万平方米"), title=doc.title, source=doc.source,
+                               year=doc.year, doc_id=doc.doc_id)
+    changed = {c.chunk_id for c in chunk_document(other)} - set(ids)
+    assert changed and all("9.9万平方米" in c.text for c in chunk_document(other) if c.chunk_id in changed)
 
 
 def test_sentences_never_end_inside_quotations_or_book_titles():

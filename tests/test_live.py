@@ -164,5 +164,6 @@ def test_clause_vectors_outlive_a_write(bundled_copy, embedder, tmp_path):
     cached = len(passage_cache(embedder))
     (tmp_path / "a.txt").write_text(FACTS["a.txt"][0], encoding="utf-8")
     assistant.add_documents([tmp_path / "a.txt"])  # a new snapshot, a new answerer
-    assert assistant.ask(question).text == first.text
+    # the same quote; with a second region loaded it also says whose figures they are
+    assert assistant.ask(question).text.startswith(first.text)
     assert len(passage_cache(embedder)) == cached  # its clauses were not embedded again
