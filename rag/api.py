@@ -13,6 +13,7 @@ The routes are plain FastAPI routes; ``rag.web.serve`` puts them in front of Gra
 """
 from __future__ import annotations
 
+import asyncio
 import base64
 import hmac
 import json
@@ -22,9 +23,10 @@ import tempfile
 import time
 import traceback
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Iterator, Literal
+from typing import Annotated, Iterator, Literal
 
 import numpy as np
 from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
@@ -40,6 +42,7 @@ from starlette.exceptions import HTTPException  # FastAPI's own is a subclass of
 from . import __version__
 from .answering import Answer
 from .assistant import Assistant
+from .documents import SUPPORTED_SUFFIXES
 from .errors import RagError
 
 MAX_JSON_BYTES = 1024 * 1024  # a long chat history is a few hundred KB; anything bigger is a mistake
@@ -182,14 +185,17 @@ class ChatMessage(BaseModel):
     def text(self) -> str:
         """Plain text of the message; content parts other than text (images) are left out."""
         if isinstance(self.content, list):
-            return "".join(p.get("text", "") for p in self.content if p.get("type") == "text")
+            texts = [p.get("text") for p in self.content if p.get("type") == "text"]
+            if not all(isinstance(t, str) for t in texts):
+                raise ApiError(400, "invalid_content", "消息内容中 type 为 text 的部分，其 text 必须是字符串。", "messages")
+            return "".join(texts)
         return self.content or ""
 
 
 class Filters(BaseModel):
     k: int = Field(5, ge=1, le=MAX_K, description="检索段落数")
     doc_ids: list[str] | None = Field(None, description="只在这些文档中查找")
-    years: list[int] | None = Field(None, description="只在这些年份的报告中查找")
+    years: list[Annotated[int, Field(ge=1900, le=2100)]] | None = Field(None, description="只在这些年份的报告中查找")
 
 
 class ChatRequest(Filters):
@@ -379,14 +385,32 @@ def upload(assistant: Assistant, files: list[UploadFile]) -> list[dict]:
     with tempfile.TemporaryDirectory() as tmp:
         received = []
         for i, f in enumerate(files):
-            name = Path(f.filename or f"file{i}").name  # never a path: no ../ tricks
-            path = Path(tmp) / f"{i}{Path(name).suffix.lower()}"
+            raw = f.filename or f"file{i}"
+            if "\x00" in raw or len(raw.encode("utf-8")) > 255 or len(Path(raw).suffix) > 16:
+                raise ApiError(400, "invalid_file_name", f"文件名不合法（含空字符或过长）：请改名后重新上传，"
+                                                         f"文件名不超过 255 字节、扩展名为 {'、'.join(SUPPORTED_SUFFIXES)}。", "files")
+            name = Path(raw).name  # never a path: no ../ tricks
+            suffix = Path(name).suffix.lower()
+            # Stored under a name of ours: a 300-character or odd suffix is reported, never a crash.
+            path = Path(tmp) / f"{i}{suffix if suffix in SUPPORTED_SUFFIXES else '.unsupported'}"
             with open(path, "wb") as out:
                 while chunk := f.file.read(1024 * 1024):
                     out.write(chunk)
             received.append(SimpleNamespace(name=str(path), orig_name=name))
         rows = ChatApp(assistant).upload(received)
+    for row, item in zip(rows, received):
+        if item.name.endswith(".unsupported"):
+            row[4] = f"不支持的文件类型“{Path(item.orig_name).suffix[:20] or '无扩展名'}”：请上传 {'、'.join(SUPPORTED_SUFFIXES)} 文件。"
     return [dict(zip(UPLOAD_COLUMNS, row)) for row in rows]
+
+
+# Writes run one at a time on their own thread: a request waiting for its turn holds no thread of
+# the pool that serves questions and listings (issue #19: one slow upload stalled every /api call).
+WRITER = ThreadPoolExecutor(1, thread_name_prefix="rag-writer")
+
+
+async def run_write(fn, *args):
+    return await asyncio.wrap_future(WRITER.submit(fn, *args))
 
 
 # ---- the routes -----------------------------------------------------------------------------
@@ -417,7 +441,8 @@ def api_routes(assistant: Assistant, *, api_key: str | None = None, exposed: boo
 
     @protected.get("/api/search", tags=["REST"], summary="混合检索（与 rag search --json 相同）")
     def search(q: str = Query(description="查询"), k: int = Query(5, ge=1, le=50),
-               doc_id: list[str] | None = Query(None), year: list[int] | None = Query(None)) -> dict:
+               doc_id: list[str] | None = Query(None),
+               year: list[Annotated[int, Field(ge=1900, le=2100)]] | None = Query(None)) -> dict:
         hits = assistant.search(q, k=k, doc_ids=doc_id, years=year)
         return {"query": q, "hits": [h.to_dict() for h in hits]}
 
@@ -432,14 +457,19 @@ def api_routes(assistant: Assistant, *, api_key: str | None = None, exposed: boo
         return {"documents": [d.__dict__ for d in assistant.documents()]}
 
     @protected.post("/api/documents", tags=["REST"], summary="上传并索引报告（multipart，字段名 files，可多个）")
-    def add_documents(files: list[UploadFile] = File(description="txt、md、docx、pdf、html")) -> dict:
-        return {"results": upload(assistant, files)}
+    async def add_documents(files: list[UploadFile] = File(description="txt、md、docx、pdf、html")) -> dict:
+        return {"results": await run_write(upload, assistant, files)}
 
     @protected.delete("/api/documents/{doc_id}", tags=["REST"], summary="删除文档")
-    def remove_document(doc_id: str) -> dict:
-        if doc_id not in {d.doc_id for d in assistant.documents()}:
-            raise ApiError(404, "document_not_found", f"索引中没有文档“{doc_id}”：GET /api/documents 可查看文档编号。", "doc_id")
-        return {"removed": assistant.remove_document(doc_id).__dict__}
+    async def remove_document(doc_id: str) -> dict:
+        def remove() -> dict:
+            # checked on the writer thread: of two deletes of one id, the second finds it gone (404)
+            if doc_id not in {d.doc_id for d in assistant.documents()}:
+                raise ApiError(404, "document_not_found", f"索引中没有文档“{doc_id}”：GET /api/documents 可查看文档编号。",
+                               "doc_id")
+            return {"removed": assistant.remove_document(doc_id).__dict__}
+
+        return await run_write(remove)
 
     # Uploads may be as large as the knowledge base tab allows: its file count times its file size.
     from .web import MAX_UPLOAD_FILES

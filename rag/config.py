@@ -57,6 +57,9 @@ class Config:
     tokenizer: str = "jieba+bigram"
     search: SearchSettings = SearchSettings()
     max_file_mb: float = 200
+    # Each file is parsed in a worker process with these limits (rag.parsing; issue #19).
+    parse_seconds: float = 120
+    parse_memory_mb: int = 1024
     lock_timeout: float = 600
     answerer: str = "extractive"  # or "llm"
     answering: AnswerSettings = AnswerSettings()  # weights of the extractive answerer (eval/answers.py)

@@ -151,8 +151,31 @@ def _read_text(path: Path, name: str) -> tuple[str | None, str]:
 
 # ---- Markdown and HTML --------------------------------------------------------------------
 
-def _html_to_text(html: str | bytes) -> tuple[str | None, str]:
+# Real pages nest a few dozen elements deep; a parse of 100,000 nested <div> takes BeautifulSoup
+# minutes (time grows with the square of the depth, issue #19): such pages are refused up front.
+MAX_HTML_DEPTH = 512
+_TAG = re.compile(rb"<(/?)([a-zA-Z][a-zA-Z0-9]*)\b[^>]*?(/?)>")
+_VOID = frozenset(b"area base br col embed hr img input link meta param source track wbr".split())
+
+
+def html_depth(html: bytes) -> int:
+    """The deepest nesting of elements, counted from the tags alone (O(n), no tree built)."""
+    depth = deepest = 0
+    for closing, name, self_closing in _TAG.findall(html):
+        if self_closing or name.lower() in _VOID:
+            continue
+        depth = max(0, depth - 1) if closing else depth + 1
+        deepest = max(deepest, depth)
+    return deepest
+
+
+def _html_to_text(html: str | bytes, name: str = "") -> tuple[str | None, str]:
     from bs4 import BeautifulSoup
+
+    depth = html_depth(html if isinstance(html, bytes) else html.encode("utf-8", "replace"))
+    if depth > MAX_HTML_DEPTH:
+        raise RagError(f"“{name}”的 HTML 元素嵌套 {depth} 层，超过 {MAX_HTML_DEPTH} 层上限，疑似恶意构造，已拒绝："
+                       "请另存为 txt 或 docx 后重试。")
 
     soup = BeautifulSoup(html, "lxml")
     for tag in soup(["script", "style", "noscript", "nav", "header", "footer", "template"]):
@@ -180,8 +203,8 @@ def _read_html(path: Path, name: str) -> tuple[str | None, str]:
     data = path.read_bytes()
     if b"<meta" not in data[:4096].lower():
         # No declared charset: decode ourselves so GBK pages are not garbled.
-        return _html_to_text(decode_text(data, name))
-    return _html_to_text(data)
+        return _html_to_text(decode_text(data, name), name)
+    return _html_to_text(data, name)
 
 
 def _read_markdown(path: Path, name: str) -> tuple[str | None, str]:
@@ -189,7 +212,7 @@ def _read_markdown(path: Path, name: str) -> tuple[str | None, str]:
 
     _, text = _read_text(path, name)
     # html=False: raw HTML in a Markdown file is shown as text, never interpreted.
-    return _html_to_text(MarkdownIt("commonmark", {"html": False}).render(text))
+    return _html_to_text(MarkdownIt("commonmark", {"html": False}).render(text), name)
 
 
 # ---- Word -------------------------------------------------------------------------------
@@ -208,6 +231,8 @@ def _read_docx(path: Path, name: str) -> tuple[str | None, str]:
 
     try:
         document = docx.Document(str(path))
+    except MemoryError:
+        raise  # the worker's memory limit (rag.parsing) says so by name
     except Exception as exc:  # python-docx raises many types for broken packages
         raise RagError(f"“{name}”无法作为 Word 文件打开（{type(exc).__name__}）：请用 Word 重新另存为 .docx 后重试。") from exc
     lines = [p.text for p in document.paragraphs]

@@ -17,7 +17,8 @@ import numpy as np
 from . import __version__
 from .chunking import Chunk, chunk_document
 from .config import Config
-from .documents import Document, load_document
+from .documents import Document
+from .parsing import IsolatedParser
 from .embedding import Embedder
 from .errors import RagError
 from .lexical import TOKENIZER_VERSION, tokenize
@@ -59,6 +60,7 @@ class Indexer:
         self.config = config
         self.embedder = embedder
         self.store = open_store(config)
+        self.parser = IsolatedParser(config.parse_seconds, config.parse_memory_mb)
 
     def _manifest(self, current: Snapshot | None) -> dict:
         index_type = self.config.index_type or (current.manifest.get("index_type") if current else None) or "flat"
@@ -82,7 +84,8 @@ class Indexer:
         for n, item in enumerate(inputs):
             shown = sources[n] if sources else (item.source if isinstance(item, Document) else str(item))
             try:
-                doc = item if isinstance(item, Document) else load_document(
+                # Files are parsed in a worker process with time and memory limits (rag.parsing).
+                doc = item if isinstance(item, Document) else self.parser.load(
                     item, source=sources[n] if sources else None, max_file_mb=self.config.max_file_mb)
                 loaded.append((doc, FileResult(shown, "pending", doc.doc_id)))
             except RagError as exc:

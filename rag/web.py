@@ -307,12 +307,19 @@ class ChatApp:
                 desc = "向量化完成，正在写入索引…" if done >= total else f"切分完成，共 {total} 块；正在向量化"
                 progress((done, total), desc=desc, unit="块")
 
-            results = self.assistant.add_documents(stored, sources=names,
-                                                   progress=embedded if progress is not None else None)
-            for path, r in zip(stored, results):
-                rows.append([r.source, r.label, r.doc_id or "", r.chunks, r.error or ""])
-                if r.status in ("error", "duplicate", "unchanged"):
+            try:
+                results = self.assistant.add_documents(stored, sources=names,
+                                                       progress=embedded if progress is not None else None)
+            finally:
+                # The index keeps each document's text (rebuilds read it there): no upload is kept,
+                # so a deleted or replaced report leaves no copy behind (issue #19).
+                for path in stored:
                     path.unlink(missing_ok=True)
+            for r in results:
+                rows.append([r.source, r.label, r.doc_id or "", r.chunks, r.error or ""])
+        for f in files:  # Gradio's own copy of the upload, in its cache
+            if getattr(f, "orig_name", None) and _in_gradio_cache(Path(getattr(f, "name", ""))):
+                Path(f.name).unlink(missing_ok=True)
         return rows
 
     def title_of(self, doc_id: str | None) -> str | None:
@@ -439,6 +446,16 @@ def build_app(assistant: Assistant):
         gr.api(ask, api_name="ask")
         gr.api(search, api_name="search")
     return demo
+
+
+def _in_gradio_cache(path: Path) -> bool:
+    import tempfile
+
+    cache = Path(os.environ.get("GRADIO_TEMP_DIR") or Path(tempfile.gettempdir()) / "gradio").resolve()
+    try:
+        return path.resolve().is_relative_to(cache)
+    except OSError:
+        return False
 
 
 def check_exposure(host: str, share: bool):

@@ -11,8 +11,13 @@ from tests.test_api import KEY, copy_index, start_app, stop
 
 
 @pytest.fixture(scope="module")
-def keyed(bundled, tmp_path_factory):
-    process, url = start_app(copy_index(bundled, tmp_path_factory), RAG_API_KEY=KEY)
+def keyed_index(bundled, tmp_path_factory):
+    return copy_index(bundled, tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def keyed(keyed_index):
+    process, url = start_app(keyed_index, RAG_API_KEY=KEY)
     yield url
     stop(process)
 
@@ -73,3 +78,54 @@ def test_wrong_passwords_lock_the_login_for_a_while():
 def test_host_names():
     assert _hostname("127.0.0.1:7860") == "127.0.0.1" and _hostname("[::1]:7860") == "::1"
     assert allowed_hosts("0.0.0.0") is None and "localhost" in allowed_hosts("127.0.0.1")
+
+
+# ---- hostile files, odd requests ----------------------------------------------------------------
+
+AUTH = {"Authorization": f"Bearer {KEY}"}
+
+
+def test_deeply_nested_html_is_refused_by_name_and_the_api_keeps_answering(keyed):
+    deep = "<html><body>" + "<div>" * 100_000 + "新增绿地1公顷" + "</div>" * 100_000 + "</body></html>"
+    response = httpx.post(keyed + "/api/documents", headers=AUTH, timeout=120,
+                          files=[("files", ("深.html", deep.encode()))])
+    [row] = response.json()["results"]
+    assert row["result"] == "失败" and "深.html" in row["message"] and "嵌套" in row["message"]
+    assert httpx.get(keyed + "/api/documents", headers=AUTH, timeout=10).status_code == 200
+
+
+def test_odd_file_names_and_fields_get_400(keyed):
+    for name in ("a." + "x" * 300, "a\x00.txt"):
+        # the multipart body written by hand: clients escape a NUL in a file name, attackers do not
+        body = (b'--B\r\nContent-Disposition: form-data; name="files"; filename="' + name.encode() +
+                b'"\r\nContent-Type: text/plain\r\n\r\nx\r\n--B--\r\n')
+        response = httpx.post(keyed + "/api/documents", content=body,
+                              headers={**AUTH, "Content-Type": "multipart/form-data; boundary=B"})
+        assert response.status_code == 400, (name, response.text)
+    chat = httpx.post(keyed + "/v1/chat/completions", headers=AUTH,
+                      json={"model": "extractive", "messages": [{"role": "user", "content": [{"type": "text", "text": 5}]}]})
+    assert chat.status_code == 400
+    assert httpx.get(keyed + "/api/search", headers=AUTH, params={"q": "绿地", "year": -1}).status_code == 400
+
+
+def test_concurrent_deletes_of_one_document_answer_404_naming_it(keyed, tmp_path):
+    import concurrent.futures
+
+    response = httpx.post(keyed + "/api/documents", headers=AUTH, timeout=120,
+                          files=[("files", ("删除测试.txt", "2023年删除测试报告\n新建公园3个。".encode()))])
+    doc_id = response.json()["results"][0]["doc_id"]
+    with concurrent.futures.ThreadPoolExecutor(4) as pool:
+        codes = list(pool.map(lambda _: httpx.delete(f"{keyed}/api/documents/{doc_id}", headers=AUTH, timeout=60), range(4)))
+    assert sorted(r.status_code for r in codes) == [200, 404, 404, 404]
+    missing = next(r for r in codes if r.status_code == 404).json()["error"]["message"]
+    assert doc_id in missing and "现有" not in missing
+
+
+def test_uploads_leave_no_copy_behind(keyed, keyed_index):
+    import glob
+
+    response = httpx.post(keyed + "/api/documents", headers=AUTH, timeout=120,
+                          files=[("files", ("留存测试.txt", "2023年留存测试报告\n新建公园4个。".encode()))])
+    doc_id = response.json()["results"][0]["doc_id"]
+    assert httpx.delete(f"{keyed}/api/documents/{doc_id}", headers=AUTH, timeout=60).status_code == 200
+    assert glob.glob(str(keyed_index / "uploads" / "*")) == []
