@@ -129,3 +129,26 @@ def test_uploads_leave_no_copy_behind(keyed, keyed_index):
     doc_id = response.json()["results"][0]["doc_id"]
     assert httpx.delete(f"{keyed}/api/documents/{doc_id}", headers=AUTH, timeout=60).status_code == 200
     assert glob.glob(str(keyed_index / "uploads" / "*")) == []
+
+
+def test_uploads_waiting_to_be_indexed_do_not_stall_questions(keyed):
+    """One long upload and 45 small ones queued (more than the 40 threads that serve the API) behind it: questions and listings are answered
+    while they wait (they used to hold every thread that serves the API)."""
+    import concurrent.futures
+
+    long_text = "2023年长文县政府工作报告\n" + "".join(f"第{i}项工程新建道路{i}公里，完成投资{i}亿元。" for i in range(1, 1200))
+
+    def post(name: str, text: str):
+        return httpx.post(keyed + "/api/documents", headers=AUTH, timeout=600, files=[("files", (name, text.encode()))])
+
+    with concurrent.futures.ThreadPoolExecutor(46) as pool:
+        big = pool.submit(post, "长文.txt", long_text)
+        small = [pool.submit(post, f"小{i}.txt", f"2023年小{i}县政府工作报告\n新建公园{i}个。") for i in range(45)]
+        answered_while_waiting = 0
+        while not big.done():
+            listing = httpx.get(keyed + "/api/documents", headers=AUTH, timeout=60)
+            answer = httpx.post(keyed + "/api/ask", headers=AUTH, timeout=60, json={"question": "新增城市绿地多少？"})
+            assert listing.status_code == 200 and "8.4万平方米" in answer.json()["answer"]
+            answered_while_waiting += not big.done()
+        assert big.result().status_code == 200 and all(f.result().status_code == 200 for f in small)
+    assert answered_while_waiting >= 1
