@@ -120,7 +120,7 @@ def term_overlap(term: str, text: str) -> float:
 
 def missing_terms(info: QuestionInfo, evidence: str) -> list[str]:
     """Key words of the question that the evidence lacks (places are checked separately)."""
-    text = fold(zh.strip_footnotes(evidence))
+    text = zh.to_simplified(fold(zh.strip_footnotes(evidence)))
     stems = [zh.place_stem(p) for p in info.places]
     return [t for t in key_terms(info.topic, things_only=info.kind == "how")
             if not term_present(t, text) and not any(t in p or p in t for p in info.places + stems)]

@@ -108,7 +108,7 @@ class ExtractiveAnswerer(ListAnswers, MeansAnswers, ComputedAnswers):
     mode = "extractive"
 
     def __init__(self, idf: dict[str, float], embedder, settings: AnswerSettings | float | None = None,
-                 sections: ReportSections | None = None, name_regions: bool = False):
+                 sections: ReportSections | None = None, name_regions: bool = False, figures=None):
         if isinstance(settings, (int, float)):  # the refusal threshold alone, as older callers pass it
             settings = AnswerSettings(min_evidence=float(settings))
         self.idf = idf
@@ -116,6 +116,7 @@ class ExtractiveAnswerer(ListAnswers, MeansAnswers, ComputedAnswers):
         self.settings = settings or AnswerSettings()
         self.sections = sections
         self.name_regions = name_regions  # several regions loaded: every answer says whose figures it gives
+        self.figures = figures  # () -> rag.figures.FigureTable of the snapshot: table cells are answered from it
         self._vectors = passage_cache(embedder)  # shared by threads, and by snapshots (rag.vector_cache)
         self._max_idf = max(idf.values(), default=1.0)
 
@@ -347,7 +348,38 @@ class ExtractiveAnswerer(ListAnswers, MeansAnswers, ComputedAnswers):
         """Clauses of the top passages; a heading or topic sentence is never an answer on its own."""
         return [u for h in hits[:self.settings.hits_used] for u in clauses_of(h) if not is_heading(u)]
 
+    def table_cell(self, info: QuestionInfo, part: str, hits: list[Hit]):
+        """The table cell a question names, from the figure records: its row label is in the
+        question ('柳湾村') and so is its column ('村集体经济收入', '三季度'), or for a row of words
+        the figure's own measure ('完成投资'); the unit fits what is asked. None when no cell does."""
+        if self.figures is None or info.english:
+            return None
+        table = self.figures()
+        asked = _plain_name(fold(part))
+        best, best_key = None, (0,)
+        for hit in hits[:self.settings.hits_used]:
+            for f in table.of_chunk(hit.chunk_id):
+                row = _plain_name(fold(f.row))
+                if not row or row not in asked:
+                    continue
+                column = _plain_name(fold(re.sub(r"[（(][^（）()]*[)）]\s*$", "", f.column)))
+                own = _plain_name(f.measure)[len(row):]
+                named = column and column in asked or not column and own and all(
+                    checks.term_present(t, asked) for t in checks.key_terms(own) or [own])
+                unit_fits = not info.unit or f.quantity.kind == info.unit or info.unit == "%" and f.quantity.unit == "%"
+                key = (len(row) + len(column or own), -hit.rank)
+                if named and unit_fits and key > best_key:
+                    best, best_key = (f, hit), key
+        return best
+
     def compose_fact(self, composer: Composer, info: QuestionInfo, hits: list[Hit]) -> Answer:
+        cell = self.table_cell(info, info.text, hits) if info.kind == "fact" else None
+        if cell is not None:
+            figure, hit = cell
+            n = composer.cite(hit, figure.start, figure.end, figure.clause)
+            name = figure.row + (re.sub(r"[（(][^（）()]*[)）]\s*$", "", figure.column) if figure.column
+                                 else figure.measure[len(fold(figure.row)):])
+            return composer.answer(f"{name}：{figure.value}[{n}]。")
         units = self._candidates(hits)
         unit, _ = self._fact(info, info.text, units)
         if unit is None:
@@ -418,6 +450,11 @@ class ExtractiveAnswerer(ListAnswers, MeansAnswers, ComputedAnswers):
 
     def compose_yesno(self, composer: Composer, info: QuestionInfo, hits: list[Hit]) -> Answer:
         return self.compose_fact(composer, info, hits)
+
+
+def _plain_name(text: str) -> str:
+    """A name without spaces and dashes, as questions write it ('S205' for 'S-205')."""
+    return re.sub(r"[\s\-—–_·]", "", text)
 
 
 def _clauses(text: str) -> list[str]:

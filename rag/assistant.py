@@ -282,4 +282,4 @@ class _Reader:
         a = self._assistant
         return ExtractiveAnswerer(self.snapshot.idf(), a.embedder, a.config.answering,
                                   ReportSections(self.snapshot.document_chunks),
-                                  name_regions=self.several_regions)
+                                  name_regions=self.several_regions, figures=self.snapshot.figures)

@@ -12,7 +12,7 @@ import re
 from dataclasses import asdict, dataclass
 
 from .documents import Document
-from .zh import section_leaf
+from .zh import is_traditional, section_leaf, to_simplified
 from .normalize import strip_footnotes
 from .structure import outline
 
@@ -142,7 +142,8 @@ def chunk_document(doc: Document, settings: ChunkerSettings = ChunkerSettings())
     for unit in units:
         if current:
             length = unit[1] - current[0][0]
-            new_part = unit[0] in boundaries or "\n" in text[current[-1][1]:unit[0] + 1]
+            new_part = unit[0] in boundaries or ("\n" in text[current[-1][1]:unit[0] + 1]
+                                                 and not (_is_row(text, unit[0]) and _is_row(text, current[-1][0])))
             size = current[-1][1] - current[0][0]
             if length > settings.target_chars or (new_part and size >= settings.min_chars):
                 flush()
@@ -153,6 +154,40 @@ def chunk_document(doc: Document, settings: ChunkerSettings = ChunkerSettings())
     if current:
         flush()
     return chunks
+
+
+def _is_row(text: str, offset: int) -> bool:
+    """The line at ``offset`` is a table row or caption ('| 柳湾村 | 1669 | 50.1 |'): rows of one
+    table stay together in chunks of the usual size (rag.documents.table_lines)."""
+    line_start = text.rfind("\n", 0, offset) + 1
+    return text.startswith(("|", "表："), line_start)
+
+
+def table_header(text: str, offset: int) -> str:
+    """The caption and header row of the table whose row starts at ``offset`` ('' outside tables):
+    what every chunk of its rows is searched with, so a row chunk is found by its columns' names."""
+    if not _is_row(text, offset):
+        return ""
+    start = text.rfind("\n", 0, offset) + 1
+    while start > 0 and _is_row(text, start - 1):  # up to the table's first line
+        start = text.rfind("\n", 0, start - 1) + 1
+    lines = text[start:].split("\n")
+    head = [lines[0]] if lines[0].startswith("表：") else []
+    rows = lines[len(head):len(head) + 1]
+    return "\n".join(head + rows)
+
+
+def search_texts(chunks: list[Chunk], texts: dict[str, str]) -> list[str]:
+    """What the embedder and BM25 see for each chunk: ``Chunk.search_text``, with the table header
+    first for a chunk of table rows that does not hold it, in simplified characters."""
+    traditional = {doc_id for doc_id, text in texts.items() if is_traditional(text)}
+    out = []
+    for c in chunks:
+        header = table_header(texts.get(c.doc_id, ""), c.start)
+        searched = f"{header}\n{c.search_text}" if header and header not in c.text else c.search_text
+        # A report in traditional characters is searched in simplified ones, as questions are asked.
+        out.append(to_simplified(searched) if c.doc_id in traditional else searched)
+    return out
 
 
 def _overlap(units: list[tuple[int, int]], budget: int) -> list[tuple[int, int]]:

@@ -85,6 +85,8 @@ class Composer:
             chunk = self.sections.chunk_for(hit.doc_id, start, end)
             if chunk is not None:
                 text, chunk_id, section = chunk.text, chunk.chunk_id, chunk.section
+        if self.sections is not None:  # the section of the quoted clause, not of its chunk (issue #17)
+            section = self.sections.section_path(hit.doc_id, start) or section
         n = len(self.citations) + 1
         self.citations.append(Citation(n, text, quote, hit.doc_id, hit.title, section, chunk_id, start, end, hit.year))
         return n

@@ -93,7 +93,10 @@ def _title_from_text(text: str) -> str | None:
 def decode_text(data: bytes, name: str) -> str:
     """Decode bytes of unknown encoding: UTF-8 (with or without BOM), UTF-16/32, GB18030/GBK, Big5."""
     if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="replace")
+        try:
+            return data[3:].decode("utf-8")
+        except UnicodeDecodeError:
+            raise RagError(f"“{name}”标记为 UTF-8 但含有无法解码的字节：请检查文件是否损坏，或另存为 UTF-8 后重试。") from None
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16")
     try:
@@ -113,7 +116,10 @@ def decode_text(data: bytes, name: str) -> str:
     encoding = best.encoding
     # GB2312 and GBK are subsets of GB18030: decode with the superset so no character is lost.
     if encoding in ("gb2312", "gbk", "gb18030"):
-        return data.decode("gb18030", errors="replace")
+        try:
+            return data.decode("gb18030")
+        except UnicodeDecodeError:
+            raise RagError(f"“{name}”的 GBK/GB18030 编码有损坏的字节：请检查文件，或另存为 UTF-8 后重试。") from None
     return str(best)
 
 
@@ -146,7 +152,18 @@ def _read_text(path: Path, name: str) -> tuple[str | None, str]:
     text = decode_text(path.read_bytes(), name)
     if _looks_binary(text):
         raise RagError(f"“{name}”看起来是二进制文件而不是文本：请上传 txt、md、docx、pdf 或 html 报告。")
-    return None, text
+    return None, _join_pdf_lines(text) if _hard_wrapped(text) else text
+
+
+def _hard_wrapped(text: str) -> bool:
+    """Text wrapped at a fixed width (as copied out of a PDF): most lines are of about one length
+    and end inside a sentence. Paragraph-per-line text (the bundled report) is left as it is."""
+    lines = [line.strip() for line in text.split("\n") if line.strip()]
+    if len(lines) < 5:
+        return False
+    open_ended = sum(not line.endswith(_SENTENCE_END) for line in lines)
+    lengths = sorted(len(line) for line in lines)
+    return open_ended >= 0.5 * len(lines) and lengths[len(lengths) // 2] <= 60
 
 
 # ---- Markdown and HTML --------------------------------------------------------------------
@@ -169,6 +186,20 @@ def html_depth(html: bytes) -> int:
     return deepest
 
 
+def table_lines(rows: list[list[str]]) -> list[str]:
+    """A table as text lines, one row a line, cells between '|' ('| 柳湾村 | 1669 | 50.1 |'); a
+    first row of one cell spanning the table (a title row) is its caption ('表：…'). Chunking keeps
+    the header with every chunk of rows and the figure records read each cell (rag.figures)."""
+    rows = [[" ".join(c.split()).replace("|", "｜") for c in row] for row in rows]
+    rows = [row for row in rows if any(row)]
+    caption = None
+    if len(rows) > 1 and len(set(rows[0]) - {""}) == 1 and max(len(set(r)) for r in rows[1:]) > 1:
+        caption, rows = next(c for c in rows[0] if c), rows[1:]
+    width = max((len(r) for r in rows), default=0)
+    lines = [f"表：{caption}"] if caption else []
+    return lines + ["| " + " | ".join(row + [""] * (width - len(row))) + " |" for row in rows]
+
+
 def _html_to_text(html: str | bytes, name: str = "") -> tuple[str | None, str]:
     from bs4 import BeautifulSoup
 
@@ -176,7 +207,6 @@ def _html_to_text(html: str | bytes, name: str = "") -> tuple[str | None, str]:
     if depth > MAX_HTML_DEPTH:
         raise RagError(f"“{name}”的 HTML 元素嵌套 {depth} 层，超过 {MAX_HTML_DEPTH} 层上限，疑似恶意构造，已拒绝："
                        "请另存为 txt 或 docx 后重试。")
-
     soup = BeautifulSoup(html, "lxml")
     for tag in soup(["script", "style", "noscript", "nav", "header", "footer", "template"]):
         tag.decompose()
@@ -187,6 +217,19 @@ def _html_to_text(html: str | bytes, name: str = "") -> tuple[str | None, str]:
         title = soup.find("h1").get_text(strip=True)
     if soup.title:
         soup.title.decompose()
+    # Tables first, innermost first: cells are separated and rows are rows ('5.1 | 6.4 | 7.9').
+    for table in reversed(soup.find_all("table")):
+        rows = []
+        for tr in table.find_all("tr"):
+            if tr.find_parent("table") is not table:
+                continue
+            cells = []
+            for cell in tr.find_all(["td", "th"], recursive=False):
+                text = cell.get_text(" ", strip=True)
+                span = int(cell.get("colspan", 1)) if str(cell.get("colspan", "1")).isdigit() else 1
+                cells.extend([text] * min(span, 50))
+            rows.append(cells)
+        table.replace_with("\n" + "\n".join(table_lines(rows)) + "\n")
     # Block elements end lines; inline ones (<b>, <span>) must not split a sentence.
     for tag in soup.find_all(_HTML_BLOCKS):
         tag.append("\n")
@@ -195,24 +238,41 @@ def _html_to_text(html: str | bytes, name: str = "") -> tuple[str | None, str]:
     return title, soup.get_text("")
 
 
-_HTML_BLOCKS = ["p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "tr", "section", "article", "blockquote",
-                "pre", "table", "ul", "ol", "dd", "dt"]
+_HTML_BLOCKS = ["p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "section", "article", "blockquote",
+                "pre", "ul", "ol", "dd", "dt", "caption"]
+_DECLARED_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w-]+)""", re.I)
 
 
 def _read_html(path: Path, name: str) -> tuple[str | None, str]:
+    """The declared charset is verified, never trusted: gb2312 and GBK are read as their superset
+    GB18030 (as browsers do), a declaration the bytes do not decode in falls back to detection,
+    and text that decodes to replacement characters is refused by name (issue #17)."""
     data = path.read_bytes()
-    if b"<meta" not in data[:4096].lower():
-        # No declared charset: decode ourselves so GBK pages are not garbled.
-        return _html_to_text(decode_text(data, name), name)
-    return _html_to_text(data, name)
+    declared = _DECLARED_CHARSET.search(data[:4096])
+    text = None
+    if declared:
+        encoding = declared.group(1).decode("ascii", "replace").lower()
+        encoding = "gb18030" if encoding in ("gb2312", "gbk", "gb_2312-80", "x-gbk", "cp936") else encoding
+        try:
+            text = data.decode(encoding)
+        except (UnicodeDecodeError, LookupError):
+            text = None  # a wrong or unknown declaration: detect instead
+    if text is None:
+        text = decode_text(data, name)
+    if "\ufffd" in text:
+        raise RagError(f"“{name}”的文字无法按声明的编码或检测到的编码正确解码（出现乱码）："
+                       "请用浏览器或编辑器另存为 UTF-8 后重试。")
+    return _html_to_text(text, name)
 
 
 def _read_markdown(path: Path, name: str) -> tuple[str | None, str]:
     from markdown_it import MarkdownIt
 
-    _, text = _read_text(path, name)
+    text = decode_text(path.read_bytes(), name)  # Markdown joins its own soft line breaks
+    if _looks_binary(text):
+        raise RagError(f"“{name}”看起来是二进制文件而不是文本：请上传 txt、md、docx、pdf 或 html 报告。")
     # html=False: raw HTML in a Markdown file is shown as text, never interpreted.
-    return _html_to_text(MarkdownIt("commonmark", {"html": False}).render(text), name)
+    return _html_to_text(MarkdownIt("commonmark", {"html": False}).enable("table").render(text), name)
 
 
 # ---- Word -------------------------------------------------------------------------------
@@ -235,10 +295,25 @@ def _read_docx(path: Path, name: str) -> tuple[str | None, str]:
         raise  # the worker's memory limit (rag.parsing) says so by name
     except Exception as exc:  # python-docx raises many types for broken packages
         raise RagError(f"“{name}”无法作为 Word 文件打开（{type(exc).__name__}）：请用 Word 重新另存为 .docx 后重试。") from exc
-    lines = [p.text for p in document.paragraphs]
-    for table in document.tables:
-        for row in table.rows:
-            lines.append(" | ".join(cell.text.strip() for cell in row.cells))
+    from docx.oxml.ns import qn
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    # Paragraphs and tables in document order: a table belongs to the section it stands in.
+    lines = []
+    for child in document.element.body.iterchildren():
+        if child.tag == qn("w:p"):
+            lines.append(Paragraph(child, document).text)
+        elif child.tag == qn("w:tbl"):
+            rows = []
+            for row in Table(child, document).rows:
+                cells, seen = [], set()
+                for cell in row.cells:  # a merged cell is listed once per grid column it spans
+                    if id(cell._tc) not in seen:
+                        seen.add(id(cell._tc))
+                        cells.append(cell.text)
+                rows.append(cells)
+            lines.extend(table_lines(rows))
     return _meaningful_title(document.core_properties.title), "\n".join(lines)
 
 
@@ -261,19 +336,84 @@ def _read_pdf(path: Path, name: str) -> tuple[str | None, str]:
     encrypted = f"PDF“{name}”已加密：请先去除密码保护后再上传。"
     try:
         with pdfplumber.open(str(path)) as pdf:
-            pages = [page.extract_text() or "" for page in pdf.pages]
+            pages = [[(line["top"] / page.height, line["text"]) for line in page.extract_text_lines()]
+                     for page in pdf.pages]
             title = pdf.metadata.get("Title")
     except Exception as exc:  # pdfminer surfaces many kinds of error on hostile files; never crash indexing
         cause = exc.args[0] if exc.args and isinstance(exc.args[0], Exception) else exc  # pdfplumber wraps them
         if isinstance(cause, (PDFPasswordIncorrect, PDFEncryptionError)) or "crypt" in str(cause).lower():
             raise RagError(encrypted) from exc
         raise RagError(f"PDF“{name}”已损坏或无法读取（{type(cause).__name__}）：请重新导出或下载该文件。") from exc
-    if not "".join(pages).strip():
-        raise RagError(f"PDF“{name}”没有文字层（可能是扫描件）：需要先做 OCR 识别，再上传识别后的文件。")
+    scanned = not any(text.strip() for page in pages for _top, text in page)
+    if scanned:
+        pages = [[(0.5, line) for line in page.split("\n")] for page in ocr_pdf(path, name)]
+    pages = [[text for _top, text in page] for page in without_page_furniture(pages)]
     if isinstance(title, bytes):
         title = title.decode("utf-16" if title.startswith((b"\xfe\xff", b"\xff\xfe")) else "latin-1", "replace")
-    text = _PDF_CJK_SPACE.sub("", unify_cjk_lookalikes("\n".join(pages)))
-    return _meaningful_title(title if isinstance(title, str) else None), _join_pdf_lines(text)
+    text = _PDF_CJK_SPACE.sub("", unify_cjk_lookalikes("\n".join(line for page in pages for line in page)))
+    title = _meaningful_title(title if isinstance(title, str) else None)
+    text = _join_pdf_lines(text)
+    if scanned:  # said in the title, so every citation of it shows it was read by OCR
+        title = (title or _title_from_text(text) or Path(name).stem) + OCR_MARK
+    return title, text
+
+
+OCR_MARK = "（扫描件，OCR识别）"
+# Page numbers in their usual forms: '— 1 —', '-1-', '第1页', '第 1 页 共 12 页', '1/12', '1'.
+_PAGE_NUMBER = re.compile(r"^[-—–－\s]*\d{1,4}[-—–－\s]*$|^第\s*\d{1,4}\s*页(\s*[,，/]?\s*共\s*\d{1,4}\s*页)?$|"
+                          r"^\d{1,4}\s*/\s*\d{1,4}$|^Page\s+\d+(\s+of\s+\d+)?$", re.I)
+_EDGE = 0.12  # top and bottom share of the page where running headers and footers stand
+
+
+def without_page_furniture(pages: list[list[tuple[float, str]]]) -> list[list[tuple[float, str]]]:
+    """Drop running headers and footers and page numbers: lines near the top or bottom of a page
+    (``_EDGE``) that are a page number, or whose text (digits aside) recurs at the edge of at
+    least half of the pages (two at least), so a sentence broken by a page end joins up again."""
+    def key(text: str) -> str:
+        return re.sub(r"\d+", "#", "".join(text.split()))
+
+    edge_counts: dict[str, int] = {}
+    for page in pages:
+        for k in {key(t) for top, t in page if top < _EDGE or top > 1 - _EDGE}:
+            edge_counts[k] = edge_counts.get(k, 0) + 1
+    repeated = {k for k, n in edge_counts.items() if n >= max(2, len(pages) / 2)} if len(pages) > 1 else set()
+    kept = []
+    for page in pages:
+        kept.append([(top, t) for top, t in page if not ((top < _EDGE or top > 1 - _EDGE)
+                     and (_PAGE_NUMBER.match(t.strip()) or key(t) in repeated))])
+    return kept
+
+
+def ocr_pdf(path: Path, name: str) -> list[str]:
+    """Text of a scanned PDF's pages by Tesseract (Debian: tesseract-ocr, tesseract-ocr-chi-sim),
+    each page rendered at 300 dpi by pypdfium2 (PDFium, shipped with pdfplumber)."""
+    import shutil
+    import subprocess
+    import tempfile
+
+    if not shutil.which("tesseract"):
+        raise RagError(f"PDF“{name}”没有文字层（扫描件），需要 OCR：请安装 tesseract-ocr 和 tesseract-ocr-chi-sim"
+                       "（Debian/Ubuntu：sudo apt-get install tesseract-ocr tesseract-ocr-chi-sim）后重试。")
+    languages = subprocess.run(["tesseract", "--list-langs"], capture_output=True, text=True).stdout.split()
+    if "chi_sim" not in languages:
+        raise RagError(f"PDF“{name}”是扫描件，但没有安装中文识别数据：请安装 tesseract-ocr-chi-sim 后重试。")
+    import pypdfium2
+
+    pages = []
+    with tempfile.TemporaryDirectory() as tmp:
+        pdf = pypdfium2.PdfDocument(str(path))
+        try:
+            for i in range(len(pdf)):
+                image = Path(tmp) / f"{i}.png"
+                pdf[i].render(scale=300 / 72).to_pil().save(image)
+                done = subprocess.run(["tesseract", str(image), "stdout", "-l", "chi_sim+eng", "--psm", "6"],
+                                      capture_output=True, text=True, timeout=300)
+                pages.append(done.stdout)
+        finally:
+            pdf.close()
+    if not "".join(pages).strip():
+        raise RagError(f"PDF“{name}”是扫描件，OCR 没有识别出文字：请检查扫描质量。")
+    return pages
 
 
 # Text extraction guesses spaces from glyph gaps: between Chinese and anything else they are
@@ -290,13 +430,15 @@ def _meaningful_title(title: str | None) -> str | None:
 
 
 def _join_pdf_lines(text: str) -> str:
-    """PDF text breaks lines at the page width: re-join lines that do not end a sentence."""
+    """PDF text (and text copied out of it) breaks lines at the page width: re-join lines that do
+    not end a sentence. A line is a heading only by its form ('一、', '（三）'), never by being short."""
     out: list[str] = []
     for line in (line.strip() for line in text.split("\n")):
         if not line:
             continue
         if out and not out[-1].endswith(_SENTENCE_END) and not _HEADING_START.match(line) \
-                and not _HEADING_START.match(out[-1]):
+                and not _HEADING_START.match(out[-1]) and not line.startswith(("|", "表：")) \
+                and not out[-1].startswith(("|", "表：")):
             out[-1] += line
         else:
             out.append(line)

@@ -79,7 +79,8 @@ def clauses_of(hit: Hit) -> list[Clause]:
             if not zh.strip_footnotes(text).strip():
                 continue
             start = hit.start + s_start + a
-            units.append(Clause(hit, start, start + len(text), text, set(tokenize(text)), sentence))
+            # matched in simplified characters, quoted as written ('城鎮新增就業' in the 1954 report)
+            units.append(Clause(hit, start, start + len(text), text, set(tokenize(zh.to_simplified(text))), sentence))
     return units
 
 

@@ -43,7 +43,9 @@ class Figure:
     chunk_id: str
     start: int  # offsets of the clause in the document's normalised text
     end: int
-    clause: str  # the clause, as written
+    clause: str  # the clause, as written (for a table cell: its row)
+    column: str = ""  # a table cell's column header ('村集体经济收入（万元）'); '' for a figure of the text
+    row: str = ""  # a table cell's row label ('柳湾村')
 
     def to_dict(self) -> dict:
         data = asdict(self)
@@ -119,27 +121,77 @@ def _clause_measures(clause: str) -> list[tuple[str, Quantity]]:
     return pairs
 
 
-def figures_of_chunk(chunk: Chunk, region: str) -> list[Figure]:
-    """The records of one chunk's figures, in order."""
+_UNIT_IN_HEADER = re.compile(r"[（(]([^（）()]{1,6})[)）]\s*$")
+
+
+def _cells(line: str) -> list[str]:
+    return [c.strip() for c in line.strip().strip("|").split("|")]
+
+
+def cell_figures(row_line: str, header: str, start: int, base: dict) -> list[Figure]:
+    """The records of one table row: a cell is a figure of (row label × column header), its unit
+    taken from the column header ('村集体经济收入（万元）') or the table's caption ('…增速（%）')."""
+    lines = header.split("\n")
+    caption = lines[0][len("表："):] if lines[0].startswith("表：") else ""
+    head = _cells(lines[-1]) if lines[-1].startswith("|") else []
+    if any(re.search(r"\d", c) for c in head[1:]):
+        head = []  # the first row holds figures: the table has no header row
+    cells = _cells(row_line)
+    if not cells or (head and row_line.strip() == lines[-1].strip()):
+        return []  # the header row itself
+    label = cells[0]
+    found = []
+    for j, cell in enumerate(cells[1:], 1):
+        column = head[j] if j < len(head) else ""
+        unit_match = _UNIT_IN_HEADER.search(column) or _UNIT_IN_HEADER.search(caption)
+        name = _UNIT_IN_HEADER.sub("", column).strip()
+        if re.fullmatch(r"[\d.,\-+]+", cell) and unit_match:
+            amounts = quantities(cell + unit_match.group(1))
+            pairs = [(f"{label}{name}", amounts[0])] if amounts else []
+        elif re.fullmatch(r"[\d.,\-+]+", cell):
+            pairs = [(f"{label}{name}", q) for q in quantities(cell)]
+        else:  # a cell of words: its own figures, named with the row's label ('完成投资3.2亿元')
+            pairs = [(f"{label}{m}", q) for m, q in measures_of(cell)]
+        for measure, q in pairs:
+            found.append(Figure(fold(measure), q.text if q.unit or not unit_match else cell + unit_match.group(1), q, "",
+                                **base, start=start, end=start + len(row_line), clause=row_line, column=column, row=label))
+    return found
+
+
+def figures_of_chunk(chunk: Chunk, region: str, text: str = "") -> list[Figure]:
+    """The records of one chunk's figures, in order; ``text`` (the document's) gives the header
+    of a table whose rows the chunk holds."""
+    from .chunking import table_header
+
     found: list[Figure] = []
     is_target = chunk.year is not None and chunk.period == chunk.year
-    for s_start, s_end in split_sentences(chunk.text):
-        sentence = chunk.text[s_start:s_end]
-        for a, b in clause_bounds(sentence):
-            clause = sentence[a:b]
-            amounts = [q for q in quantities(clause) if q.unit not in NOT_AMOUNTS]
-            for q, measure in zip(amounts, _measures(clause, amounts)):
-                if not re.search(r"[\u4e00-\u9fff]", measure) or re.fullmatch(r"位?居|排名?|排在|列", measure):
-                    continue  # no measure, or a rank ('居14个重点区(县)第三')
-                start = chunk.start + s_start + a
-                if _CHANGE.match(measure + q.text) and found and found[-1].start >= chunk.start + s_start:
-                    # '增长19.3%' after '新登记市场主体9905户' in one sentence: the change of the figure before
-                    found[-1] = Figure(**{**found[-1].__dict__, "change": measure + q.text})
-                    continue
-                place = _place_first(measure) or region
-                found.append(Figure(fold(measure), q.text, q, "", chunk.period, "target" if is_target else "result",
-                                    place, chunk.doc_id, chunk.title, chunk.section, chunk.chunk_id,
-                                    start, start + len(clause), clause))
+    base = dict(period=chunk.period, kind="target" if is_target else "result", place=region, doc_id=chunk.doc_id,
+                title=chunk.title, section=chunk.section, chunk_id=chunk.chunk_id)
+    offset = 0
+    for line in chunk.text.split("\n"):
+        line_start, offset = chunk.start + offset, offset + len(line) + 1
+        if line.startswith("|"):
+            header = table_header(text, line_start) if text else ""
+            found.extend(cell_figures(line, header, line_start, base))
+            continue
+        if line.startswith("表："):
+            continue
+        for s_start, s_end in split_sentences(line):
+            sentence = line[s_start:s_end]
+            for a, b in clause_bounds(sentence):
+                clause = sentence[a:b]
+                amounts = [q for q in quantities(clause) if q.unit not in NOT_AMOUNTS]
+                for q, measure in zip(amounts, _measures(clause, amounts)):
+                    if not re.search(r"[\u4e00-\u9fff]", measure) or re.fullmatch(r"位?居|排名?|排在|列", measure):
+                        continue  # no measure, or a rank ('居14个重点区(县)第三')
+                    start = line_start + s_start + a
+                    if _CHANGE.match(measure + q.text) and found and found[-1].start >= line_start + s_start:
+                        # '增长19.3%' after '新登记市场主体9905户' in one sentence: the change of the figure before
+                        found[-1] = Figure(**{**found[-1].__dict__, "change": measure + q.text})
+                        continue
+                    place = _place_first(measure) or region
+                    found.append(Figure(fold(measure), q.text, q, "", **{**base, "place": place},
+                                        start=start, end=start + len(clause), clause=clause))
     return found
 
 
@@ -153,13 +205,17 @@ class FigureTable:
             self._by_chunk.setdefault(f.chunk_id, []).append(f)
 
     @classmethod
-    def from_chunks(cls, chunks: list[Chunk]) -> "FigureTable":
+    def from_chunks(cls, chunks: list[Chunk], text_of=None) -> "FigureTable":
+        """Records of ``chunks`` (in document order); ``text_of(doc_id)`` gives a document's text,
+        where a table's header is read for the chunks of its rows."""
         seen: set[tuple[str, int, str]] = set()
         figures = []
         regions: dict[str, str] = {}
+        texts: dict[str, str] = {}
         for chunk in chunks:
             region = regions.setdefault(chunk.doc_id, region_of(chunk.title))
-            for f in figures_of_chunk(chunk, region):
+            text = texts.setdefault(chunk.doc_id, text_of(chunk.doc_id) if text_of else "")
+            for f in figures_of_chunk(chunk, region, text):
                 key = (f.doc_id, f.start, f.value)
                 if key not in seen:
                     seen.add(key)
@@ -168,6 +224,10 @@ class FigureTable:
 
     def __len__(self) -> int:
         return len(self.figures)
+
+    def of_chunk(self, chunk_id: str) -> list[Figure]:
+        """Records first found in a chunk (a figure in the overlap of two chunks is listed once)."""
+        return self._by_chunk.get(chunk_id, [])
 
     def in_range(self, doc_id: str, start: int, end: int) -> list[Figure]:
         """Records whose clause lies within [start, end) of a document."""

@@ -15,7 +15,7 @@ from typing import Callable, Iterable
 import numpy as np
 
 from . import __version__
-from .chunking import Chunk, chunk_document
+from .chunking import Chunk, chunk_document, search_texts
 from .config import Config
 from .documents import Document
 from .parsing import IsolatedParser
@@ -175,8 +175,9 @@ class Indexer:
         for doc, result in incoming:
             if result.status in ("added", "updated"):
                 result.chunks = records[result.doc_id].n_chunks
-        new_vectors = self._embed([c.search_text for c in new_chunks], progress, quiet)
-        tokens = [tokenize(c.search_text, self.config.tokenizer) for c in new_chunks]
+        searched = search_texts(new_chunks, {d.doc_id: d.text for d in new_docs})
+        new_vectors = self._embed(searched, progress, quiet)
+        tokens = [tokenize(t, self.config.tokenizer) for t in searched]
         documents = [(records[d.doc_id], d.text) for d in new_docs]
         self.store.write_changes(current, self._manifest(current), documents, new_chunks, tokens, new_vectors, drop)
         record_store(self.config.index_dir, EMBEDDED if self.store.backend == EMBEDDED else self.store.uri)

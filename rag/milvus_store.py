@@ -363,7 +363,7 @@ class MilvusSnapshot:
 
         if "figures" not in self.__dict__.setdefault("_cache", {}):
             chunks = [c for doc_id in self.documents for c in sorted(self.document_chunks(doc_id), key=lambda c: c.start)]
-            self._cache["figures"] = FigureTable.from_chunks(chunks)
+            self._cache["figures"] = FigureTable.from_chunks(chunks, self.document_text)
         return self._cache["figures"]
 
     def document_chunks(self, doc_id: str) -> list[Chunk]:

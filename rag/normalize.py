@@ -61,12 +61,26 @@ _FOLD_TABLE: dict[int, str] = {}
 
 
 def fold(text: str) -> str:
-    """Matching form of ``text``, exactly as long as ``text`` (offsets carry over)."""
+    """Matching form of ``text``, exactly as long as ``text`` (offsets carry over). Years written
+    in Chinese numerals become digits ('二〇二三年' -> '2023年', four characters each), so every
+    reader of years (documents, sections, questions, checks) reads both forms."""
     table = _FOLD_TABLE
     for ch in set(text):
         if ord(ch) not in table:
             table[ord(ch)] = _fold_char(ch)
-    return text.translate(table)
+    folded = text.translate(table)
+    return _ZH_YEAR.sub(_year_digits, folded) if "年" in folded else folded
+
+
+# '二〇二三年', '二零二三年', '一九九八年': four digit characters before 年 (GB/T 15835 writes 〇).
+_ZH_DIGITS = {"〇": "0", "零": "0", "○": "0", "O": "0", "一": "1", "二": "2", "三": "3", "四": "4", "五": "5",
+              "六": "6", "七": "7", "八": "8", "九": "9"}
+_ZH_YEAR = re.compile("(?<![〇零○一二三四五六七八九十])([一二])([〇零○一二三四五六七八九]{3})(?=年)")
+
+
+def _year_digits(match: re.Match) -> str:
+    digits = "".join(_ZH_DIGITS[ch] for ch in match.group(0))
+    return digits if digits[:2] in ("19", "20") else match.group(0)
 
 
 def strip_footnotes(text: str) -> str:

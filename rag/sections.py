@@ -63,6 +63,15 @@ class _Document:
             heading = heading if heading and heading.start >= start else None
         return Section(self.chunks[0].doc_id, start, end, heading, self.text[start:end])
 
+    def section_path(self, offset: int) -> str:
+        """The headings that hold ``offset``, outermost first ('一、… > （三）社会保障')."""
+        path: list[Heading] = []
+        for heading in self.headings[:bisect.bisect_right(self._heading_starts, offset)]:
+            while path and path[-1].level >= heading.level:
+                path.pop()
+            path.append(heading)
+        return " > ".join(h.title for h in path)
+
     def paragraphs(self) -> list[Section]:
         """Every paragraph of the document, as a section without a heading."""
         out, start = [], 0
@@ -108,6 +117,11 @@ class ReportSections:
     def sections_at(self, doc_id: str, offset: int) -> list[Section]:
         document = self._document(doc_id)
         return document.sections_at(offset) if document else []
+
+    def section_path(self, doc_id: str, offset: int) -> str | None:
+        """The section of a quote: of the sentence at ``offset``, not of the chunk it is in."""
+        document = self._document(doc_id)
+        return document.section_path(offset) if document else None
 
     def chunk_for(self, doc_id: str, start: int, end: int) -> Chunk | None:
         document = self._document(doc_id)

@@ -119,7 +119,7 @@ class Snapshot:
         from .figures import FigureTable
 
         if "figures" not in self.__dict__.setdefault("_cache", {}):
-            self._cache["figures"] = FigureTable.from_chunks(self.chunks)
+            self._cache["figures"] = FigureTable.from_chunks(self.chunks, self.document_text)
         return self._cache["figures"]
 
     def document_chunks(self, doc_id: str) -> list[Chunk]:

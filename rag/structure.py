@@ -100,7 +100,8 @@ def outline(text: str, report_year: int | None) -> Outline:
         for i, sentence in enumerate(sentences):
             rest = folded[position - offset + len(sentence):]
             level = _heading_level(sentence) if i == 0 else None
-            if level is None and i == 0 and len(paragraph) <= 30 and not sentence.endswith(("。", "!", "?", "！", "？", ":", "：")):
+            if level is None and i == 0 and len(paragraph) <= 30 and not sentence.endswith(("。", "!", "?", "！", "？", ":", "：")) \
+                    and not paragraph.startswith(("|", "表：")):  # a table row or caption is never a heading
                 level = 2  # a short stand-alone line such as '关于教育改革问题' or '结束语'
             if level is None and _is_topic_sentence(sentence, rest):
                 level = TOPIC_LEVEL

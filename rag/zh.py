@@ -205,3 +205,12 @@ def to_simplified(text: str) -> str:
 
 
 _T2S = None
+
+
+def is_traditional(text: str, sample: int = 4000) -> bool:
+    """The text is written in traditional characters (the 1954 report, Hong Kong, Macao, Taiwan):
+    more than 3% of its Chinese characters change in simplified form."""
+    head = text[:sample]
+    chinese = sum("\u4e00" <= ch <= "\u9fff" for ch in head)
+    changed = sum(a != b for a, b in zip(head, to_simplified(head)))
+    return chinese > 0 and changed > 0.03 * chinese
