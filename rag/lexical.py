@@ -38,7 +38,7 @@ STOPWORDS = frozenset(
 # Question phrases removed before bigramming, so that '绿地多少' does not yield the bigram '地多'.
 _QUESTION_PHRASES = re.compile(r"多少|什么|哪些|哪个|哪里|怎么样|怎样|怎么|如何|是否|有没有|请问|为什么|吗|呢")
 TOKENIZER_MODES = ("jieba", "bigram", "jieba+bigram")
-TOKENIZER_VERSION = "rjieba-0.2"  # in the manifest: indexes tokenised otherwise are re-tokenised
+TOKENIZER_VERSION = "rjieba-0.2+t2s"  # in the manifest: indexes tokenised otherwise are re-tokenised
 
 _jieba = None
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from pathlib import Path
 
 # Zero-width characters and BOMs that real reports carry and nobody wants to see or match on.
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
@@ -48,7 +49,29 @@ def clean_text(raw: str) -> str:
 
 def _fold_char(ch: str) -> str:
     folded = unicodedata.normalize("NFKC", ch)
-    return folded.lower() if len(folded) == 1 else ch
+    folded = folded.lower() if len(folded) == 1 else ch
+    return _traditional_to_simplified().get(folded, folded)
+
+
+def _traditional_to_simplified() -> dict[str, str]:
+    """Character-level traditional -> simplified (OpenCC's TSCharacters table, first reading),
+    for matching only: a report or question in traditional characters matches simplified words
+    ('城鎮新增就業1.2萬人' reads 城镇新增就业1.2万人), one character for one, so offsets carry over."""
+    global _TS
+    if _TS is None:
+        import opencc
+
+        table = Path(opencc.__file__).parent / "dictionary" / "TSCharacters.txt"
+        _TS = {}
+        for line in table.read_text(encoding="utf-8").splitlines():
+            source, _, targets = line.partition("\t")
+            target = targets.split(" ")[0] if targets else ""
+            if len(source) == 1 and len(target) == 1 and source != target:
+                _TS[source] = target
+    return _TS
+
+
+_TS: dict[str, str] | None = None
 
 
 def _nfkc_char(ch: str) -> str:

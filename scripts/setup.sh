@@ -2,9 +2,16 @@
 # Set up a virtual environment in .venv with everything the product needs.
 #   scripts/setup.sh          the product (web chat, CLI, Python API): no torch, no model download
 #   scripts/setup.sh --test   also the test tools: torch (CPU build), sentence-transformers,
-#                             transformers, Playwright with Debian's chromium and CJK fonts
+#                             transformers, Playwright with Debian's chromium and CJK fonts,
+#                             LibreOffice and Tesseract OCR with Chinese (apt, as root)
+#   scripts/setup.sh --help   this text
 set -euo pipefail
 cd "$(dirname "$0")/.."
+case "${1:-}" in
+  ""|--test) ;;
+  -h|--help) sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+  *) echo "scripts/setup.sh: unknown option ${1} (use --test or --help)" >&2; exit 2 ;;
+esac
 PYTHON=${PYTHON:-python3}
 [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
@@ -13,12 +20,15 @@ if [ "${1:-}" = "--test" ]; then
   .venv/bin/python -m pip install -q torch==2.13.0
   .venv/bin/python -m pip install -q -e '.[models,test]'
   # LibreOffice prints the test PDFs that office suites make (quotation marks out of order)
-  if ! [ -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi "noto.*cjk" || ! command -v soffice >/dev/null; then
+  # Tesseract reads scanned PDFs (chi_sim: Simplified Chinese)
+  if ! [ -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi "noto.*cjk" || ! command -v soffice >/dev/null \
+      || ! command -v tesseract >/dev/null || ! tesseract --list-langs 2>/dev/null | grep -q chi_sim; then
     if [ "$(id -u)" = 0 ]; then
       apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk \
-        libreoffice-writer-nogui >/dev/null
+        libreoffice-writer-nogui tesseract-ocr tesseract-ocr-chi-sim >/dev/null
     else
-      echo "browser and PDF tests need: sudo apt-get install chromium fonts-noto-cjk libreoffice-writer-nogui" >&2
+      echo "browser, PDF and OCR tests need: sudo apt-get install chromium fonts-noto-cjk libreoffice-writer-nogui" \
+        "tesseract-ocr tesseract-ocr-chi-sim" >&2
     fi
   fi
 else
