@@ -279,6 +279,8 @@ class ExtractiveAnswerer(ListAnswers, MeansAnswers, ComputedAnswers):
             return info, hits, False, self._finish(composer.answer(gap.message, answered=False), info, hits)
         if not hits:
             return info, hits, False, None
+        if info.kind == "trend":
+            return info, hits, False, None  # every year of the span is read from the records
         fitting, plan_only = checks.fitting_hits(info, hits)
         if info.operation == "vs_target":
             fitting, plan_only = checks.year_hits(info, hits), False  # the result and the target, both
@@ -424,6 +426,14 @@ class ExtractiveAnswerer(ListAnswers, MeansAnswers, ComputedAnswers):
                                        answered=False)
         return composer.answer(f"报告中没有找到关于“{topic}”的信息。", answered=False)
 
+    def compose_trend(self, composer: Composer, info: QuestionInfo, hits: list[Hit]) -> Answer:
+        """A series across years from the figure records (rag.trend_answers)."""
+        from .trend_answers import compose_trend
+
+        if self.figures is None:
+            return self.compose_fact(composer, info, hits)
+        return compose_trend(composer, info, self.figures(), self.name_regions)
+
     def compose_multi(self, composer: Composer, info: QuestionInfo, hits: list[Hit]) -> Answer:
         units = self._candidates(hits)
         pieces, lacking, chosen = [], [], []
@@ -556,4 +566,5 @@ COMPOSE = {
     "why": ExtractiveAnswerer.compose_how,
     "compute": ExtractiveAnswerer.compose_compute,
     "table": ExtractiveAnswerer.compose_table,
+    "trend": ExtractiveAnswerer.compose_trend,
 }

@@ -44,10 +44,11 @@ class Answer:
     notes: list[str] = field(default_factory=list)  # e.g. the LLM was unreachable
     kind: str = "fact"  # what the question asked for: fact, list, summary, how, why, multi, compute, yesno
     computed: dict | None = None  # {"value": "51.9万吨", "operation": "sum", "from": [1, 2]} for a computed number
+    series: list[dict] = field(default_factory=list)  # trend answers: rag.trends.Series.to_dict() per region
 
     def to_dict(self) -> dict:
         return {"question": self.question, "answer": self.text, "answered": self.answered, "kind": self.kind,
-                "computed": self.computed,
+                "computed": self.computed, "series": self.series,
                 "citations": [c.to_dict() for c in self.citations],
                 "related": [h.to_dict() for h in self.related],
                 "resolved_question": self.resolved_question or self.question,

@@ -37,6 +37,13 @@ class ComputedAnswers:
             return self._against_target(composer, info, hits)
         if info.operation == "complement":
             return self._complement(composer, info, units)
+        if len(info.years) == 2 and info.operation in ("difference", "compare", "sum") and self.figures is not None:
+            from .trend_answers import compare_years
+
+            # '2017年城镇新增就业比2016年多了多少': one measure, two years, each from its own report
+            across = compare_years(composer, info, self.figures(), None)
+            if across is not None:
+                return across
         given = [q for q in quantities(info.text) if q.unit not in NOT_AMOUNTS or q.text.endswith("%")]
         # Operands, not the number a question compares against ('有没有超过65%'); a year is an operand.
         names = [p for p in info.parts if not re.fullmatch(r"[\d.,%％]+", p) or re.fullmatch(r"(19|20)\d{2}", p)]

@@ -21,7 +21,7 @@ from .normalize import fold
 from .numbers import NOT_AMOUNTS, Quantity, quantities
 
 # Words between a measure and its number that are not part of the measure ('达到', '为').
-_LINK = re.compile(r"(?:分别|均|累计|共|总计|合计|全部|已|达到|达|为|是|至|到|突破|超过|保持在|稳定在|提升至|提高到|"
+_LINK = re.compile(r"(?:分别|均|累计|共|总计|合计|全部|已|达到|达|为|是|至|到|突破|超过|保持在|稳定在|提升至|提高到|平均|降|升|"
                    r"增加到|下降到|降至|控制在|以上|以内|左右|约|近|超)+$")
 # A change that follows a figure: '增长19.3%', '比上年增长5.2%', '下降0.3个百分点'.
 _CHANGE = re.compile(r"^[，,、]?(?:比上年|同比|年均)?(增长|增加|提高|提升|上涨|下降|减少|降低|回落)(\d+(?:\.\d+)?(?:%|％|个百分点|倍))")
@@ -186,8 +186,11 @@ def figures_of_chunk(chunk: Chunk, region: str, text: str = "") -> list[Figure]:
                         continue  # no measure, or a rank ('居14个重点区(县)第三')
                     start = line_start + s_start + a
                     if _CHANGE.match(measure + q.text) and found and found[-1].start >= line_start + s_start:
-                        # '增长19.3%' after '新登记市场主体9905户' in one sentence: the change of the figure before
-                        found[-1] = Figure(**{**found[-1].__dict__, "change": measure + q.text})
+                        # '增长19.3%' after '新登记市场主体9905户' in one sentence: the change of the figure
+                        # before, whose clause then runs to the change so that a quote of it holds both
+                        prev, end = found[-1], start + len(clause)
+                        found[-1] = Figure(**{**prev.__dict__, "change": measure + q.text, "end": end,
+                                              "clause": line[prev.start - line_start:end - line_start]})
                         continue
                     place = _place_first(measure) or region
                     found.append(Figure(fold(measure), q.text, q, "", **{**base, "place": place},

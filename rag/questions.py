@@ -13,7 +13,7 @@ from . import zh
 from .numbers import UNITS
 from .years import years_in_question
 
-KINDS = ("fact", "list", "summary", "how", "why", "multi", "compute", "yesno", "table")
+KINDS = ("fact", "list", "summary", "how", "why", "multi", "compute", "yesno", "table", "trend")
 
 # An explicit unit asked for: '多少亩', '几个', '多少万吨'.
 _ASKED_UNIT = re.compile(r"(?:多少|几)(?:万亿|亿|万|千|百)?(" + "|".join(map(re.escape, UNITS)) + ")")
@@ -30,7 +30,7 @@ _COMPUTE_OPS = [("earlier", zh.EARLIER),
                 ("complement", zh.COMPLEMENT),
                 ("vs_target", zh.VS_TARGET),
                 ("ratio", re.compile(r"几倍|多少倍|倍数|平均每|\btimes\b", re.I)),
-                ("difference", re.compile(r"相差|差多少|差距|[多少高低]多少|\bdifference\b|\bmore than\b", re.I)),
+                ("difference", re.compile(r"相差|差多少|差距|[多少高低]了?多少|\bdifference\b|\bmore than\b", re.I)),
                 ("compare", re.compile(r"哪个|哪一|谁更|更[多少高低快慢大小]|是否(超过|达到|高于|低于|多于|少于)|有没有(超过|达到)|"
                                        r"\b(higher|larger|more|faster)\b", re.I)),
                 ("sum", re.compile(r".", re.S))]
@@ -175,6 +175,8 @@ def analyse(question: str) -> QuestionInfo:
                         report_years=report_years, wants_plan=bool(zh.PLAN_WORDS.search(question)),
                         wants_result=bool(zh.RESULT_WORDS.search(question)),
                         places=[] if english else zh.places_named(question), unit="" if english else expected_unit(question))
+    if kind == "trend":  # the measure, without the span and the words that ask for a series
+        info.topic = zh.TREND_WORDS.sub("", info.topic) or info.topic
     if kind == "table":  # the topic without the request's own words ('把…的数字列成表')
         info.topic = topic_of(zh.TABLE_WORDS.sub("", _REPORT_YEAR.sub("", question))) or info.topic
     if kind == "multi":

@@ -59,3 +59,31 @@ class YearTiers:
             tier = np.where(about, np.where(review != wants_target, 0, 1), np.where(related, 1, 2))
             best = np.minimum(best, tier.astype(np.int8))
         return best
+
+
+_CN_COUNT = {"一": 1, "两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+
+
+def year_span(question: str, latest: int | None) -> list[int]:
+    """The years a trend question covers: '2019到2023年' -> 2019…2023; '2016年以来' -> 2016…latest;
+    '近五年' -> the five years up to ``latest`` (the newest year the knowledge base has figures
+    for); '历年' / '每年' with no span -> the ten years up to ``latest``; [] when none applies."""
+    from .zh import EVERY_YEAR, YEAR_SPAN
+
+    text = fold(question)
+    match = YEAR_SPAN.search(text)
+    if match:
+        start, end, since, count = match.groups()
+        if start and end:
+            a, b = sorted((int(start), int(end)))
+            return list(range(a, b + 1)) if b - a <= 60 else []
+        if since and latest:
+            return list(range(int(since), latest + 1)) if latest >= int(since) else []
+        if count and latest:
+            n = int(count) if count.isdigit() else (10 + _CN_COUNT.get(count[1:], 0) if count.startswith("十") and len(count) > 1
+                                                  else _CN_COUNT.get(count, 0))
+            return list(range(latest - n + 1, latest + 1)) if 0 < n <= 60 else []
+    if EVERY_YEAR.search(text) and latest:
+        named = years_in_question(text)
+        return named if len(named) >= 2 else list(range(latest - 9, latest + 1))
+    return []

@@ -112,12 +112,23 @@ TABLE_REQUEST = re.compile(r"(?:列|做|整理|制|汇总|画|弄)(?:成|个|一
 # The words of a table request that say nothing of its topic.
 TABLE_WORDS = re.compile(r"请|帮我|帮忙|把|将|给我|相关的?|有关的?|各项|所有的?|全部的?|(?:的)?(?:主要)?(?:数字|数据|指标|数值)|"
                          + TABLE_REQUEST.pattern + r"|[吧呢。？?！!]", re.I)
+# A series over years asked for: a span ('2019到2023年', '2016年以来', '近五年') or every year ('历年',
+# '每年', '逐年'), or how a figure moved ('变化', '趋势') over a span.
+YEAR_SPAN = re.compile(r"((?:19|20)\d{2})\s*年?\s*(?:到|至|—|–|-|~|～)\s*((?:19|20)\d{2})\s*年?|"
+                       r"((?:19|20)\d{2})\s*年?(?:以来|至今)|(?:近|最近|过去|前)([一二三四五六七八九十两\d]{1,2})\s*年")
+EVERY_YEAR = re.compile(r"历年|每年|逐年|各年|每一年|哪一?年[^，,。？?]{0,12}最|year by year|each year|over the years", re.I)
+TREND = re.compile(YEAR_SPAN.pattern + "|" + EVERY_YEAR.pattern, re.I)
+# The words of a trend question that say nothing of its measure.
+TREND_WORDS = re.compile(YEAR_SPAN.pattern + r"|(?:19|20)\d{2}|[到至~～—–-]|以来|至今|历年|每年|逐年|各年|每一年|哪一?年|怎么?变的?|变的?$|"
+                         r"分别|怎么变的?|如何变化|变化情况|变化|趋势|走势|情况|列出|列一下|都|各是|"
+                         r"目标和实际|实际和目标|目标与实际|目标|预期|实际|完成情况|完成|哪一年最[高低多少大小]|最[高低多少大小]的?是?")
 KIND_PATTERNS: list[tuple[str, re.Pattern]] = [
     ("table", TABLE_REQUEST),
+    ("trend", TREND),
     ("compute", EARLIER),
     ("compute", VS_TARGET),
     ("compute", COMPLEMENT),
-    ("compute", re.compile(r"平均每|一共|总共|合计|加起来|加在一起|总和|之和|相差|差多少|差距|[多少高低快慢]多少|"
+    ("compute", re.compile(r"平均每|一共|总共|合计|加起来|加在一起|总和|之和|相差|差多少|差距|[多少高低快慢]了?多少|"
                            r"几倍|多少倍|倍数|哪个(更|比较)?[多少高低快慢大小]|哪一?(项|个|类)更|谁更|更[多少高低快慢大小]|"
                            # a threshold to compare with ('是否超过5%'); '是否超过了火电' is a yes/no question
                            r"(是否|有没有)(超过|达到|高于|低于|多于|少于)(?=.*\d)")),

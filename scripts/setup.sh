@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 case "${1:-}" in
   ""|--test) ;;
-  -h|--help) sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+  -h|--help) sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
   *) echo "scripts/setup.sh: unknown option ${1} (use --test or --help)" >&2; exit 2 ;;
 esac
 PYTHON=${PYTHON:-python3}

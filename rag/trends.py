@@ -1,0 +1,235 @@
+"""Indicators across years (issue #18): one measure's result and target for every year of a span,
+each read from the figure records (``rag.figures``) of its own year's report.
+
+The result of year Y is reviewed in the report of Y+1 and the target of Y is set in the report of
+Y; the records already say which (``Figure.period``, ``Figure.kind``), so a point is never taken
+from another year or the other side, and a year with no figure stays empty ('报告未给出'). Wording
+that differs across years is matched by the measure's characters (character bigrams, Dice), and a
+change of definition ('城镇登记失业率' -> '城镇调查失业率') is noted, never merged silently.
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+
+from . import zh
+from .figures import Figure, FigureTable
+from .normalize import fold
+from .numbers import quantities
+
+# Words around a measure that do not change what it counts ('全年城镇新增就业', '今年赤字率拟按').
+_PREFIX = re.compile(r"^(?:全年|今年|去年|当年|年末|年底|全国|我国|全县|全区|全市|实现|完成|但|而|并|年|末)+")
+_SUFFIX = re.compile(r"(?:拟按|预期目标|预期|目标|一直|持续|继续|保持|控制|分别|均|全年|低于|不超过|以内|在|将)+$")
+# A figure of several years is not one year's ('五年累计', '年均', '十四五').
+_MULTI_YEAR = re.compile(r"五年|十年|累计|年均|平均每年|每年|以来|期间|规划期|十[一二三四五六七八九]五|[从由][^，,。；;]{0,30}[到至]")
+_SHARE = re.compile(r"占|比重|比例|之比")
+RATE_WORDS = re.compile(r"增长|增速|增幅|涨幅|上涨|下降|降幅|率")
+GROWTH_WORDS = re.compile(r"(?:比上年)?(?:增长|增速|增幅|涨幅|上涨|下降|降幅)")
+MIN_MATCH = 0.6  # Dice similarity of measure bigrams, below which a record is another measure
+REFERENCE_YEARS = 5  # years either side of a span read for the typical size of a figure
+# An amount this many times the typical one (or a fraction as small) is of another scope: the
+# national five-year totals beside annual figures are 4-5 times them (eval/RESULTS.md, trends).
+OUTLIER_RATIO = 3
+
+
+@dataclass
+class Point:
+    year: int
+    kind: str  # 'result' or 'target'
+    value: float  # in the series unit's magnitude as written (1244 for '1244万人')
+    text: str  # the figure as written ('1244万人', '5%左右')
+    figure: Figure
+
+    def to_dict(self, citation: int | None = None) -> dict:
+        return {"year": self.year, "kind": self.kind, "value": self.value, "text": self.text,
+                "measure": self.figure.measure, "doc_id": self.figure.doc_id, "title": self.figure.title,
+                "quote": self.figure.clause, "start": self.figure.start, "end": self.figure.end,
+                "citation": citation}
+
+
+@dataclass
+class Series:
+    measure: str
+    unit: str
+    years: list[int]
+    points: list[Point] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def point(self, year: int, kind: str) -> Point | None:
+        return next((p for p in self.points if p.year == year and p.kind == kind), None)
+
+    def to_dict(self, citations: dict[int, int] | None = None) -> dict:
+        citations = citations or {}
+        return {"measure": self.measure, "unit": self.unit, "years": self.years, "notes": self.notes,
+                "points": [p.to_dict(citations.get(id(p))) for p in self.points]}
+
+
+def _bigrams(text: str) -> set[str]:
+    return {text[i:i + 2] for i in range(len(text) - 1)} or {text}
+
+
+def normalise_measure(measure: str) -> str:
+    """'全年城镇新增就业' -> '城镇新增就业', '今年赤字率拟按' -> '赤字率'."""
+    return _SUFFIX.sub("", _PREFIX.sub("", fold(measure))) or fold(measure)
+
+
+def similarity(query: str, measure: str) -> float:
+    """Dice similarity of character bigrams; a measure that contains the query whole scores 1."""
+    q, m = normalise_measure(query), normalise_measure(measure)
+    if bool(_SHARE.search(q)) != bool(_SHARE.search(m)):
+        return 0.0  # '占国内生产总值比重' is a share of GDP, not GDP
+    if q and (q in m and len(m) - len(q) <= 3 or m == q):
+        return 1.0
+    at = m.find(q) if len(q) >= 3 else -1
+    if at >= 0 and GROWTH_WORDS.fullmatch(m[at + len(q):] or "增长"):
+        return 0.9  # '失业率' in '城镇登记失业率'; not '国内生产总值' in '单位国内生产总值能耗'
+    a, b = _bigrams(q), _bigrams(m)
+    return 2 * len(a & b) / (len(a) + len(b))
+
+
+def _as_rate(query: str) -> bool:
+    """The query asks how fast something grew ('GDP增速'), not how much there was."""
+    return bool(RATE_WORDS.search(query))
+
+
+def _reading(figure: Figure, rate: bool) -> tuple[float, str, str] | None:
+    """(value, text, unit) of a record read as the query asks: its change ('增长5.2%') for a rate
+    query, else its amount; None when the record holds no such reading."""
+    if rate:
+        if figure.quantity.unit in ("%", "‰", "个百分点"):
+            return float(_scaled(figure.quantity)), figure.value, figure.quantity.unit
+        change = quantities(figure.change) if figure.change else []
+        if change and change[0].unit in ("%", "‰", "个百分点"):
+            return float(change[0].value), figure.change, change[0].unit
+        return None
+    if figure.quantity.unit in ("%", "‰", "个百分点", ""):
+        return None
+    q = figure.quantity
+    return float(_scaled(q)), figure.value, q.magnitude + q.unit
+
+
+def _scaled(q) -> float:
+    from .numbers import MAGNITUDES
+
+    return q.value / MAGNITUDES.get(q.magnitude, 1)
+
+
+def build_series(table: FigureTable, measure: str, years: list[int], *, kinds: tuple[str, ...] = ("result", "target"),
+                 region: str | None = None) -> Series:
+    """The series of ``measure`` over ``years``: for each year and kind the best matching record of
+    that year and kind (same region when given), or none. Among close matches the record nearest
+    the series' median wins, so a five-year total beside a year's figure is not taken for it."""
+    measure = zh.expand_acronyms(measure)
+    rate = _as_rate(measure)
+    wanted = set(years)
+    # The years around the span too: they set the typical size of the figure (the median), against
+    # which a five-year total or another scope's figure beside a year's own stands out.
+    window = set(range(min(years) - REFERENCE_YEARS, max(years) + REFERENCE_YEARS + 1))
+    candidates: dict[tuple[int, str], list[tuple[float, tuple[float, str, str], Figure]]] = {}
+    for f in table.figures:
+        if f.period not in window or f.kind not in kinds or (region and f.place != region):
+            continue
+        if _MULTI_YEAR.search(f.measure) or _MULTI_YEAR.search(f.clause):
+            continue
+        named = re.search(r"((?:19|20)\d{2})年", f.measure)
+        if named and int(named.group(1)) != f.period:
+            continue  # '2015年国内生产总值将达到…' in the 2011 report is about 2015
+        score = similarity(GROWTH_WORDS.sub("", measure) or measure, f.measure)
+        reading = _reading(f, rate)
+        if score >= MIN_MATCH and reading is not None:
+            candidates.setdefault((f.period, f.kind), []).append((score, reading, f))
+    units: dict[str, int] = {}
+    for (year, _k), found in candidates.items():
+        if year in wanted:
+            for _s, (_v, _t, unit), _f in found:
+                units[unit] = units.get(unit, 0) + 1
+    unit = max(units, key=units.get) if units else ""
+    medians = {}
+    for kind in kinds:
+        values = sorted(max((c for c in found if c[1][2] == unit), key=lambda t: t[0], default=(0, (0.0,)))[1][0]
+                        for (_y, k), found in candidates.items() if k == kind)
+        medians[kind] = values[len(values) // 2] if values else 0.0
+    series = Series(measure, unit, sorted(wanted))
+    for (year, kind), found in sorted(candidates.items()):
+        found = [c for c in found if c[1][2] == unit]
+        if year not in wanted or not found:
+            continue
+        top = max(score for score, _r, _f in found)
+        close = [c for c in found if c[0] >= top - 0.05]
+        median = medians[kind]
+
+        def distance(item) -> tuple[float, int]:
+            value = item[1][0]
+            spread = abs(math.log(value / median)) if value > 0 and median > 0 else abs(value - median)
+            return spread, item[2].start
+
+        _score, (value, text, _u), figure = min(close, key=distance)
+        if not rate and median > 0 and value > 0 and abs(math.log(value / median)) > math.log(OUTLIER_RATIO):
+            series.notes.append(f"关于{year}年的数字（{text}）与其他年份相差{OUTLIER_RATIO}倍以上，可能是多年合计或口径不同，未列入。")
+            continue
+        series.points.append(Point(year, kind, value, text, figure))
+    if _definitions_differ(measure, [p.figure.measure for p in series.points]):
+        names = sorted({normalise_measure(p.figure.measure) for p in series.points})
+        series.notes.append("各年报告的指标口径不同（" + "、".join(names) + "），按各年原文列出，未合并换算。")
+    return series
+
+
+def _definitions_differ(query: str, measures: list[str]) -> bool:
+    """Two years qualify the measure with different words before it ('城镇登记失业率' and
+    '城镇调查失业率' for '失业率'): a change of definition, said rather than merged. Words after
+    it ('人数', '不低于') and time words ('末', '全年') are wording, not definition."""
+    core = GROWTH_WORDS.sub("", normalise_measure(zh.expand_acronyms(query))) or normalise_measure(query)
+    tail = core[-2:]
+    noise = set(core) | set("全国年末平均今去当但")
+    qualifiers = set()
+    for m in measures:
+        m = normalise_measure(m)
+        at = m.find(tail)
+        qualifiers.add("".join(ch for ch in (m[:at] if at >= 0 else "") if ch not in noise))
+    return len({q for q in qualifiers if len(q) >= 2}) > 1 or (
+        any(len(q) >= 2 for q in qualifiers) and any(len(q) < 2 for q in qualifiers))
+
+
+def series_table(series: Series, cite) -> str:
+    """A Markdown table, one row per year: result and target side by side, each cell the quoted
+    figure with its citation ``cite(point) -> n``; '报告未给出' where a report gives none."""
+    kinds = [k for k in ("result", "target") if any(p.kind == k for p in series.points)] or ["result"]
+    names = {"result": "实际", "target": "目标"}
+    lines = ["| 年份 | " + " | ".join(names[k] for k in kinds) + " |", "|---|" + "---|" * len(kinds)]
+    for year in series.years:
+        cells = []
+        for kind in kinds:
+            point = series.point(year, kind)
+            cells.append(f"{point.text}[{cite(point)}]" if point else "报告未给出")
+        lines.append(f"| {year} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def plot_series(series: Series, path=None):
+    """A line chart of the series (matplotlib, CJK font): results solid, targets dashed. Saved to
+    ``path`` when given; returns the figure."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib import font_manager
+
+    cjk = [f.name for f in font_manager.fontManager.ttflist if "CJK" in f.name or "Noto Sans SC" in f.name]
+    if cjk:
+        plt.rcParams["font.family"] = [cjk[0], "sans-serif"]
+    plt.rcParams["axes.unicode_minus"] = False
+    figure, axes = plt.subplots(figsize=(7, 3.6), dpi=110)
+    for kind, style, label in (("result", "-o", "实际"), ("target", "--s", "目标")):
+        points = sorted((p for p in series.points if p.kind == kind), key=lambda p: p.year)
+        if points:
+            axes.plot([p.year for p in points], [p.value for p in points], style, label=label)
+    axes.set_title(f"{series.measure}（{series.unit}）" if series.unit else series.measure)
+    axes.set_xticks(series.years)
+    axes.tick_params(axis="x", rotation=45 if len(series.years) > 8 else 0)
+    axes.grid(alpha=0.3)
+    axes.legend()
+    figure.tight_layout()
+    if path is not None:
+        figure.savefig(path)
+    return figure
