@@ -108,7 +108,8 @@ class ExtractiveAnswerer(ListAnswers, MeansAnswers, ComputedAnswers):
     mode = "extractive"
 
     def __init__(self, idf: dict[str, float], embedder, settings: AnswerSettings | float | None = None,
-                 sections: ReportSections | None = None, name_regions: bool = False, figures=None):
+                 sections: ReportSections | None = None, name_regions: bool = False, figures=None,
+                 regions: frozenset[str] = frozenset()):
         if isinstance(settings, (int, float)):  # the refusal threshold alone, as older callers pass it
             settings = AnswerSettings(min_evidence=float(settings))
         self.idf = idf
@@ -117,6 +118,7 @@ class ExtractiveAnswerer(ListAnswers, MeansAnswers, ComputedAnswers):
         self.sections = sections
         self.name_regions = name_regions  # several regions loaded: every answer says whose figures it gives
         self.figures = figures  # () -> rag.figures.FigureTable of the snapshot: table cells are answered from it
+        self.regions = regions  # the regions of the loaded reports and their short names ('黔江区', '黔江')
         self._vectors = passage_cache(embedder)  # shared by threads, and by snapshots (rag.vector_cache)
         self._max_idf = max(idf.values(), default=1.0)
 
@@ -162,11 +164,13 @@ class ExtractiveAnswerer(ListAnswers, MeansAnswers, ComputedAnswers):
     def _missing(self, info: QuestionInfo, unit: Clause, similarity: float = 0.0) -> list[str]:
         """Key words the evidence (the clause's sentence and section) lacks, if they weigh more than
         the allowed share. Which way a number moved is read from the clause itself."""
-        terms = checks.key_terms(info.topic, things_only=info.kind in ("how", "yesno"))
-        # The title counts: a report is about its own region throughout ('黔江' need not be in the clause).
-        missing = checks.missing_terms(info, unit.sentence + unit.hit.section + unit.hit.title)
-        if info.kind == "yesno":  # the predicate is judged by the verdict (yes_no_verdict), not here
-            missing = [t for t in missing if t in terms]
+        # A word of the title names what the whole report is about (its region: '黔江'): it is no
+        # evidence either way, neither missing from a clause nor counted as found.
+        title = fold(unit.hit.title)
+        terms = [t for t in checks.key_terms(info.topic, things_only=info.kind in ("how", "yesno"))
+                 if not checks.term_present(t, title)]
+        # the predicate of a yes/no question is judged by its verdict (yes_no_verdict), not here
+        missing = [t for t in checks.missing_terms(info, unit.sentence + unit.hit.section) if t in terms]
         # The clause that names the measure must say the direction ('失业率降到5.5%，居民消费价格上涨2%'
         # does not say consumer prices fell).
         nouns = [t for t in terms if not checks.is_direction(t)]
@@ -193,6 +197,8 @@ class ExtractiveAnswerer(ListAnswers, MeansAnswers, ComputedAnswers):
         import rjieba
 
         word = missing[0]
+        if word in zh.REPORT_TERMS:
+            return False  # the lexicon knows the reports' words for it ('物价': 居民消费价格) and none is there
         tags = rjieba.tag(word)
         common = len(word) == 2 and len(tags) == 1 and tags[0][1] in ("n", "v", "a", "vn", "ad", "an")
         if not common or dimension_of(word) or checks.is_direction(word):
@@ -273,6 +279,8 @@ class ExtractiveAnswerer(ListAnswers, MeansAnswers, ComputedAnswers):
         that fit its year and side (plan or result), whether those are a plan given for a
         question that did not say, and the refusal when the reports cannot answer it."""
         info = analyse(question)
+        # The loaded reports' own regions are places too, however jieba tags them ('黔江').
+        info.places += [r for r in self.regions if r in info.text and not any(r in p for p in info.places)]
         composer = Composer(info.text, info, self.sections)
         gap = checks.out_of_scope(info, self.idf) or self._unknown_acronym(info)
         if gap is not None:

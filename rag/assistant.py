@@ -278,8 +278,15 @@ class _Reader:
         return len({region_of(d.title) for d in self.snapshot.documents.values()}) > 1
 
     @functools.cached_property
+    def region_names(self) -> frozenset[str]:
+        """The loaded reports' regions with their short names ('黔江区', '黔江'); not '全国'."""
+        regions = {region_of(d.title) for d in self.snapshot.documents.values()} - {"", "全国"}
+        return frozenset(regions | {zh.place_stem(r) for r in regions})
+
+    @functools.cached_property
     def answerer(self) -> ExtractiveAnswerer:
         a = self._assistant
         return ExtractiveAnswerer(self.snapshot.idf(), a.embedder, a.config.answering,
                                   ReportSections(self.snapshot.document_chunks),
-                                  name_regions=self.several_regions, figures=self.snapshot.figures)
+                                  name_regions=self.several_regions, figures=self.snapshot.figures,
+                                  regions=self.region_names)

@@ -88,6 +88,27 @@ def resolve_follow_up(question: str, history: Iterable) -> str:
     return f"{_QUESTION_TAIL.sub('', last).rstrip('，,？? ')}，{question}"
 
 
+_PLURAL = re.compile(r"它们|他们|两者|二者|这两[个项类者]?|那两[个项类者]?|两项|这些|前面(这|那)?两[个项]?")
+
+
+def _plural_reference(question: str, previous: list[str]) -> str | None:
+    """A follow-up that names the subjects of the last turns together ('它们', '两者'): the pronoun
+    replaced by those subjects ('科技型企业和高新技术企业加起来一共多少家？')."""
+    match = _PLURAL.search(question)
+    if not match or len(previous) < 2:
+        return None
+    subjects = []
+    for turn in previous[-2:]:
+        nouns = _nouns(_FOLLOW_UP_SHELL.match(turn.strip()).group(2))
+        if nouns:
+            subjects.append(nouns[-1][0])
+    if len(subjects) < 2 or subjects[0] == subjects[1]:
+        return None
+    year = next((m.group(0) for q in reversed(previous) for m in [_YEAR.search(q)] if m), "")
+    asked = question[:match.start()] + "和".join(subjects) + question[match.end():]
+    return (year + asked) if year and not _YEAR.search(asked) else asked
+
+
 def _switch_year(question: str, previous: list[str]) -> str | None:
     """The previous question with its year replaced, when the follow-up names a year and nothing else."""
     new = _YEAR.search(question)
@@ -111,6 +132,10 @@ def follow_up_candidates(question: str, history: Iterable) -> list[str]:
     rules = resolve_follow_up(question, previous) if is_follow_up(question) else question
     if not previous:
         return [rules]
+    both = _plural_reference(question, previous)
+    if both:
+        # '它们加起来一共多少家？' after '…科技型企业？' and '高新技术企业呢？': both subjects, nothing else
+        return [both]
     switched = _switch_year(question, previous)
     if switched:
         # '那2022年呢？' after '2023年城镇新增就业多少？' is '2022年城镇新增就业多少？', checked like a

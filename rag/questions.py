@@ -60,6 +60,16 @@ class QuestionInfo:
 def question_kind(question: str, english: bool) -> str:
     patterns = _ENGLISH_KINDS if english else zh.KIND_PATTERNS
     for kind, pattern in patterns:
+        if kind == "trend" and pattern.search(question):
+            # a span of years asks for a series when it asks year by year ('每年', '变化') or names
+            # nothing else to do; '2018到2022年有哪些成就' is a list over the span
+            other = next((k for k, p in patterns if k != "trend" and p.search(question)), "fact")
+            # one figure asked over the span ('2013到2017年间裁减了多少') is a fact of the span
+            single = other == "fact" and re.search(r"(了|共|累计|总共|一共|合计)(多少|几)", question)
+            if not zh.SPAN_CHANGE.search(question) and (zh.PER_YEAR.search(question) or
+                                                        other in ("fact", "yesno", "multi") and not single):
+                return "trend"
+            continue
         if pattern.search(question):
             return kind
     if not english and len(split_parts(question)) > 1:

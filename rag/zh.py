@@ -118,6 +118,10 @@ YEAR_SPAN = re.compile(r"((?:19|20)\d{2})\s*年?\s*(?:到|至|—|–|-|~|～)\s
                        r"((?:19|20)\d{2})\s*年?(?:以来|至今)|(?:近|最近|过去|前)([一二三四五六七八九十两\d]{1,2})\s*年")
 EVERY_YEAR = re.compile(r"历年|每年|逐年|各年|每一年|哪一?年[^，,。？?]{0,12}最|year by year|each year|over the years", re.I)
 TREND = re.compile(YEAR_SPAN.pattern + "|" + EVERY_YEAR.pattern, re.I)
+# Words that ask for each year's figure, not one answer over the span.
+PER_YEAR = re.compile(EVERY_YEAR.pattern + r"|分别|各是|(?<!什么)(?<!哪些)(?<!啥)变化|趋势|走势|怎么变|如何变|哪一?年", re.I)
+# The change over a span, one answer ('2018到2022年高铁运营里程增加了多少', '从多少增加到多少').
+SPAN_CHANGE = re.compile(r"(增加|增长|提高|提升|扩大|减少|下降|降低|缩小)(了|到|至)?(多少|几)|从多少|由多少|报告")
 # The words of a trend question that say nothing of its measure.
 TREND_WORDS = re.compile(YEAR_SPAN.pattern + r"|(?:19|20)\d{2}|[到至~～—–-]|以来|至今|历年|每年|逐年|各年|每一年|哪一?年|怎么?变的?|变的?$|"
                          r"分别|怎么变的?|如何变化|变化情况|变化|趋势|走势|情况|列出|列一下|都|各是|"

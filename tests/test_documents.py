@@ -68,7 +68,7 @@ def test_bad_pdfs_and_docx_get_clear_errors(tmp_path):
     corrupt.write_bytes(b"%PDF-1.4\n" + b"\x00garbage" * 100)
     with pytest.raises(RagError, match="corrupt.pdf.*(损坏|无法读取|没有文字层)"):
         load_document(corrupt)
-    with pytest.raises(RagError, match="没有文字层.*OCR"):
+    with pytest.raises(RagError, match="(没有文字层|扫描件).*OCR"):
         load_document(write_blank_pdf(tmp_path / "scan.pdf"))
     with pytest.raises(RagError, match="已加密"):
         load_document(write_pdf(tmp_path / "secret.pdf", ["secret"], password="pw"))
