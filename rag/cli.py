@@ -68,6 +68,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--year", type=int, action="append", help="只看关于该年份的数字（可重复）")
     p.add_argument("--json", action="store_true")
 
+    p = sub.add_parser("trend", parents=[shared], help="某个指标历年的实际值与目标值（表格，可另存折线图）")
+    p.add_argument("measure", help="指标，如“城镇新增就业”“国内生产总值增长”")
+    p.add_argument("--from", dest="start", type=int, help="起始年份（默认：最早有数字的年份）")
+    p.add_argument("--to", dest="end", type=int, help="结束年份（默认：最新有数字的年份）")
+    p.add_argument("--kind", choices=["result", "target", "both"], default="both", help="实际值、目标值或两者（默认）")
+    p.add_argument("--png", help="把折线图另存为 PNG 文件")
+    p.add_argument("--json", action="store_true")
+
     p = sub.add_parser("remove", parents=[shared], help="删除一个文档")
     p.add_argument("doc_id")
     p.add_argument("--json", action="store_true")
@@ -190,6 +198,43 @@ def _cmd_figures(args) -> int:
     return 0
 
 
+def _cmd_trend(args) -> int:
+    from .trends import build_series, plot_series, series_table
+
+    table = _assistant(args).snapshot.figures()
+    known = sorted({f.period for f in table.figures if f.period})
+    if not known:
+        raise RagError("知识库中还没有带年份的数字：请先用 rag index 添加报告。")
+    start, end = args.start or known[0], args.end or known[-1]
+    if start > end:
+        raise RagError(f"起始年份 {start} 晚于结束年份 {end}：请检查 --from 和 --to。")
+    kinds = ("result", "target") if args.kind == "both" else (args.kind,)
+    series = build_series(table, args.measure, list(range(start, end + 1)), kinds=kinds)
+    if args.png:
+        plot_series(series, args.png)
+    if args.json:
+        _print_json(series.to_dict())
+    else:
+        if not series.points:
+            print(f"没有找到“{args.measure}”在 {start}—{end} 年的数字。", file=sys.stderr)
+            return 1
+        sources = {}
+
+        def cite(point):
+            return sources.setdefault(id(point), (len(sources) + 1, point))[0]
+
+        print(f"{series.measure}（{start}—{end}年，单位：{series.unit}）\n")
+        print(series_table(series, cite))
+        for note in series.notes:
+            print(f"\n注：{note}")
+        print("\n出处：")
+        for n, point in sources.values():
+            print(f"[{n}] 《{point.figure.title}》：{point.figure.clause}")
+    if args.png:
+        print(f"rag: 折线图已保存：{args.png}", file=sys.stderr)
+    return 0
+
+
 def _cmd_remove(args) -> int:
     removed = _assistant(args).remove_document(args.doc_id)
     if args.json:
@@ -226,7 +271,7 @@ def _cmd_serve(args) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     handler = {"index": _cmd_index, "search": _cmd_search, "ask": _cmd_ask, "docs": _cmd_docs,
-               "figures": _cmd_figures, "remove": _cmd_remove, "migrate": _cmd_migrate, "serve": _cmd_serve}[args.command]
+               "figures": _cmd_figures, "trend": _cmd_trend, "remove": _cmd_remove, "migrate": _cmd_migrate, "serve": _cmd_serve}[args.command]
     try:
         return handler(args)
     except RagError as exc:

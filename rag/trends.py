@@ -221,9 +221,9 @@ def plot_series(series: Series, path=None):
     plt.rcParams["axes.unicode_minus"] = False
     figure, axes = plt.subplots(figsize=(7, 3.6), dpi=110)
     for kind, style, label in (("result", "-o", "实际"), ("target", "--s", "目标")):
-        points = sorted((p for p in series.points if p.kind == kind), key=lambda p: p.year)
-        if points:
-            axes.plot([p.year for p in points], [p.value for p in points], style, label=label)
+        by_year = {p.year: p.value for p in series.points if p.kind == kind}
+        if by_year:  # a year without a figure breaks the line: nothing is drawn across it
+            axes.plot(series.years, [by_year.get(y, float("nan")) for y in series.years], style, label=label)
     axes.set_title(f"{series.measure}（{series.unit}）" if series.unit else series.measure)
     axes.set_xticks(series.years)
     axes.tick_params(axis="x", rotation=45 if len(series.years) > 8 else 0)
@@ -233,3 +233,27 @@ def plot_series(series: Series, path=None):
     if path is not None:
         figure.savefig(path)
     return figure
+
+
+def series_from_dict(data: dict) -> Series:
+    """A ``Series`` back from ``Series.to_dict`` (what an answer carries), for plotting."""
+    from .figures import Figure
+
+    series = Series(data["measure"], data["unit"], data["years"], notes=list(data.get("notes", [])))
+    for p in data["points"]:
+        figure = Figure(p["measure"], p["text"], None, "", p["year"], p["kind"], "", p["doc_id"], p["title"], "", "",
+                        p["start"], p["end"], p["quote"])
+        series.points.append(Point(p["year"], p["kind"], p["value"], p["text"], figure))
+    return series
+
+
+def measures_by_years(table: FigureTable, limit: int = 300) -> list[str]:
+    """The measures of a knowledge base's records, grouped by their normalised name, that at least
+    two years have; those of most years first (what the indicators view offers)."""
+    years: dict[str, set[int]] = {}
+    for f in table.figures:
+        if f.period and not _MULTI_YEAR.search(f.measure) and 2 <= len(f.measure) <= 16 \
+                and not re.match(r"比|其中|拟|同比|较", f.measure):  # a change or a part, not a measure
+            years.setdefault(normalise_measure(f.measure), set()).add(f.period)
+    ranked = sorted((m for m, ys in years.items() if len(ys) >= 2), key=lambda m: (-len(years[m]), m))
+    return ranked[:limit]

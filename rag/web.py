@@ -47,6 +47,8 @@ a.cite .tip {display: none}
         width: 18em; max-width: 70vw; padding: 6px 8px; background: #1a202c; color: #fff; font-weight: 400;
         font-size: 13px; line-height: 1.5; border-radius: 4px; white-space: normal}
 }
+.answer-table {border-collapse: collapse; margin: 6px 0; font-size: 14px}
+.answer-table th, .answer-table td {border: 1px solid #cbd5e0; padding: 2px 8px; text-align: left}
 .kind {font-size: 12px; color: #718096; border: 1px solid #cbd5e0; border-radius: 8px; padding: 0 6px; margin-left: 6px; white-space: nowrap}  /* a two-character tag never breaks */
 details.answer-sources {margin-top: 8px; font-size: 14px}
 details.answer-sources summary {cursor: pointer; color: #2b6cb0; padding: 6px 0; min-height: 32px}
@@ -190,7 +192,11 @@ def answer_markdown(answer: Answer, key: str = "") -> str:
         return (f'<a href="#src-{c.n}" class="cite cite-{c.n}">[{c.n}]'
                 f'<span class="tip">{escape_text(c.title)}：{escape_text(c.quote)}</span></a>')
 
-    body = re.sub(r"\\\[(\d+)\\\]", marker, escape_text(answer.text))
+    def inline(text: str) -> str:
+        return re.sub(r"\\\[(\d+)\\\]", marker, escape_text(text))
+
+    body = "<br>".join(table_html(block, inline) if block.startswith("|") else inline(block)
+                       for block in _blocks(answer.text))
     kind = f'<span class="kind">{KINDS[answer.kind]}</span>' if answer.answered and answer.kind in KINDS else ""
     notes = "".join(f'<br><span class="note">提示：{escape_text(n)}</span>' for n in answer.notes)
     copy = "".join(f'<span class="copy-line">{escape_text(line)}</span>' for line in plain_text(answer).split("\n"))
@@ -199,6 +205,36 @@ def answer_markdown(answer: Answer, key: str = "") -> str:
     folded = (f'<details class="answer-sources"><summary>查看来源（{len(answer.citations)} 处）</summary>'
               f'{source_cards(answer, escape_text, ids=False)}</details>' if answer.citations else "")
     return body + kind + notes + tail + folded
+
+
+def _hidden():
+    import gradio as gr
+
+    return gr.update(visible=False)
+
+
+def _blocks(text: str) -> list[str]:
+    """The answer's text cut into runs of table lines ('| … |') and runs of other lines."""
+    blocks: list[str] = []
+    for line in text.split("\n"):
+        is_row = line.startswith("|")
+        if blocks and blocks[-1].startswith("|") == is_row:
+            blocks[-1] += "\n" + line
+        else:
+            blocks.append(line)
+    return blocks
+
+
+def table_html(block: str, inline) -> str:
+    """A Markdown table of an answer (trend, table kinds) as an HTML table, each cell escaped and
+    its [n] made a citation marker by ``inline``; the '---' line is the header's end."""
+    rows = [[c.strip() for c in line.strip().strip("|").split("|")] for line in block.split("\n")]
+    rows = [r for r in rows if not all(re.fullmatch(r":?-{2,}:?", c) for c in r)]
+    if not rows:
+        return ""
+    head = "".join(f"<th>{inline(c)}</th>" for c in rows[0])
+    body = "".join("<tr>" + "".join(f"<td>{inline(c)}</td>" for c in r) + "</tr>" for r in rows[1:])
+    return f'<table class="answer-table"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 
 def sources_html(answer: Answer | None, key: str = "") -> str:
@@ -249,14 +285,55 @@ class ChatApp:
             for piece in stream:
                 if isinstance(piece, Answer):
                     history[-1] = {"role": "assistant", "content": answer_markdown(piece, key)}
-                    yield history, sources_html(piece, key), ""
+                    yield history, sources_html(piece, key), "", self.chart(piece)
                     return
                 partial += piece
                 history[-1] = {"role": "assistant", "content": escape_text(partial)}
-                yield history, sources_html(None), ""
+                yield history, sources_html(None), "", _hidden()
         except RagError as exc:
             history[-1] = {"role": "assistant", "content": escape_text(str(exc))}
-            yield history, sources_html(None), ""
+            yield history, sources_html(None), "", _hidden()
+
+    @staticmethod
+    def chart(answer: Answer):
+        """The chart of a trend answer's series (the first region's), else the chart hidden."""
+        import gradio as gr
+
+        from .trends import plot_series, series_from_dict
+
+        if not answer.series:
+            return _hidden()
+        return gr.update(value=plot_series(series_from_dict(answer.series[0])), visible=True)
+
+    # ---- indicators -----------------------------------------------------------------------
+
+    def indicator_choices(self) -> list[str]:
+        """Measures of the loaded reports' figure records that several years have, most years first."""
+        from .trends import measures_by_years
+
+        return measures_by_years(self.assistant.snapshot.figures())
+
+    def indicator(self, measure: str | None):
+        """The series of a measure across all loaded reports: rows (year, kind, figure, report,
+        quote) for the table, and its chart."""
+        from .trends import build_series, plot_series
+
+        if not measure:
+            return [], _hidden(), "请先选择或输入一个指标。"
+        table = self.assistant.snapshot.figures()
+        years = sorted({f.period for f in table.figures if f.period})
+        if not years:
+            return [], _hidden(), "知识库中还没有带年份的数字。"
+        series = build_series(table, measure, list(range(years[0], years[-1] + 1)))
+        series.points.sort(key=lambda p: (p.year, p.kind))
+        rows = [[p.year, {"result": "实际", "target": "目标"}[p.kind], p.text, p.figure.title, p.figure.clause]
+                for p in series.points]
+        if not rows:
+            return [], _hidden(), f"没有找到“{escape_html(measure)}”的数字。"
+        import gradio as gr
+
+        note = f"共 {len(rows)} 个数字（单位：{series.unit or '—'}）。" + "".join(series.notes) + " 点击表中一行可查看原文。"
+        return rows, gr.update(value=plot_series(series), visible=True), escape_html(note)
 
     # ---- knowledge base -----------------------------------------------------------------
 
@@ -362,6 +439,7 @@ def build_app(assistant: Assistant):
                         question = gr.Textbox(placeholder="输入问题，例如：2023年新增城市绿地多少？", show_label=False,
                                               scale=5, elem_id="question")
                         send = gr.Button("发送", variant="primary", scale=1, min_width=80, elem_id="send")
+                    chart = gr.Plot(visible=False, label="年度变化", elem_id="trend-chart")
                     gr.Examples(EXAMPLES, inputs=question, label="示例问题")
                     clear = gr.Button("清空对话", elem_id="clear")
                 with gr.Column(scale=2):
@@ -373,6 +451,17 @@ def build_app(assistant: Assistant):
                                 info=None if assistant.llm_available else "配置 RAG_LLM_BASE_URL 后可用大模型回答")
                 doc_filter = gr.Dropdown([], multiselect=True, label="只在这些文档中查找", elem_id="doc-filter")
                 year_filter = gr.Dropdown([], multiselect=True, label="只在这些年份的报告中查找", elem_id="year-filter")
+        with gr.Tab("指标"):
+            gr.Markdown("选择一个指标，查看它在已载入各年报告中的实际值与目标值；每个数字都来自对应年份的报告原文。")
+            with gr.Row():
+                measure = gr.Dropdown([], value=None, allow_custom_value=True, filterable=True, label="指标（可输入搜索）",
+                                      elem_id="measure", scale=4)
+                show = gr.Button("查看", variant="primary", elem_id="show-indicator", scale=1, min_width=80)
+            indicator_note = gr.Markdown(elem_id="indicator-note")
+            indicator_chart = gr.Plot(visible=False, label="年度变化", elem_id="indicator-chart")
+            indicator_table = gr.Dataframe(headers=["年份", "类别", "数值", "报告", "原文"], interactive=False, wrap=True,
+                                           elem_id="indicator-table")
+            indicator_quote = gr.Markdown(elem_id="indicator-quote")
         with gr.Tab("知识库"):
             # no file_types: Gradio would refuse other files with an English message; upload() says it in Chinese
             files = gr.File(file_count="multiple", label="上传报告（txt、md、docx、pdf、html，可多选）", elem_id="upload")
@@ -392,17 +481,30 @@ def build_app(assistant: Assistant):
 
         chat_inputs = [question, chatbot, k, mode, doc_filter, year_filter]
         for trigger in (send.click, question.submit):
-            trigger(app.respond, chat_inputs, [chatbot, sources, question], api_visibility="private",
+            trigger(app.respond, chat_inputs, [chatbot, sources, question, chart], api_visibility="private",
                     show_progress="hidden")  # the answer streams in: no timer over the chat
-        clear.click(lambda: ([], sources_html(None), ""), None, [chatbot, sources, question], api_visibility="private")
+        clear.click(lambda: ([], sources_html(None), "", _hidden()), None, [chatbot, sources, question, chart],
+                    api_visibility="private")
+        show.click(app.indicator, measure, [indicator_table, indicator_chart, indicator_note], api_visibility="private")
+        measure.select(app.indicator, measure, [indicator_table, indicator_chart, indicator_note], api_visibility="private")
 
-        lists = [documents, to_delete, doc_filter, year_filter]
+        def quote_of(rows, event: gr.SelectData):
+            try:
+                row = rows.values.tolist()[event.index[0]] if hasattr(rows, "values") else rows[event.index[0]]
+            except (IndexError, TypeError):
+                return ""
+            return f"**{escape_html(str(row[0]))}年{escape_html(str(row[1]))}**（{escape_html(str(row[3]))}）：{escape_html(str(row[4]))}"
+
+        quote_of.__annotations__["event"] = gr.SelectData  # resolved here: gradio is imported in this function
+        indicator_table.select(quote_of, indicator_table, indicator_quote, api_visibility="private")
+
+        lists = [documents, to_delete, doc_filter, year_filter, measure]
 
         def refresh_lists():
             """Everything that names documents, read afresh (on page load and after each change)."""
             choices = app.document_choices()
             return (app.documents_table(), gr.update(choices=choices, value=None), gr.update(choices=choices),
-                    gr.update(choices=app.year_choices()))
+                    gr.update(choices=app.year_choices()), gr.update(choices=app.indicator_choices()))
 
         busy = [index_button, delete_button, files, confirm, cancel]
 
