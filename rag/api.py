@@ -295,7 +295,7 @@ class ChatCompletions:
         text = answer.text + notes_text(answer) + (sources_text(answer) if sources_wanted(request.sources) else "")
         return {**self._envelope("chat.completion", answer.mode, f"chatcmpl-{uuid.uuid4().hex}", int(time.time())),
                 "choices": [{"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}],
-                **answer_fields(answer)}
+                "usage": usage(request, text), **answer_fields(answer)}
 
     def stream(self, request: ChatRequest, pieces: Iterator[str | Answer], first: str | Answer) -> Iterator[str]:
         """Server-sent events: a role chunk, text deltas, the final chunk with ``citations``, [DONE].
@@ -328,7 +328,7 @@ class ChatCompletions:
                 rest += notes_text(piece) + (sources_text(piece) if sources_wanted(request.sources) else "")
                 if rest:
                     yield event({"content": rest})
-                yield event({}, "stop", **answer_fields(piece))
+                yield event({}, "stop", usage=usage(request, sent + rest), **answer_fields(piece))
         except RagError as exc:
             yield f"data: {json.dumps(ApiError(400, 'invalid_request', str(exc)).body(), ensure_ascii=False)}\n\n"
         except Exception as exc:  # the response has started: the error travels as an event
@@ -336,6 +336,13 @@ class ChatCompletions:
             error = ApiError(500, "internal_error", f"内部错误：{type(exc).__name__}，请查看服务端日志。")
             yield f"data: {json.dumps(error.body(), ensure_ascii=False)}\n\n"
         yield "data: [DONE]\n\n"
+
+
+def usage(request: "ChatRequest", completion: str) -> dict:
+    """Token counts as clients expect them (numbers, never null), counted in characters: the
+    extractive answerer has no tokeniser, and a Chinese character is about one token."""
+    prompt = sum(len(m.text()) for m in request.messages)
+    return {"prompt_tokens": prompt, "completion_tokens": len(completion), "total_tokens": prompt + len(completion)}
 
 
 def _chain(first, rest):

@@ -96,12 +96,17 @@ def _expand(paths: list[str]) -> list[str]:
     from .documents import SUPPORTED_SUFFIXES
 
     files: list[str] = []
+    skipped: list[str] = []
     for path in paths:
         if os.path.isdir(path):
             for root, _, names in sorted(os.walk(path)):
-                files += [os.path.join(root, n) for n in sorted(names) if n.lower().endswith(SUPPORTED_SUFFIXES)]
+                for n in sorted(names):
+                    (files if n.lower().endswith(SUPPORTED_SUFFIXES) else skipped).append(os.path.join(root, n))
         else:
             files.append(path)
+    if skipped:  # said, never silently left out (issue #20)
+        shown = "、".join(os.path.basename(p) for p in skipped[:5]) + ("等" if len(skipped) > 5 else "")
+        _say(f"跳过 {len(skipped)} 个不支持的文件（{shown}）：只索引 {'、'.join(SUPPORTED_SUFFIXES)} 文件。")
     return files
 
 
@@ -122,6 +127,9 @@ def _assistant(args, build_if_missing: bool = True, **overrides):
         overrides["store"] = args.store
     quiet = getattr(args, "quiet", False)
     directory = resolve_index_dir(args.index).resolve()
+    if args.index and not directory.exists() and args.command not in ("index", "serve", "migrate"):
+        # an explicit --index that is not there is a typo, not a wish for a new index of the bundled report
+        raise RagError(f"索引目录“{args.index}”不存在：请检查路径；要新建索引请用 rag index --index {args.index} [文件…]。")
     if not build_if_missing and not quiet and not IndexStore(directory).exists():
         _say(f"新建索引：{directory}")
     return Assistant.load(args.index, build_if_missing=build_if_missing, quiet=quiet, **overrides)
@@ -170,7 +178,8 @@ def _cmd_ask(args) -> int:
     if not answer.answered and answer.related:
         print("可能相关的段落：")
         for h in answer.related[:3]:
-            print(f"  - {h.title} · {h.text[:80]}…")
+            snippet = " ".join(h.text[:80].split())  # one line each: the passage's own line breaks go
+            print(f"  - {h.title} · {snippet}…")
     return 0
 
 

