@@ -93,12 +93,15 @@ HEAD = """<script>
   // never dropped (issue #20).
   const waiting = [];
   const box = () => document.querySelector('#question textarea');
-  const pending = () => !!document.querySelector('#chat .pending-answer');
+  let sentAt = 0;  // until the server's first reply shows the pending answer, the send itself counts
+  let releasing = false;  // the click that sends a waiting question passes
+  const pending = () => !!document.querySelector('#chat .pending-answer') || Date.now() - sentAt < 1500;
   const hold = (event) => {
     const input = box();
-    if (!pending() || !input || !input.value.trim()) return;
     if (event.type === 'keydown' && (event.key !== 'Enter' || event.shiftKey || event.isComposing)) return;
     if (event.type === 'click' && !event.target.closest('#send')) return;
+    if (!input || !input.value.trim()) return;
+    if (releasing || !pending()) { releasing = false; sentAt = Date.now(); return; }
     event.preventDefault();
     event.stopImmediatePropagation();
     waiting.push(input.value);
@@ -114,7 +117,7 @@ HEAD = """<script>
     input.value = waiting.shift();
     input.dispatchEvent(new Event('input', {bubbles: true}));
     if (!waiting.length) input.setAttribute('placeholder', '输入问题，例如：2023年新增城市绿地多少？');
-    setTimeout(() => document.querySelector('#send').click(), 50);
+    setTimeout(() => { releasing = true; document.querySelector('#send').click(); }, 50);
   }, 300);
   document.addEventListener('click', (event) => {
     const cite = event.target.closest('a.cite');

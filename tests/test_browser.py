@@ -287,3 +287,66 @@ def test_gradio_texts_are_chinese_even_in_an_english_browser(browser, server, tm
         page.screenshot(path=str(ARTIFACTS / "english-browser-knowledge-base.png"), full_page=True)
     finally:
         page.context.close()
+
+
+# ---- issue #20 and #18: no lost question, no escaped markup, trends with a chart -------------------
+
+def test_a_question_sent_while_one_is_pending_is_queued_and_answered(page):
+    page.evaluate("""() => { window.__sawPending = false;
+        new MutationObserver(() => { if (document.querySelector('#chat .pending-answer')) window.__sawPending = true; })
+          .observe(document.body, {subtree: true, childList: true}); }""")
+    ask(page, "新增城市绿地多少？")
+    ask(page, "生产粮食多少万吨？")  # sent right after, before the first answer is in
+    page.wait_for_function("document.querySelector('#chat').innerText.includes('23.4万吨') && "
+                           "!document.querySelector('#chat .pending-answer')", timeout=120_000)
+    chat = page.locator("#chat").inner_text()
+    assert "8.4万平方米" in chat and "生产粮食多少万吨？" in chat and "23.4万吨" in chat
+    assert page.evaluate("window.__sawPending")  # each question showed at once, with 正在检索…
+    page.screenshot(path=str(ARTIFACTS / "chat-queued.png"), full_page=True)
+
+
+def test_apostrophes_reach_the_user_as_written(page):
+    ask(page, "What's the forest coverage rate?")
+    page.locator("#sources mark, #sources .related").first.wait_for(timeout=120_000)
+    page.wait_for_timeout(300)
+    chat = page.locator("#chat").inner_text()
+    assert "What's" in chat and "&#x27;" not in chat and "&amp;" not in chat
+
+
+@pytest.fixture(scope="module")
+def years_server(tmp_path_factory, embedder):
+    """The app over three yearly reports of one county, written here."""
+    from rag import Assistant
+    from rag.web import serve
+
+    folder = tmp_path_factory.mktemp("years")
+    paths = []
+    for year, jobs, target in ((2022, "1.5", "1.2"), (2023, "1.6", "1.3"), (2024, "1.7", "1.4")):
+        path = folder / f"白河县{year}年政府工作报告.txt"
+        path.write_text(f"白河县{year}年政府工作报告\n一、{year - 1}年工作回顾\n全县城镇新增就业{jobs}万人。\n"
+                        f"二、{year}年主要目标\n城镇新增就业{target}万人以上。", encoding="utf-8")
+        paths.append(path)
+    Assistant.load(folder / "index", embedder=embedder, build_if_missing=False).add_documents(paths)
+    port = _free_port()
+    demo = serve(index_dir=str(folder / "index"), port=port, prevent_thread_lock=True)
+    yield f"http://127.0.0.1:{port}/"
+    demo.close()
+
+
+@pytest.mark.parametrize("size", [(1366, 900), (390, 844)])
+def test_a_trend_question_gets_a_cited_table_and_a_chart(browser, years_server, size):
+    page = browser.new_page(viewport={"width": size[0], "height": size[1]}, locale="zh-CN")
+    page.goto(years_server)
+    page.locator("#question textarea").wait_for()
+    ask(page, "2021到2023年每年城镇新增就业的实际和目标分别是多少？")
+    page.locator("#chat table.answer-table").wait_for(timeout=120_000)
+    table = page.locator("#chat table.answer-table").inner_text()
+    assert "1.5万人" in table and "1.6万人" in table and "1.7万人" in table and "[1]" in table
+    page.locator("#trend-chart").wait_for(state="visible", timeout=30_000)
+    page.screenshot(path=str(ARTIFACTS / f"trend-{size[0]}.png"), full_page=True)
+    page.get_by_role("tab", name="指标").click()
+    page.locator("#measure input").fill("城镇新增就业")
+    page.locator("#show-indicator").click()
+    page.locator("#indicator-table").get_by_text("1.7万人").first.wait_for(timeout=60_000)
+    page.screenshot(path=str(ARTIFACTS / f"indicators-{size[0]}.png"), full_page=True)
+    page.close()
