@@ -130,9 +130,11 @@ def _assistant(args, build_if_missing: bool = True, **overrides):
     if args.index and not directory.exists() and args.command not in ("index", "serve", "migrate"):
         # an explicit --index that is not there is a typo, not a wish for a new index of the bundled report
         raise RagError(f"索引目录“{args.index}”不存在：请检查路径；要新建索引请用 rag index --index {args.index} [文件…]。")
-    if not build_if_missing and not quiet and not IndexStore(directory).exists():
+    new = not build_if_missing and not quiet and not IndexStore(directory).exists()
+    assistant = Assistant.load(args.index, build_if_missing=build_if_missing, quiet=quiet, **overrides)
+    if new:  # said once the store is open: a refused store creates nothing (issue #21)
         _say(f"新建索引：{directory}")
-    return Assistant.load(args.index, build_if_missing=build_if_missing, quiet=quiet, **overrides)
+    return assistant
 
 
 def _cmd_index(args) -> int:

@@ -64,10 +64,30 @@ def _connect(uri: str, token: str | None):
             if is_lite(uri):
                 Path(uri).parent.mkdir(parents=True, exist_ok=True)
             try:
-                _clients[uri] = MilvusClient(uri=uri, token=token or "", timeout=5)
+                client = MilvusClient(uri=uri, token=token or "", timeout=5)
             except Exception as exc:  # pymilvus raises several types for "cannot connect"
                 raise RagError(_unreachable(uri, exc)) from exc
+            if not is_lite(uri):
+                check_server(uri, client)  # before anything is embedded or created
+            _clients[uri] = client
         return _clients[uri]
+
+
+# Sparse vectors with BM25 functions, which the store's collection needs, came in Milvus 2.5.
+MIN_SERVER = (2, 5)
+
+
+def check_server(uri: str, client) -> None:
+    """Refuse a Milvus server older than ``MIN_SERVER`` in one line that says what to do."""
+    try:
+        version = client.get_server_version()
+    except Exception as exc:
+        raise RagError(_unreachable(uri, exc)) from exc
+    found = re.match(r"v?(\d+)\.(\d+)", str(version))
+    if found and (int(found.group(1)), int(found.group(2))) < MIN_SERVER:
+        raise RagError(f"Milvus 服务器“{uri}”的版本是 {version}，本程序需要 {'.'.join(map(str, MIN_SERVER))} 或更高"
+                       "（需要稀疏向量与 BM25 函数）：请升级该服务器，或改用 Milvus Lite（--store kb.db）"
+                       "或内置存储（--store faiss）。")
 
 
 def _unreachable(uri: str, exc: Exception) -> str:
@@ -189,7 +209,11 @@ class MilvusStore:
         Call with ``lock()`` held."""
         previous = self.read_manifest()
         if previous is None:
-            self._create(manifest["dim"], manifest.get("index_type", "flat"))
+            try:
+                self._create(manifest["dim"], manifest.get("index_type", "flat"))
+            except Exception:
+                self._drop_quietly()  # all or nothing: a failed creation leaves no half-built collection
+                raise
             previous = {"gen": 0, "floor": 0, "retired": [], "n_chunks": 0, "documents": {}}
         self._clean_up(previous)
         gen = previous["gen"] + 1
@@ -293,6 +317,14 @@ class MilvusStore:
         for name in (self.collection, self.meta):
             self._call("drop_collection", name)
 
+    def _drop_quietly(self) -> None:
+        for name in (self.collection, self.meta):
+            try:
+                if self.client.has_collection(name):
+                    self.client.drop_collection(name)
+            except Exception:  # the creation's own error is the one to report
+                pass
+
 
 _REBUILD = "请运行 `rag index --rebuild --index {home}` 重建（会重新读取已记录的原文）。"
 
@@ -356,6 +388,10 @@ class MilvusSnapshot:
         if self._idf is None:
             self._idf = StoreIdf(self)
         return self._idf
+
+    def retriever(self, embedder, settings, tokenizer: str):
+        """Hybrid search done by Milvus (dense and BM25 in the collection)."""
+        return MilvusRetriever(self, embedder, settings, tokenizer)
 
     def figures(self):
         """The figure records of this snapshot (``rag.figures``), built once on first use."""

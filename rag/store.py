@@ -122,6 +122,12 @@ class Snapshot:
             self._cache["figures"] = FigureTable.from_chunks(self.chunks, self.document_text)
         return self._cache["figures"]
 
+    def retriever(self, embedder, settings, tokenizer: str):
+        """Hybrid search over this snapshot's FAISS index and BM25 postings."""
+        from .retrieval import HybridRetriever
+
+        return HybridRetriever(self, embedder, settings, tokenizer)
+
     def document_chunks(self, doc_id: str) -> list[Chunk]:
         """The chunks of one document, in order (what ``rag.sections.ReportSections`` reads)."""
         if "by_doc" not in self.__dict__.setdefault("_cache", {}):

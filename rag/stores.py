@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import Protocol
 
 from .errors import RagError
 from .store import IndexStore
@@ -53,14 +54,52 @@ def open_store(config, uri: str | None = None):
     return MilvusStore(uri, config.index_dir, token=os.environ.get("RAG_MILVUS_TOKEN"))
 
 
-def make_retriever(snapshot, embedder, settings, tokenizer: str):
-    from .retrieval import HybridRetriever
+class SnapshotContract(Protocol):
+    """What every store's snapshot gives the layers above it (FAISS ``rag.store.Snapshot``,
+    Milvus ``rag.milvus_store.MilvusSnapshot``); nothing above the store knows which it has."""
 
-    if type(snapshot).__name__ == "MilvusSnapshot":
-        from .milvus_store import MilvusRetriever
+    manifest: dict
+    documents: dict
 
-        return MilvusRetriever(snapshot, embedder, settings, tokenizer)
-    return HybridRetriever(snapshot, embedder, settings, tokenizer)
+    @property
+    def version(self) -> str | None: ...
+
+    @property
+    def size(self) -> int: ...
+
+    def document_text(self, doc_id: str) -> str: ...
+
+    def document_chunks(self, doc_id: str) -> list: ...
+
+    def idf(self): ...
+
+    def figures(self): ...
+
+    def retriever(self, embedder, settings, tokenizer: str): ...
+
+
+class StoreContract(Protocol):
+    """What every store does: open, write (add, remove, rebuild, migrate go through write_changes),
+    lock, and export for a copy to another store."""
+
+    uri: str
+
+    def exists(self) -> bool: ...
+
+    def load(self, embedder_name: str | None = None) -> SnapshotContract: ...
+
+    def empty(self, dim: int) -> SnapshotContract: ...
+
+    def write_changes(self, current, manifest: dict, documents, chunks, tokens, vectors, drop=frozenset()) -> None: ...
+
+    def read_manifest(self) -> dict | None: ...
+
+    def lock(self, timeout: float = 600): ...
+
+
+def make_retriever(snapshot: SnapshotContract, embedder, settings, tokenizer: str):
+    """The retriever of a snapshot: each store's snapshot makes its own."""
+    return snapshot.retriever(embedder, settings, tokenizer)
 
 
 def migrate(config, to: str) -> tuple[str, int, int]:

@@ -78,8 +78,13 @@ def test_index_option_after_the_command_as_in_the_design(index_dir):
 
 
 def test_a_new_index_says_where_it_is_and_q_silences_it(tmp_path):
-    result = rag("ask", "2023年新增城市绿地多少？", index=tmp_path / "idx")  # builds the bundled report's index
-    assert str((tmp_path / "idx").resolve()) in result.stderr and "内置" in result.stderr
+    # an explicit --index that is not there is a typo: an error, not a new index of the bundled report
+    typo = rag("ask", "2023年新增城市绿地多少？", index=tmp_path / "idx", check=False)
+    assert typo.returncode == 2 and "不存在" in typo.stderr and "rag index --index" in typo.stderr
+    assert not (tmp_path / "idx").exists()
+    built = rag("index", index=tmp_path / "idx")  # the command that creates one: the bundled report
+    assert str((tmp_path / "idx").resolve()) in built.stderr
+    result = rag("ask", "2023年新增城市绿地多少？", index=tmp_path / "idx")
     assert "8.4万平方米" in result.stdout
     quiet = rag("search", "绿地", "-q", "-k", "1", index=tmp_path / "idx")
     assert quiet.stderr == "" and "8.4万平方米" in quiet.stdout  # an existing index: nothing to say
