@@ -127,7 +127,7 @@ def _assistant(args, build_if_missing: bool = True, **overrides):
         overrides["store"] = args.store
     quiet = getattr(args, "quiet", False)
     directory = resolve_index_dir(args.index).resolve()
-    if args.index and not directory.exists() and args.command not in ("index", "serve", "migrate"):
+    if args.index and not args.store and not directory.exists() and args.command not in ("index", "serve", "migrate"):
         # an explicit --index that is not there is a typo, not a wish for a new index of the bundled report
         raise RagError(f"索引目录“{args.index}”不存在：请检查路径；要新建索引请用 rag index --index {args.index} [文件…]。")
     new = not build_if_missing and not quiet and not IndexStore(directory).exists()
