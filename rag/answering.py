@@ -282,7 +282,7 @@ class ExtractiveAnswerer(ListAnswers, MeansAnswers, ComputedAnswers):
         # The loaded reports' own regions are places too, however jieba tags them ('黔江').
         info.places += [r for r in self.regions if r in info.text and not any(r in p for p in info.places)]
         composer = Composer(info.text, info, self.sections)
-        gap = checks.out_of_scope(info, self.idf) or self._unknown_acronym(info)
+        gap = checks.out_of_scope(info, self.idf) or self._unknown_acronym(info) or self._english_place(info)
         if gap is not None:
             return info, hits, False, self._finish(composer.answer(gap.message, answered=False), info, hits)
         if not hits:
@@ -340,6 +340,19 @@ class ExtractiveAnswerer(ListAnswers, MeansAnswers, ComputedAnswers):
         acronyms = re.findall(r"(?<![A-Za-z])[A-Z]{2,}(?![a-z])", unicodedata.normalize("NFKC", info.text))
         unknown = [a for a in acronyms if fold(a) not in self.idf]
         return checks.Gap("scope", f"报告中没有使用“{unknown[0]}”这一指标。") if unknown else None
+
+    def _english_place(self, info: QuestionInfo) -> checks.Gap | None:
+        """'How many jobs did Wulong District create?': a place an English question names must be
+        a loaded report's region, compared by its pinyin ('Qianjiang' is 黔江; pypinyin)."""
+        if not info.english or not self.regions:
+            return None
+        from pypinyin import lazy_pinyin
+
+        known = {"".join(lazy_pinyin(r)) for r in self.regions}
+        for name in ENGLISH_PLACE.findall(info.text):
+            if "".join(name.lower().split()) not in known:
+                return checks.Gap("place", f"The reports have no data on {name}.")
+        return None
 
     def _other_side(self, composer: Composer, info: QuestionInfo, hits: list[Hit], gap: checks.Gap) -> Answer:
         """The question asks for a plan and the reports hold the result (or the reverse): say so,
@@ -561,6 +574,8 @@ def _clear_winner(ranked: list[tuple[Clause, float, float]], margin: float) -> b
     return best[2] - max(others, default=0.0) >= margin
 
 
+# 'Wulong District', 'Youyang County', 'Guangdong Province': a named place of an English question.
+ENGLISH_PLACE = re.compile(r"\b([A-Z][a-z]+(?: [A-Z][a-z]+)?) (?:District|County|City|Province|Prefecture|Municipality)\b")
 ENGLISH_REFUSAL = "The reports do not answer this question; the closest passages are listed below."
 
 

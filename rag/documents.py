@@ -125,7 +125,9 @@ def decode_text(data: bytes, name: str) -> str:
 
 def _mostly_common_simplified(text: str) -> bool:
     """At least 95% of the non-ASCII characters are in GB2312, the common Simplified set."""
-    wide = [ch for ch in text if ord(ch) > 127]
+    # Ideographs decide: symbols ('—', 'Ⅱ') map differently in Python's gb2312 table and say nothing
+    # of which Chinese encoding the bytes are in.
+    wide = [ch for ch in text if "\u4e00" <= ch <= "\u9fff"] or [ch for ch in text if ord(ch) > 127]
     return bool(wide) and sum(_encodable(ch, "gb2312") for ch in wide) >= 0.95 * len(wide)
 
 

@@ -93,9 +93,16 @@ HEAD = """<script>
   // never dropped (issue #20).
   const waiting = [];
   const box = () => document.querySelector('#question textarea');
-  let sentAt = 0;  // until the server's first reply shows the pending answer, the send itself counts
+  // A question is pending from its send until an answer is in: the server's '正在检索…' may come
+  // late on a busy machine, so the send itself counts until an answer (its 复制 link) appears.
+  let sentAt = 0, answers = 0, answeredAt = 0;
   let releasing = false;  // the click that sends a waiting question passes
-  const pending = () => !!document.querySelector('#chat .pending-answer') || Date.now() - sentAt < 1500;
+  new MutationObserver(() => {
+    const now = document.querySelectorAll('#chat .answer-key, #chat .answer-done').length;
+    if (now !== answers) { answers = now; answeredAt = Date.now(); }
+  }).observe(document.documentElement, {subtree: true, childList: true});
+  const pending = () => !!document.querySelector('#chat .pending-answer') ||
+    (sentAt > answeredAt && Date.now() - sentAt < 120000);
   const hold = (event) => {
     const input = box();
     if (event.type === 'keydown' && (event.key !== 'Enter' || event.shiftKey || event.isComposing)) return;
@@ -113,7 +120,7 @@ HEAD = """<script>
   document.addEventListener('click', hold, true);
   setInterval(() => {
     const input = box();
-    if (!waiting.length || pending() || !input) return;
+    if (!waiting.length || pending() || !input || Date.now() - answeredAt < 500) return;
     input.value = waiting.shift();
     input.dispatchEvent(new Event('input', {bubbles: true}));
     if (!waiting.length) input.setAttribute('placeholder', '输入问题，例如：2023年新增城市绿地多少？');
@@ -147,6 +154,7 @@ HEAD = """<script>
 
 # Shown while a question is answered; the page queues a question sent meanwhile (HEAD's script).
 PENDING = '<span class="pending-answer">正在检索…</span>'
+ANSWERED = '<span class="answer-done"></span>'  # a reply is in (answers carry .answer-key)
 
 
 def escape_text(text: str) -> str:
@@ -310,7 +318,7 @@ class ChatApp:
         if not (message or "").strip():
             import gradio as gr  # late: the library works without Gradio
 
-            yield history, gr.skip(), gr.skip()  # not "": a question typed meanwhile stays
+            yield history, gr.skip(), gr.skip(), gr.skip()  # not "": a question typed meanwhile stays
             return
         previous = [unescape_text(m["content"]) for m in history
                     if m.get("role") == "user" and isinstance(m.get("content"), str)]
@@ -332,7 +340,7 @@ class ChatApp:
                 history[-1] = {"role": "assistant", "content": escape_text(partial)}
                 yield history, sources_html(None), "", _hidden()
         except RagError as exc:
-            history[-1] = {"role": "assistant", "content": escape_text(str(exc))}
+            history[-1] = {"role": "assistant", "content": escape_text(str(exc)) + ANSWERED}
             yield history, sources_html(None), "", _hidden()
 
     @staticmethod
@@ -533,8 +541,10 @@ def build_app(assistant: Assistant):
 
         chat_inputs = [question, chatbot, k, mode, doc_filter, year_filter]
         for trigger in (send.click, question.submit):
+            # trigger_mode="multiple": a question sent while the last event winds up runs after it
+            # instead of being ignored (Gradio's default for clicks)
             trigger(app.respond, chat_inputs, [chatbot, sources, question, chart], api_visibility="private",
-                    show_progress="hidden")  # the answer streams in: no timer over the chat
+                    show_progress="hidden", trigger_mode="multiple")  # the answer streams in: no timer over the chat
         clear.click(lambda: ([], sources_html(None), "", _hidden()), None, [chatbot, sources, question, chart],
                     api_visibility="private")
         show.click(app.indicator, measure, [indicator_table, indicator_chart, indicator_note], api_visibility="private")

@@ -297,8 +297,11 @@ def test_a_question_sent_while_one_is_pending_is_queued_and_answered(page):
           .observe(document.body, {subtree: true, childList: true}); }""")
     ask(page, "新增城市绿地多少？")
     ask(page, "生产粮食多少万吨？")  # sent right after, before the first answer is in
-    page.wait_for_function("document.querySelector('#chat').innerText.includes('23.4万吨') && "
-                           "!document.querySelector('#chat .pending-answer')", timeout=120_000)
+    try:
+        page.wait_for_function("document.querySelector('#chat').innerText.includes('23.4万吨') && "
+                               "!document.querySelector('#chat .pending-answer')", timeout=120_000)
+    finally:
+        page.screenshot(path=str(ARTIFACTS / "chat-queued.png"), full_page=True)
     chat = page.locator("#chat").inner_text()
     assert "8.4万平方米" in chat and "生产粮食多少万吨？" in chat and "23.4万吨" in chat
     assert page.evaluate("window.__sawPending")  # each question showed at once, with 正在检索…

@@ -1,4 +1,6 @@
 """Event handlers of the web chat, on the real assistant (no browser here: see test_browser.py)."""
+import copy
+
 import pytest
 
 from rag import Assistant
@@ -15,9 +17,11 @@ def app(bundled_copy, embedder):
 
 
 def test_respond_streams_then_shows_linked_citations_and_sources(app):
-    steps = list(app.respond("新增城市绿地多少？", [], 5))
-    history, sources, box = steps[-1]
+    steps = [(copy.deepcopy(h), *rest) for h, *rest in app.respond("新增城市绿地多少？", [], 5)]
+    history, sources, box, _chart = steps[-1]
     assert box == "" and history[0] == {"role": "user", "content": "新增城市绿地多少？"}
+    first = steps[0][0]  # the question shows at once, with a sign of work (issue #20)
+    assert first[0]["content"] == "新增城市绿地多少？" and "正在检索" in first[-1]["content"]
     answer = history[-1]["content"]
     assert "8\\.4万平方米" in answer and 'href="#src-1" class="cite cite-1"' in answer
     assert '<div class="source src-1" id="src-1">' in sources and "<mark>新增城市绿地8.4万平方米" in sources
@@ -26,19 +30,19 @@ def test_respond_streams_then_shows_linked_citations_and_sources(app):
 
 
 def test_refusal_shows_related_passages_not_citations(app):
-    history, sources, _ = list(app.respond("黔江区区长是谁？", [], 5))[-1]
+    history, sources, _, _ = list(app.respond("黔江区区长是谁？", [], 5))[-1]
     assert "没有找到" in history[-1]["content"]
     assert "可能相关" in sources and 'class="related"' in sources and 'class="source"' not in sources
 
 
 def test_follow_up_uses_the_chat_history(app):
-    history, _, _ = list(app.respond("2023年生产粮食多少？", [], 5))[-1]
-    history, _, _ = list(app.respond("那蔬菜呢？", history, 5))[-1]
+    history, _, _, _ = list(app.respond("2023年生产粮食多少？", [], 5))[-1]
+    history, _, _, _ = list(app.respond("那蔬菜呢？", history, 5))[-1]
     assert "28\\.5万吨" in history[-1]["content"]
 
 
 def test_an_empty_question_adds_nothing_to_the_chat(app):
-    history, _, _ = list(app.respond("   ", [], 5))[-1]
+    history, _, _, _ = list(app.respond("   ", [], 5))[-1]
     assert history == []
 
 
@@ -46,7 +50,7 @@ def test_document_text_is_escaped(app, tmp_path):
     report = tmp_path / "hostile.txt"
     report.write_text(HOSTILE, encoding="utf-8")
     assert app.upload([str(report)])[0][1] == "已添加"
-    history, sources, _ = list(app.respond("新建口袋公园多少个？", [], 5, doc_filter=["hostile"]))[-1]
+    history, sources, _, _ = list(app.respond("新建口袋公园多少个？", [], 5, doc_filter=["hostile"]))[-1]
     for html in (history[-1]["content"], sources):
         assert "<script>" not in html and "&lt;script&gt;" in html
         assert 'href="http' not in html
