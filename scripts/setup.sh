@@ -34,3 +34,5 @@ if [ "${1:-}" = "--test" ]; then
 else
   .venv/bin/python -m pip install -q -e .
 fi
+# The English question path's dictionary, parsed once now rather than on the first English question.
+.venv/bin/python -m rag.crosslingual

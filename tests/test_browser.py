@@ -291,7 +291,23 @@ def test_gradio_texts_are_chinese_even_in_an_english_browser(browser, server, tm
 
 # ---- issue #20 and #18: no lost question, no escaped markup, trends with a chart -------------------
 
-def test_a_question_sent_while_one_is_pending_is_queued_and_answered(page):
+@pytest.fixture
+def fresh_page(browser, tmp_path, bundled_index):
+    """A page of its own server: the queue is watched from a clean start."""
+    from rag.web import serve
+
+    port = _free_port()
+    demo = serve(index_dir=str(shutil.copytree(bundled_index, tmp_path / "index")), port=port, prevent_thread_lock=True)
+    page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
+    page.goto(f"http://127.0.0.1:{port}/")
+    page.locator("#question textarea").wait_for()
+    yield page
+    page.close()
+    demo.close()
+
+
+def test_a_question_sent_while_one_is_pending_is_queued_and_answered(fresh_page):
+    page = fresh_page
     page.evaluate("""() => { window.__sawPending = false;
         new MutationObserver(() => { if (document.querySelector('#chat .pending-answer')) window.__sawPending = true; })
           .observe(document.body, {subtree: true, childList: true}); }""")
