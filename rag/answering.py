@@ -316,6 +316,9 @@ class ExtractiveAnswerer(ListAnswers, MeansAnswers, ComputedAnswers):
             answer.text = plan_label(info) + answer.text
         if self.name_regions and answer.answered and answer.citations:
             answer.text = answer.text + whose(answer.citations)
+        if answer.answered and self.figures is not None and not answer.series:
+            table = self.figures()  # the records used: those of the cited quotes (rag ask --json "figures")
+            answer.figures = [f.to_dict() for c in answer.citations for f in table.in_range(c.doc_id, c.start, c.end)]
         return self._finish(answer, info, hits)
 
     @staticmethod
@@ -527,12 +530,13 @@ def yes_no_verdict(info: QuestionInfo, quote: str, title: str = "") -> str:
         return "是的，"
     subject = terms[0]
     own = [c for c in clauses if checks.term_present(subject, c)] or clauses
-    for term in terms[1:]:
-        if not any(checks.term_present(term, c) for c in own):
-            rival = next((r for c in own for r in [_rival(term, c)] if r), "")
-            if rival:
-                return f"不是，报告中是“{rival}”而不是“{term}”："
-            return f"没有，报告没有提到“{term}”，提到的是："
+    missing = [t for t in terms[1:] if not any(checks.term_present(t, c) for c in own)]
+    for term in missing:
+        rival = next((r for c in own for r in [_rival(term, c)] if r), "")
+        if rival:
+            return f"不是，报告中是“{rival}”而不是“{term}”："
+    if missing:
+        return f"没有，报告没有说{subject}“{''.join(missing)}”，提到的是："
     return "报告提到："
 
 

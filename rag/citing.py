@@ -45,10 +45,11 @@ class Answer:
     kind: str = "fact"  # what the question asked for: fact, list, summary, how, why, multi, compute, yesno
     computed: dict | None = None  # {"value": "51.9万吨", "operation": "sum", "from": [1, 2]} for a computed number
     series: list[dict] = field(default_factory=list)  # trend answers: rag.trends.Series.to_dict() per region
+    figures: list[dict] = field(default_factory=list)  # the figure records the cited quotes hold (rag.figures)
 
     def to_dict(self) -> dict:
         return {"question": self.question, "answer": self.text, "answered": self.answered, "kind": self.kind,
-                "computed": self.computed, "series": self.series,
+                "computed": self.computed, "series": self.series, "figures": self.figures,
                 "citations": [c.to_dict() for c in self.citations],
                 "related": [h.to_dict() for h in self.related],
                 "resolved_question": self.resolved_question or self.question,

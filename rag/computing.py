@@ -80,7 +80,8 @@ class ComputedAnswers:
         inputs = "，".join(shown)
         approx = "约" if any(q.approximate for _n, q, _c in cited) else ""
         try:
-            text, value = self._calculate(info.operation, cited, approx)
+            operation = "average" if info.operation == "ratio" and "平均" in info.text else info.operation
+            text, value = self._calculate(operation, cited, approx)
             text = text.replace("约约", "约")
         except Incompatible as exc:
             return composer.answer(f"{inputs}。两者单位不同（{exc}），不能直接{_OPERATION_NAMES.get(info.operation, '计算')}。")
@@ -198,6 +199,11 @@ class ComputedAnswers:
         if operation == "ratio":
             value = ratio(values[0], values[1])
             return f"{names[0]}是{names[1]}的{approx}{value}", value
+        if operation == "average":  # '平均每家托育机构有多少个托位': 1810个 ÷ 24家
+            value = format_value(values[0].value / values[1].value, values[0].unit, places=1) \
+                if values[1].value else ratio(values[0], values[1])
+            return f"平均每{values[1].unit}{names[1]}{approx or value[:1] if value.startswith('约') else approx}" \
+                   f"{value.removeprefix('约')}{names[0]}", value
         if operation == "compare":
             order = compare(values[0], values[1])
             if order == 0:

@@ -11,6 +11,7 @@ versioned with the snapshot by construction: a new snapshot has its own table, b
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import asdict, dataclass
 
@@ -204,8 +205,13 @@ class FigureTable:
     def __init__(self, figures: list[Figure]):
         self.figures = figures
         self._by_chunk: dict[str, list[Figure]] = {}
+        self._by_doc: dict[str, list[Figure]] = {}
         for f in figures:
             self._by_chunk.setdefault(f.chunk_id, []).append(f)
+            self._by_doc.setdefault(f.doc_id, []).append(f)
+        for found in self._by_doc.values():
+            found.sort(key=lambda f: f.start)
+        self._starts = {doc_id: [f.start for f in found] for doc_id, found in self._by_doc.items()}
 
     @classmethod
     def from_chunks(cls, chunks: list[Chunk], text_of=None) -> "FigureTable":
@@ -234,7 +240,8 @@ class FigureTable:
 
     def in_range(self, doc_id: str, start: int, end: int) -> list[Figure]:
         """Records whose clause lies within [start, end) of a document."""
-        return [f for f in self.figures if f.doc_id == doc_id and start <= f.start and f.end <= end]
+        found, starts = self._by_doc.get(doc_id, []), self._starts.get(doc_id, [])
+        return [f for f in found[bisect.bisect_left(starts, start):bisect.bisect_right(starts, end)] if f.end <= end]
 
     def regions(self) -> set[str]:
         return {f.place for f in self.figures if f.place}
