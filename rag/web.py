@@ -118,13 +118,25 @@ HEAD = """<script>
   };
   document.addEventListener('keydown', hold, true);
   document.addEventListener('click', hold, true);
+  let inflight = null;  // the waiting question last sent: sent again if the page did not take it
+  const shown = (text) => [...document.querySelectorAll('#chat .message')].some(m => m.textContent.includes(text));
   setInterval(() => {
     const input = box();
+    if (inflight && Date.now() - inflight.at > 4000 && !pending() && !shown(inflight.text)) {
+      waiting.unshift(inflight.text);  // a busy page read the box before the text was in it
+      inflight = null;
+    }
     if (!waiting.length || pending() || !input || Date.now() - answeredAt < 500) return;
-    input.value = waiting.shift();
+    const text = waiting.shift();
+    input.value = text;
     input.dispatchEvent(new Event('input', {bubbles: true}));
     if (!waiting.length) input.setAttribute('placeholder', '输入问题，例如：2023年新增城市绿地多少？');
-    setTimeout(() => { releasing = true; document.querySelector('#send').click(); }, 50);
+    setTimeout(() => {
+      if (!input.value.trim()) { input.value = text; input.dispatchEvent(new Event('input', {bubbles: true})); }
+      inflight = {text, at: Date.now()};
+      releasing = true;
+      document.querySelector('#send').click();
+    }, 300);
   }, 300);
   document.addEventListener('click', (event) => {
     const cite = event.target.closest('a.cite');
@@ -541,10 +553,10 @@ def build_app(assistant: Assistant):
 
         chat_inputs = [question, chatbot, k, mode, doc_filter, year_filter]
         for trigger in (send.click, question.submit):
-            # trigger_mode="multiple": a question sent while the last event winds up runs after it
-            # instead of being ignored (Gradio's default for clicks)
+            # One event at a time per page: a question sent meanwhile waits in the page's queue (HEAD),
+            # which sends it again should Gradio have ignored it while the last event wound up.
             trigger(app.respond, chat_inputs, [chatbot, sources, question, chart], api_visibility="private",
-                    show_progress="hidden", trigger_mode="multiple")  # the answer streams in: no timer over the chat
+                    show_progress="hidden")  # the answer streams in: no timer over the chat
         clear.click(lambda: ([], sources_html(None), "", _hidden()), None, [chatbot, sources, question, chart],
                     api_visibility="private")
         show.click(app.indicator, measure, [indicator_table, indicator_chart, indicator_note], api_visibility="private")

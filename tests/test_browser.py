@@ -293,17 +293,17 @@ def test_gradio_texts_are_chinese_even_in_an_english_browser(browser, server, tm
 
 @pytest.fixture
 def fresh_page(browser, tmp_path, bundled_index):
-    """A page of its own server: the queue is watched from a clean start."""
-    from rag.web import serve
+    """A page of its own `python app.py` process, as users run it: the queue is watched from a clean
+    start (several Gradio apps in the test process share state that a queue test trips over)."""
+    from tests.test_api import start_app, stop
 
-    port = _free_port()
-    demo = serve(index_dir=str(shutil.copytree(bundled_index, tmp_path / "index")), port=port, prevent_thread_lock=True)
+    process, url = start_app(shutil.copytree(bundled_index, tmp_path / "index"))
     page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
-    page.goto(f"http://127.0.0.1:{port}/")
+    page.goto(url + "/")
     page.locator("#question textarea").wait_for()
     yield page
     page.close()
-    demo.close()
+    stop(process)
 
 
 def test_a_question_sent_while_one_is_pending_is_queued_and_answered(fresh_page):
