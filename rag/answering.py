@@ -29,7 +29,7 @@ from .citing import Answer, Citation, Composer, plan_label, refusal_text
 from .computing import ASKS_CHANGE, COMPUTED_MARK, ComputedAnswers, from_to
 from .conversation import follow_up_candidates
 from .crosslingual import chinese_terms, with_chinese_terms
-from .evidence import NO_SUBJECT, Clause, clauses_of, is_heading, names_terms, whole_fact
+from .evidence import NO_SUBJECT, Clause, clause_bounds, clauses_of, is_heading, names_terms, whole_fact
 from .lexical import idf_table, tokenize
 from .lists import ListAnswers
 from .means import MeansAnswers
@@ -492,7 +492,10 @@ def _plain_name(text: str) -> str:
 
 
 def _clauses(text: str) -> list[str]:
-    return [c.strip().rstrip(zh.SENTENCE_END) for c in zh.CLAUSE_BREAK.split(fold(zh.strip_footnotes(text))) if c.strip()]
+    """The folded clauses of a quote, split as candidate quotes are (``evidence.clause_bounds``:
+    never inside '12,345')."""
+    plain = fold(zh.strip_footnotes(text)).strip()
+    return [plain[a:b].strip() for a, b in clause_bounds(plain)]
 
 
 def _rival(term: str, clause: str) -> str:
