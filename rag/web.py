@@ -37,14 +37,17 @@ CSS = """
 .related {border-left: 3px dashed #a0aec0; padding: 6px 10px; margin: 8px 0; background: #fafafa; color: #4a5568}
 .src-head {font-weight: 600; margin-bottom: 4px}
 .source mark {background: #fefcbf; padding: 0 2px}
+.source mark.current {background: #fbd38d; box-shadow: 0 0 0 1px #dd6b20}  /* the quote of the [n] followed */
 .note {color: #b7791f}
 sup.fn {font-size: 0.7em; color: #a0aec0; vertical-align: super; line-height: 0}
-a.cite {position: relative; display: inline-block; font-size: 0.8em; font-weight: 600; color: #fff !important;
-        background: #2b6cb0; border-radius: 8px; padding: 0 5px; margin: 0 1px; line-height: 1.5;
-        text-decoration: none !important; vertical-align: super}
+a.cite {position: relative; display: inline-block; margin: 0 1px; vertical-align: super; line-height: 1;
+        text-decoration: none !important}
+a.cite .pill {display: inline-block; font-size: 0.8em; font-weight: 600; color: #fff; background: #2b6cb0;
+        border-radius: 8px; padding: 0 5px; line-height: 1.5}
 a.cite .tip {display: none}
 @media (hover: hover) and (pointer: fine) {
-  a.cite:hover .tip, a.cite:focus .tip {display: block; position: absolute; left: 0; top: 1.8em; z-index: 20;
+  /* fixed, placed by the page's script: an absolute tip was cut off by the chat box's bottom edge */
+  a.cite:hover .tip, a.cite:focus .tip {display: block; position: fixed; z-index: 1000;
         width: 18em; max-width: 70vw; padding: 6px 8px; background: #1a202c; color: #fff; font-weight: 400;
         font-size: 13px; line-height: 1.5; border-radius: 4px; white-space: normal}
 }
@@ -55,14 +58,23 @@ a.cite .tip {display: none}
 @keyframes dots {0% {width: 0} 100% {width: 1.2em}}
 .kind {font-size: 12px; color: #718096; border: 1px solid #cbd5e0; border-radius: 8px; padding: 0 6px; margin-left: 6px; white-space: nowrap}  /* a two-character tag never breaks */
 details.answer-sources {margin-top: 8px; font-size: 14px}
-details.answer-sources summary {cursor: pointer; color: #2b6cb0; padding: 6px 0; min-height: 32px}
+details.answer-sources summary {cursor: pointer; color: #2b6cb0; padding: 10px 0; line-height: 24px}  /* 44 px: a finger */
 .copy-text {display: none}
-a.copy-answer {font-size: 13px; color: #4a5568 !important; margin-left: 8px; padding: 4px 6px; text-decoration: none !important}
+a.copy-answer {display: inline-block; font-size: 13px; color: #4a5568 !important; margin-left: 8px; padding: 4px 6px;
+        white-space: nowrap; text-decoration: none !important}
 #documents {overflow-x: auto}
+/* the upload's count and time under its bar, not over it (an empty results table left them no room) */
+#upload-results {min-height: 150px}
+#upload-results .progress-text.meta-text {position: static; order: 2; padding-top: 4px}
 @media (max-width: 768px) {
   #sources {display: none}  /* on a phone the sources unfold under each answer */
-  a.cite {font-size: 0.9em; padding: 1px 7px}  /* a finger-sized target */
+  /* touch targets at least 44 px high (WCAG 2.5.5, Apple HIG): the link grows, the negative margin
+     keeps the line height, the pill stays small */
+  a.cite {box-sizing: border-box; min-height: 44px; padding: 10px 3px; margin: -10px 0; vertical-align: middle}
+  a.cite .pill {font-size: 0.9em; padding: 1px 7px}
   a.cite .tip {display: none !important}  /* a tap unfolds the source under the answer instead */
+  a.copy-answer {min-height: 44px; line-height: 36px; padding: 4px 12px; margin: -10px 0 -10px 8px; box-sizing: border-box;
+                 vertical-align: middle}
 }
 @media (min-width: 769px) {
   details.answer-sources {display: none}  /* the panel beside the chat shows them */
@@ -83,12 +95,48 @@ HEAD = """<script>
   const numberOf = (el, prefix) => [...el.classList].find(c => c.startsWith(prefix)).slice(prefix.length);
   // the whole chat message (the answer's text and its folded sources are siblings inside it)
   const scope = (el) => el.closest('.message-content') || el.closest('p') || el.parentElement;
-  // Gradio labels each message with its raw markup for screen readers: give them the plain text
+  // Gradio's own labels for screen readers are English, and an answer's label is its raw markup or
+  // empty: give each message its plain text, in Chinese (issue #20)
   const plain = (message) => [...message.querySelectorAll('.copy-text .copy-line')].map(l => l.textContent).join('\\n');
-  new MutationObserver(() => document.querySelectorAll('#chat [aria-label*="copy-text"]').forEach(m => {
-    const content = m.querySelector('.message-content');
-    if (content) m.setAttribute('aria-label', plain(content));
-  })).observe(document.documentElement, {subtree: true, childList: true, attributes: true, attributeFilter: ['aria-label']});
+  const LABELS = {'chatbot conversation': '对话', 'More tabs': '更多标签页', 'Gradio footer navigation': '页脚导航',
+                  'Copy table data': '复制表格数据', 'Copied to clipboard': '已复制到剪贴板'};
+  const labelOf = (el, label) => {
+    if (label in LABELS) return LABELS[label];
+    const own = /^(\\w+)'s message: ?([\\s\\S]*)$/.exec(label);
+    if (own && own[1] === 'user') return '提问：' + own[2];
+    const content = el.closest('#chat') && el.querySelector('.message-content');
+    if (!content || !(own || label === '')) return null;
+    if (content.querySelector('.copy-text')) return '回答：' + plain(content);
+    if (content.querySelector('.pending-answer')) return '回答：正在检索…';
+    return '回答：' + content.innerText.trim();
+  };
+  const relabel = () => document.querySelectorAll('[aria-label]').forEach(el => {
+    const label = el.getAttribute('aria-label'), next = labelOf(el, label);
+    if (next !== null && next !== label) el.setAttribute('aria-label', next);
+  });
+  new MutationObserver(relabel).observe(document.documentElement,
+    {subtree: true, childList: true, attributes: true, attributeFilter: ['aria-label']});
+  // A tip is placed where it fits in the window: below its [n], or above it near the bottom
+  const placeTip = (event) => {
+    const cite = event.target.closest && event.target.closest('a.cite');
+    const tip = cite && cite.querySelector('.tip');
+    if (!tip || getComputedStyle(tip).position !== 'fixed') return;
+    const at = cite.getBoundingClientRect(), size = tip.getBoundingClientRect();
+    const below = at.bottom + 4, above = at.top - size.height - 4;
+    tip.style.top = (below + size.height <= window.innerHeight - 4 || above < 4 ? below : above) + 'px';
+    tip.style.left = Math.max(4, Math.min(at.left, window.innerWidth - size.width - 4)) + 'px';
+  };
+  ['mouseover', 'focusin'].forEach(type => document.addEventListener(type, placeTip, true));
+  // A new question scrolls into view, also after a tapped [n] scrolled the chat away from its end
+  let questions = 0;
+  new MutationObserver(() => {
+    const asked = document.querySelectorAll('#chat .message-row.user-row, #chat .message.user');
+    if (asked.length > questions && asked.length) {
+      const last = asked[asked.length - 1].closest('.message-row') || asked[asked.length - 1];
+      requestAnimationFrame(() => last.scrollIntoView({block: 'start'}));
+    }
+    questions = asked.length;
+  }).observe(document.documentElement, {subtree: true, childList: true});
   // A question sent while another is answered waits here and is sent when that answer is in:
   // never dropped (issue #20).
   const waiting = [];
@@ -97,6 +145,9 @@ HEAD = """<script>
   // late on a busy machine, so the send itself counts until an answer (its 复制 link) appears.
   let sentAt = 0, answers = 0, answeredAt = 0;
   let releasing = false;  // the click that sends a waiting question passes
+  // The question last sent, sent again if no bubble shows it: Gradio drops an event that starts
+  // while the last one winds up (a question sent 0.3 s after a quick answer was lost, issue #20)
+  let inflight = null, retried = null;
   new MutationObserver(() => {
     const now = document.querySelectorAll('#chat .answer-key, #chat .answer-done').length;
     if (now !== answers) { answers = now; answeredAt = Date.now(); }
@@ -108,7 +159,12 @@ HEAD = """<script>
     if (event.type === 'keydown' && (event.key !== 'Enter' || event.shiftKey || event.isComposing)) return;
     if (event.type === 'click' && !event.target.closest('#send')) return;
     if (!input || !input.value.trim()) return;
-    if (releasing || !pending()) { releasing = false; sentAt = Date.now(); return; }
+    if (releasing || !pending()) {
+      releasing = false;
+      sentAt = Date.now();
+      inflight = {text: input.value, at: sentAt};
+      return;
+    }
     event.preventDefault();
     event.stopImmediatePropagation();
     waiting.push(input.value);
@@ -118,22 +174,27 @@ HEAD = """<script>
   };
   document.addEventListener('keydown', hold, true);
   document.addEventListener('click', hold, true);
-  let inflight = null;  // the waiting question last sent: sent again if the page did not take it
   const shown = (text) => [...document.querySelectorAll('#chat .message')].some(m => m.textContent.includes(text));
   setInterval(() => {
     const input = box();
-    if (inflight && Date.now() - inflight.at > 4000 && !pending() && !shown(inflight.text)) {
-      waiting.unshift(inflight.text);  // a busy page read the box before the text was in it
+    if (inflight && Date.now() - inflight.at > 5000 && !shown(inflight.text) &&
+        !document.querySelector('#chat .pending-answer')) {
+      waiting.unshift(inflight.text);  // not taken: no bubble shows it, nothing is pending
+      retried = inflight.text;
       inflight = null;
+      sentAt = 0;
     }
     if (!waiting.length || pending() || !input || Date.now() - answeredAt < 500) return;
     const text = waiting.shift();
+    if (text === retried) {
+      retried = null;
+      if (shown(text)) return;  // it was only late: never asked twice
+    }
     input.value = text;
     input.dispatchEvent(new Event('input', {bubbles: true}));
     if (!waiting.length) input.setAttribute('placeholder', '输入问题，例如：2023年新增城市绿地多少？');
     setTimeout(() => {
       if (!input.value.trim()) { input.value = text; input.dispatchEvent(new Event('input', {bubbles: true})); }
-      inflight = {text, at: Date.now()};
       releasing = true;
       document.querySelector('#send').click();
     }, 300);
@@ -146,22 +207,47 @@ HEAD = """<script>
     event.stopPropagation();
     const message = scope(cite || copy);
     if (copy) {
-      navigator.clipboard.writeText(plain(message)).then(() => { copy.textContent = '已复制'; });
+      navigator.clipboard.writeText(plain(message)).then(() => {
+        copy.textContent = '已复制';
+        setTimeout(() => { copy.textContent = '复制'; }, 2000);
+      });
       return;
     }
     const n = numberOf(cite, 'cite-');
     const key = numberOf(message.querySelector('.answer-key'), 'key-');
     document.querySelectorAll('.source.active').forEach(e => e.classList.remove('active'));
+    document.querySelectorAll('.source mark.current').forEach(e => e.classList.remove('current'));
     const details = message.querySelector('details.answer-sources');
     const inline = details && details.querySelector('.source.src-' + n);
-    const panel = document.querySelector('#sources .key-' + key + ' .source.src-' + n);
+    let panel = document.querySelector('#sources .key-' + key + ' .source.src-' + n);
+    const box = document.querySelector('#sources .sources');
+    if (!panel && details && box && box.checkVisibility()) {
+      // an earlier answer's [n]: the panel shows that answer's sources (copies of its folded cards)
+      box.className = 'sources key-' + key;
+      box.innerHTML = '<h4>引用来源（较早的回答）</h4>';
+      details.querySelectorAll('.source').forEach(card => box.appendChild(card.cloneNode(true)));
+      panel = box.querySelector('.source.src-' + n);
+    }
     if (details) details.open = true;
-    [inline, panel].forEach(card => card && card.classList.add('active'));
+    [inline, panel].forEach(card => {
+      if (!card) return;
+      card.classList.add('active');
+      card.querySelectorAll('mark.q-' + n).forEach(m => m.classList.add('current'));  // [n]'s own quote
+    });
     const shown = [panel, inline].find(card => card && card.checkVisibility());
     if (shown) shown.scrollIntoView({behavior: 'smooth', block: 'nearest'});
   }, true);
 })();
 </script>"""
+
+
+def status_texts():
+    """Texts Gradio's status tracker announces by keys its own dictionaries lack (it showed
+    「common.complete」 after each event and 「common.upload」 on the upload button, issue #20)."""
+    import gradio as gr
+
+    texts = {"common": {"complete": "完成", "error": "出错", "upload": "上传"}}
+    return gr.I18n(**{"zh-CN": texts, "zh": texts, "en": texts})
 
 
 # Shown while a question is answered; the page queues a question sent meanwhile (HEAD's script).
@@ -191,14 +277,26 @@ def passage_html(text: str, escape=escape_html) -> str:
     return _FOOTNOTE.sub(r'<sup class="fn">\1</sup>', escape(text))
 
 
+_SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def _footnotes_raised(text: str, ours: set[int] = frozenset()) -> str:
+    """The report's own footnote markers ('[13]') as superscript digits ('¹³'): in copied text a
+    bracketed number reads as one of the answer's citations (issue #20). ``ours``: the answer's
+    citation numbers, kept as they are."""
+    return _FOOTNOTE.sub(lambda m: m.group(0) if int(m.group(1)) in ours else m.group(1).translate(_SUPERSCRIPT), text)
+
+
 def plain_text(answer: Answer) -> str:
-    """What the copy link copies and a screen reader can rely on: the answer with [n], then its sources."""
-    lines = [answer.text, *(f"提示：{n}" for n in answer.notes)]
+    """What the copy link copies and a screen reader can rely on: the answer with [n], then its
+    sources; the report's own footnote markers raised so they do not read as citations."""
+    ours = {c.n for c in answer.citations}
+    lines = [_footnotes_raised(answer.text, ours), *(f"提示：{n}" for n in answer.notes)]
     if answer.citations:
         lines.append("\n来源：")
         for c in answer.citations:
             year = f"（{c.year}年报告）" if c.year else ""
-            lines.append(f"[{c.n}] {c.title}{year} · {c.section.rsplit(' > ', 1)[-1]}：{c.quote}")
+            lines.append(f"[{c.n}] {c.title}{year} · {c.section.rsplit(' > ', 1)[-1]}：{_footnotes_raised(c.quote)}")
     return "\n".join(lines)
 
 
@@ -210,17 +308,18 @@ def _citation_groups(answer: Answer) -> list[list[Citation]]:
     return list(groups.values())
 
 
-def _marked(text: str, quotes: list[str], escape) -> str:
-    """The passage with each quoted sentence highlighted (quotes that are not in it are listed after it)."""
-    spans = sorted({(text.find(q), text.find(q) + len(q)) for q in quotes if q and text.find(q) >= 0})
-    out, at = [], 0
-    for start, end in spans:
-        if start < at:  # overlapping quotes: extend the current mark
-            start = at
-        out += [passage_html(text[at:start], escape), "<mark>", passage_html(text[start:end], escape), "</mark>"]
-        at = max(at, end)
-    out.append(passage_html(text[at:], escape))
-    out += ["<br><mark>" + passage_html(q, escape) + "</mark>" for q in quotes if q and q not in text]
+def _marked(text: str, quotes: list[tuple[int, str]], escape) -> str:
+    """The passage with each quoted sentence highlighted, every mark classed ``q-n`` by the citations
+    whose quote it covers (so [8] of a card holding [6][7][8] can light its own sentence); quotes
+    that are not in the passage are listed after it."""
+    spans = [(text.find(q), text.find(q) + len(q), n) for n, q in quotes if q and q in text]
+    cuts = sorted({0, len(text), *(s for s, _, _ in spans), *(e for _, e, _ in spans)})
+    out = []
+    for start, end in zip(cuts, cuts[1:]):
+        covering = sorted({n for s, e, n in spans if s <= start and end <= e})
+        piece = passage_html(text[start:end], escape)
+        out.append(f'<mark class="{" ".join(f"q-{n}" for n in covering)}">{piece}</mark>' if covering else piece)
+    out += [f'<br><mark class="q-{n}">' + passage_html(q, escape) + "</mark>" for n, q in quotes if q and q not in text]
     return "".join(out)
 
 
@@ -236,7 +335,7 @@ def source_cards(answer: Answer, escape=escape_html, ids: bool = True) -> str:
         anchor = f' id="src-{c.n}"' if ids else ""
         cards.append(f'<div class="source {classes}"{anchor}><div class="src-head">{numbers} {escape(c.title)}{year}'
                      f' · {escape(c.section.rsplit(" > ", 1)[-1])}</div>'
-                     f'<div class="src-body">{_marked(c.text, [g.quote for g in group], escape)}</div></div>')
+                     f'<div class="src-body">{_marked(c.text, [(g.n, g.quote) for g in group], escape)}</div></div>')
     return "".join(cards)
 
 
@@ -249,8 +348,9 @@ def answer_markdown(answer: Answer, key: str = "") -> str:
         c = by_n.get(int(match.group(1)))
         if c is None:  # not one of ours: the report's own footnote
             return f'<sup class="fn">{match.group(1)}</sup>'
-        return (f'<a href="#src-{c.n}" class="cite cite-{c.n}">[{c.n}]'
-                f'<span class="tip">{escape_text(c.title)}：{escape_text(c.quote)}</span></a>')
+        # the link is the touch target, the pill inside it is what shows (a phone needs 44 px)
+        return (f'<a href="#src-{c.n}" class="cite cite-{c.n}"><span class="pill">[{c.n}]</span>'
+                f'<span class="tip">{escape_text(c.title)}：{passage_html(c.quote, escape_text)}</span></a>')
 
     def inline(text: str) -> str:
         return re.sub(r"\\\[(\d+)\\\]", marker, escape_text(text))
@@ -264,6 +364,9 @@ def answer_markdown(answer: Answer, key: str = "") -> str:
             f'<a href="#copy" class="copy-answer">复制</a><span class="copy-text">{copy}</span>')
     folded = (f'<details class="answer-sources"><summary>查看来源（{len(answer.citations)} 处）</summary>'
               f'{source_cards(answer, escape_text, ids=False)}</details>' if answer.citations else "")
+    if not answer.answered and answer.related:  # a phone has no sources panel: the closest passages fold here
+        folded += (f'<details class="answer-sources related-sources"><summary>可能相关的段落（{len(answer.related[:3])} 段，'
+                   f'并非答案出处）</summary>{related_cards(answer, escape_text)}</details>')
     return body + kind + notes + tail + folded
 
 
@@ -297,6 +400,16 @@ def table_html(block: str, inline) -> str:
     return f'<table class="answer-table"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 
+def related_cards(answer: Answer, escape=escape_html) -> str:
+    """The passages closest to an unanswered question (at most 3), each with its report and section."""
+    cards = []
+    for h in answer.related[:3]:
+        year = f" · {h.year}年报告" if h.year else ""
+        cards.append(f'<div class="related"><div class="src-head">{escape(h.title)}{year} · '
+                     f'{escape(h.section.rsplit(" > ", 1)[-1])}</div>{passage_html(h.text, escape)}</div>')
+    return "".join(cards)
+
+
 def sources_html(answer: Answer | None, key: str = "") -> str:
     if answer is None:
         return '<div class="sources"><p>提问后，这里显示回答所引用的原文。</p></div>'
@@ -304,11 +417,7 @@ def sources_html(answer: Answer | None, key: str = "") -> str:
     if answer.citations:
         parts += ["<h4>引用来源</h4>", source_cards(answer)]
     if not answer.answered:
-        parts.append("<h4>可能相关（并非答案出处）</h4>")
-        for h in answer.related[:3]:
-            year = f" · {h.year}年报告" if h.year else ""
-            parts.append(f'<div class="related"><div class="src-head">{escape_html(h.title)}{year} · '
-                         f'{escape_html(h.section.rsplit(" > ", 1)[-1])}</div>{passage_html(h.text)}</div>')
+        parts += ["<h4>可能相关（并非答案出处）</h4>", related_cards(answer)]
     parts.append("</div>")
     return "".join(parts)
 
@@ -326,10 +435,10 @@ class ChatApp:
                 doc_filter: list[str] | None = None, year_filter: list | None = None):
         """Stream the answer into the chat; the sources panel fills in when the answer is final.
         An empty question changes nothing: there is nothing to answer."""
+        import gradio as gr  # late: the library works without Gradio
+
         history = list(history or [])
         if not (message or "").strip():
-            import gradio as gr  # late: the library works without Gradio
-
             yield history, gr.skip(), gr.skip(), gr.skip()  # not "": a question typed meanwhile stays
             return
         previous = [unescape_text(m["content"]) for m in history
@@ -337,6 +446,9 @@ class ChatApp:
         history += [{"role": "user", "content": escape_text(message)}, {"role": "assistant", "content": PENDING}]
         key = uuid.uuid4().hex[:8]  # ties the answer's citations to its cards in the sources panel
         yield history, sources_html(None), "", _hidden()  # the question shows at once, with a sign of work
+        # From here on the box is left alone: what the user types meanwhile is the next question
+        # (every update used to empty it, and a question typed as an answer came in was lost).
+        keep = gr.skip()
         try:
             stream = self.assistant.ask_stream(message, previous,
                                                k=int(k), doc_ids=doc_filter or None,
@@ -346,14 +458,14 @@ class ChatApp:
             for piece in stream:
                 if isinstance(piece, Answer):
                     history[-1] = {"role": "assistant", "content": answer_markdown(piece, key)}
-                    yield history, sources_html(piece, key), "", self.chart(piece)
+                    yield history, sources_html(piece, key), keep, self.chart(piece)
                     return
                 partial += piece
                 history[-1] = {"role": "assistant", "content": escape_text(partial)}
-                yield history, sources_html(None), "", _hidden()
+                yield history, sources_html(None), keep, _hidden()
         except RagError as exc:
             history[-1] = {"role": "assistant", "content": escape_text(str(exc)) + ANSWERED}
-            yield history, sources_html(None), "", _hidden()
+            yield history, sources_html(None), keep, _hidden()
 
     @staticmethod
     def chart(answer: Answer):
@@ -538,8 +650,10 @@ def build_app(assistant: Assistant):
             # no file_types: Gradio would refuse other files with an English message; upload() says it in Chinese
             files = gr.File(file_count="multiple", label="上传报告（txt、md、docx、pdf、html，可多选）", elem_id="upload")
             index_button = gr.Button("开始索引", variant="primary", elem_id="index-button")
-            results = gr.Dataframe(headers=["文件", "结果", "文档编号", "块数", "说明"], label="本次上传结果",
-                                   interactive=False, wrap=True, elem_id="upload-results")
+            # the reason third and widest: a phone shows the first columns, and a long file name wraps
+            results = gr.Dataframe(headers=["文件", "结果", "说明", "块数", "文档编号"], label="本次上传结果",
+                                   interactive=False, wrap=True, elem_id="upload-results",
+                                   column_widths=["26%", "12%", "42%", "8%", "12%"])
             documents = gr.Dataframe(headers=["标题", "年份", "块数", "添加时间", "文档编号"], label="已索引的文档",
                                      interactive=False, wrap=True, elem_id="documents")
             with gr.Row():
@@ -589,7 +703,9 @@ def build_app(assistant: Assistant):
             return [gr.update(interactive=True)] * len(busy)
 
         def index_files(uploaded, progress=gr.Progress()):
-            return app.upload(uploaded, progress), None, *refresh_lists()  # None empties the upload box
+            rows = app.upload(uploaded, progress)
+            # the reason third: a phone shows only the first columns (issue #20)
+            return [[r[0], r[1], r[4], r[3], r[2]] for r in rows], None, *refresh_lists()  # None empties the box
 
         def ask_to_delete(doc_id):
             title = app.title_of(doc_id)
@@ -665,7 +781,7 @@ def launch(demo, assistant: Assistant, host: str, port: int, share: bool = False
                                 Middleware(RequestGuard, hosts=allowed_hosts(host), body_limit=MAX_JSON_BYTES,
                                            upload_limit=upload_limit)]
     demo.queue(default_concurrency_limit=4)
-    demo.launch(server_name=host, server_port=port, share=share, auth=auth, css=CSS, head=HEAD,
+    demo.launch(server_name=host, server_port=port, share=share, auth=auth, css=CSS, head=HEAD, i18n=status_texts(),
                 prevent_thread_lock=prevent_thread_lock, max_file_size=f"{int(assistant.config.max_file_mb)}mb",
                 footer_links=["api"], app_kwargs=app_kwargs)
     return demo

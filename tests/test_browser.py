@@ -1,5 +1,6 @@
 """The web chat in a real browser: Debian's headless Chromium driven by Playwright, against the
 app served on 127.0.0.1 with the real assistant. Screenshots go to test-artifacts/."""
+import re
 import shutil
 import socket
 from pathlib import Path
@@ -180,10 +181,15 @@ def test_upload_shows_real_progress_in_chinese_and_locks_the_buttons(device, tmp
     device.wait_for_function("/正在向量化|正在解析与切分/.test(document.body.innerText)", timeout=60_000)
     device.wait_for_function("/\\d+\\/\\d+ 块/.test(document.body.innerText)", timeout=60_000)
     device.screenshot(path=str(ARTIFACTS / f"upload-progress-{device.device}.png"))
+    count, bar = (device.locator(f"#upload-results {s}").first.bounding_box()
+                  for s in (".progress-text", ".progress-bar-wrap"))
+    assert count["y"] >= bar["y"] + bar["height"] or count["y"] + count["height"] <= bar["y"]  # text clear of the bar
     body = device.locator("body").inner_text()
     assert "processing" not in body
     wait_text(device, "#upload-results", "已添加", 120_000)
     device.wait_for_function("!document.querySelector('#index-button').disabled")
+    device.wait_for_timeout(1500)  # Gradio's status texts are announced after the event
+    assert "common." not in device.content()  # no untranslated key, shown or announced
     assert device.locator("#upload").get_by_text(report.name).count() == 0  # the box is empty again
 
 
@@ -234,7 +240,7 @@ def test_citations_copy_and_sources_under_each_answer(device):
     cite = device.locator("#chat a.cite").first
     cite.wait_for(timeout=60_000)
     device.wait_for_timeout(300)
-    style = cite.evaluate("a => getComputedStyle(a).backgroundColor")
+    style = cite.evaluate("a => getComputedStyle(a.querySelector('.pill')).backgroundColor")
     body = cite.evaluate("a => getComputedStyle(a.parentElement).backgroundColor")
     assert style != body  # a citation does not look like body text
     cite.click() if device.device == "desktop" else cite.tap()
@@ -247,11 +253,19 @@ def test_citations_copy_and_sources_under_each_answer(device):
         assert active.first.is_visible()
     device.screenshot(path=str(ARTIFACTS / f"citation-followed-{device.device}.png"), full_page=True)
 
-    device.locator("#chat a.copy-answer").last.click()
-    device.locator("#chat a.copy-answer").last.get_by_text("已复制").wait_for()
+    copy = device.locator("#chat a.copy-answer").last
+    height = copy.bounding_box()["height"]
+    copy.click()
+    copy.get_by_text("已复制").wait_for()
+    assert copy.bounding_box()["height"] == height  # 已复制 does not wrap
     copied = device.evaluate("navigator.clipboard.readText()")
     assert copied.startswith("生产粮食23.4万吨、蔬菜28.5万吨[1]") and "\n来源：\n[1] 重庆市黔江区" in copied
     assert "<" not in copied and "\\" not in copied
+    copy.get_by_text("复制", exact=True).wait_for(timeout=5000)  # and it turns back, ready to copy again
+    labels = device.evaluate("[...document.querySelectorAll('[aria-label]')].map(e => e.getAttribute('aria-label'))")
+    assert not [label for label in labels if re.search(r"message:|chatbot conversation|^Copy ", label)], labels
+    assert "提问：2023年生产粮食和蔬菜分别多少？" in labels
+    assert any(label.startswith("回答：生产粮食23.4万吨") for label in labels)  # an answer's label is its text
 
 
 def test_footnote_markers_look_unlike_citations(page, tmp_path):
@@ -268,6 +282,8 @@ def test_footnote_markers_look_unlike_citations(page, tmp_path):
     assert footnote.evaluate("s => getComputedStyle(s).color") != page.locator("#sources .src-body").first.evaluate(
         "b => getComputedStyle(b).color")
     assert page.locator("#chat a.cite").count() >= 1 and "[12]" not in page.locator("#chat a.cite").all_inner_texts()
+    copied = page.locator("#chat .copy-text").last.text_content()  # what 复制 copies
+    assert "“滨河口袋公园”¹²4个" in copied and "[12]" not in copied  # raised: it would read as a citation
 
 
 def test_gradio_texts_are_chinese_even_in_an_english_browser(browser, server, tmp_path):
@@ -369,3 +385,114 @@ def test_a_trend_question_gets_a_cited_table_and_a_chart(browser, years_server, 
     page.locator("#indicator-table").get_by_text("1.7万人").first.wait_for(timeout=60_000)
     page.screenshot(path=str(ARTIFACTS / f"indicators-{size[0]}.png"), full_page=True)
     page.close()
+
+
+# ---- issue #20: older answers' citations, tips, phone sizes and scrolling ------------------------
+
+def answered(page, count: int, timeout: int = 120_000) -> None:
+    page.wait_for_function(f"document.querySelectorAll('#chat .copy-answer').length >= {count}", timeout=timeout)
+    page.wait_for_timeout(300)
+
+
+def test_an_earlier_answers_citation_opens_its_own_sources(page):
+    ask(page, "2023年生产粮食和蔬菜分别多少？")
+    answered(page, 1)
+    ask(page, "新增城市绿地多少？")
+    answered(page, 2)
+    assert "生产粮食" not in page.locator("#sources").inner_text()  # the panel holds the latest answer
+    page.locator("#chat a.cite").first.click()  # [1] of the first answer
+    page.locator("#sources .source.active").wait_for()
+    assert "生产粮食23.4万吨" in page.locator("#sources .source.active").inner_text()
+    assert page.locator("#sources mark.current").all_inner_texts() == ["生产粮食23.4万吨、蔬菜28.5万吨"]
+    page.locator("#chat a.cite").last.click()  # and the latest answer's [1] brings its own back
+    page.wait_for_function("document.querySelector('#sources .source.active')?.innerText.includes('8.4万平方米')")
+    page.screenshot(path=str(ARTIFACTS / "older-citation.png"), full_page=True)
+
+
+def test_the_followed_citation_lights_its_own_quote_in_a_shared_card(page):
+    ask(page, "黔江区乡村振兴取得了哪些成效？")
+    answered(page, 1)
+    # a card that holds several citations of one passage
+    n = page.evaluate("""() => { const card = [...document.querySelectorAll('#sources .source')]
+        .find(c => [...c.classList].filter(x => x.startsWith('src-')).length >= 2);
+        return card && [...card.classList].filter(x => x.startsWith('src-')).pop().slice(4); }""")
+    assert n, "the list answer cites one passage several times"
+    page.locator(f"#chat a.cite-{n}").first.click()
+    quote = page.locator(f"#chat a.cite-{n} .tip").first.text_content().split("：", 1)[1]
+    lit = page.locator("#sources .source.active mark.current").all_inner_texts()
+    assert "".join(lit) == re.sub(r"\[(\d+)\]", r"\1", quote)  # [n]'s sentence, not every quote of the card
+    assert page.locator("#sources .source.active mark:not(.current)").count() >= 1
+
+
+def test_the_tip_of_the_last_answer_is_not_cut_off(page):
+    for i, question in enumerate(["黔江区乡村振兴取得了哪些成效？", "2023年生产粮食和蔬菜分别多少？", "新增城市绿地多少？"]):
+        ask(page, question)
+        answered(page, i + 1)
+    cite = page.locator("#chat a.cite").last
+    # the chat scrolled so that the [n] sits on the chat box's bottom edge
+    page.evaluate("""() => { const cite = [...document.querySelectorAll('#chat a.cite')].pop();
+        const wrap = cite.closest('.bubble-wrap');
+        wrap.scrollTop += cite.getBoundingClientRect().bottom - wrap.getBoundingClientRect().bottom + 6; }""")
+    page.wait_for_timeout(200)
+    cite.hover()
+    tip = cite.locator(".tip")
+    tip.wait_for(state="visible")
+    box = tip.bounding_box()
+    assert 0 <= box["y"] and box["y"] + box["height"] <= 1000  # inside the window
+    # what is drawn at the tip's lower edge is the tip itself: nothing clips it
+    inside = page.evaluate("([x, y]) => !!document.elementFromPoint(x, y)?.closest('.tip')",
+                           [box["x"] + box["width"] / 2, box["y"] + box["height"] - 3])
+    page.screenshot(path=str(ARTIFACTS / "tip-last-answer.png"))
+    assert inside
+
+
+@pytest.fixture
+def phone(browser, server):
+    page = open_page(browser, server, **PHONE, permissions=["clipboard-read", "clipboard-write"])
+    yield page
+    page.context.close()
+
+
+def in_view(page, locator) -> bool:
+    box = locator.bounding_box()
+    return box is not None and box["y"] < 844 and box["y"] + min(box["height"], 40) > 0
+
+
+def test_phone_targets_scrolling_and_refusals(phone):
+    ask(phone, "黔江区乡村振兴取得了哪些成效？")
+    answered(phone, 1)
+    sizes = phone.evaluate("""() => ['#chat a.cite', '#chat a.copy-answer', '#chat details.answer-sources summary']
+        .map(s => document.querySelector(s).getBoundingClientRect().height)""")
+    assert min(sizes) >= 44, sizes  # finger-sized (WCAG 2.5.5)
+    phone.locator("#chat a.cite").first.tap()  # unfolds and scrolls to the source
+    phone.locator("#chat .source.active").wait_for()
+    ask(phone, "黔江区区长是谁？")
+    answered(phone, 2)
+    phone.wait_for_timeout(800)
+    question = phone.locator("#chat").get_by_text("黔江区区长是谁？").last
+    assert in_view(phone, question)  # the new question came into view
+    related = phone.locator("#chat details.related-sources").last
+    assert "可能相关" in related.inner_text()  # a refusal shows its closest passages on a phone too
+    related.locator("summary").tap()
+    phone.locator("#chat details.related-sources .related").first.wait_for(state="visible")
+    phone.screenshot(path=str(ARTIFACTS / "phone-refusal-related.png"), full_page=True)
+
+
+def test_phone_knowledge_base_shows_why_a_file_failed(phone, tmp_path):
+    exe = tmp_path / "2023年某县政府工作报告（征求意见稿）修订版.exe"
+    exe.write_bytes(b"MZ")
+    upload(phone, exe)
+    wait_text(phone, "#upload-results", "不支持的文件类型", 30_000)
+    reason = phone.locator("#upload-results").get_by_text("不支持的文件类型").first
+    box = reason.bounding_box()
+    assert box["x"] < 390 - 40  # the reason starts on screen, not beyond the right edge
+    phone.screenshot(path=str(ARTIFACTS / "phone-upload-reason.png"), full_page=True)
+
+
+def test_a_question_typed_while_an_answer_comes_in_stays_in_the_box(page):
+    ask(page, "2023年完成户厕改造多少户？")
+    page.locator("#chat .pending-answer").wait_for(timeout=30_000)
+    page.locator("#question textarea").fill("那村集体经济组织收入呢？")  # typed, not yet sent
+    answered(page, 1)
+    page.wait_for_timeout(1000)
+    assert page.locator("#question textarea").input_value() == "那村集体经济组织收入呢？"
