@@ -25,7 +25,12 @@ from .numbers import NOT_AMOUNTS, Quantity, quantities
 _LINK = re.compile(r"(?:分别|均|累计|共|总计|合计|全部|已|达到|达|为|是|至|到|突破|超过|保持在|稳定在|提升至|提高到|平均|降|升|"
                    r"增加到|下降到|降至|控制在|以上|以内|左右|约|近|超)+$")
 # A change that follows a figure: '增长19.3%', '比上年增长5.2%', '下降0.3个百分点'.
-_CHANGE = re.compile(r"^[，,、]?(?:比上年|同比|年均)?(增长|增加|提高|提升|上涨|下降|减少|降低|回落)(\d+(?:\.\d+)?(?:%|％|个百分点|倍))")
+_CHANGE = re.compile(r"^[，,、]?(?:比上年|同比|年均)?(增长|增加|提高|提升|上涨|下降|减少|降低|回落)"
+                     r"(\d+(?:\.\d+)?(?:%|％|个百分点|倍)|百分之[零〇○一二两三四五六七八九十百点]+)")
+# '从十五万人增加到一百四十七万人', '由1978年的36.5%调整到…': the figure is the one after 到; the one
+# after 从/由 is of an earlier, often unnamed, year and is no figure of the report's period.
+_FROM = re.compile(r"(?:从|由)[^从由]*$")
+_TO = re.compile(r"(?:增加|提高|增长|上升|扩大|下降|减少|降低|缩小|调整|回落|降|升)?(?:到|至)")
 _REGION = re.compile(r"(.{2,12}?(?:特别行政区|自治区|自治州|自治县|省|市|区|县|州|盟|旗|镇|乡))(?=(?:19|20)\d{2}年|政府|人民政府|二|〇)")
 
 
@@ -93,7 +98,10 @@ def _measures(clause: str, amounts: list[Quantity]) -> list[str]:
     measures, floor, previous = [], 0, None
     for q in amounts:
         measure = _measure_before(clause, q.start, floor)
-        if previous is not None and re.fullmatch(r"(以上|以下|以内|及以上)?的?", measure):
+        if previous is not None and _TO.fullmatch(clause[floor:q.start].strip()) and _FROM.search(measures[-1]):
+            measure = _FROM.sub("", measures[-1])  # '从十五万人增加到一百四十七万人': the measure's new value
+            measures[-1] = ""  # the value it came from: no measure, no figure
+        elif previous is not None and re.fullmatch(r"(以上|以下|以内|及以上)?的?", measure):
             measure = previous.text + measure  # '50万元以上的达到33个': those above 50万元
         measures.append(measure)
         floor, previous = q.end, q

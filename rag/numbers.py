@@ -20,8 +20,19 @@ MAGNITUDES = {"万亿": Decimal(10) ** 12, "千亿": Decimal(10) ** 11, "百亿"
 UNITS = sorted(("平方公里 平方米 公里 千米 米 千瓦时 千瓦 瓦 公顷 亩 吨 公斤 斤 元 美元 人次 人 名 户 个 家 所 座 项 张 场次 场 "
                 "条 天 倍 次 批 类 栋 套 辆 台 度 个百分点 百分点 % ‰ 件 部 篇 只 头 处 间 床 支 岁 年").split(), key=len, reverse=True)
 _QUANTITY = re.compile(
-    r"(?<![\d.])(\d+(?:,\d{3})*(?:\.\d+)?)\s*(余|多)?(万亿|千亿|百亿|亿|千万|百万|万|千|百)?(余|多)?("
+    r"(?<![\d.])(\d+(?:,\d{3}|\u2060\d)*(?:\.\d+)?)\s*(余|多)?(万亿|千亿|百亿|亿|千万|百万|万|千|百)?(余|多)?("
     + "|".join(map(re.escape, UNITS)) + r")?")
+# Numbers in Chinese numerals, as reports before about 2000 write them ('百分之十一点八',
+# '一百四十七万人', '四千五百六十四亿公斤'), read by cn2an. Only a percentage or a numeral of two or
+# more characters followed by a unit counts: '一是', '十四五', '三个代表' are not amounts.
+_ZH_NUMERAL = "零〇○一二两三四五六七八九十百千万亿"
+_ZH_UNITS = [u for u in UNITS if u not in ("年", "岁", "次", "天", "度", "类", "批", "%", "‰")]
+_ZH_QUANTITY = re.compile(
+    rf"百分之([{_ZH_NUMERAL[:-2]}]+(?:点[零〇○一二三四五六七八九]+)?)"
+    rf"|(?<![第{_ZH_NUMERAL}])([{_ZH_NUMERAL}]{{2,}}(?:点[零〇○一二三四五六七八九]+)?)(余|多)?("
+    + "|".join(map(re.escape, _ZH_UNITS)) + ")")
+# Digits typeset one by one with spaces ('从4 0 个减少到2 9 个', a 1998 report): one number.
+_SPACED = re.compile(r"(?<![\d.])\d(?: \d)+(?![\d.])")
 SAME_UNIT = {"千米": "公里", "名": "人"}
 # Measure words that count things: a ratio or comparison of two counts is meaningful ('1810个托位'
 # against '394张床位'), a sum of different kinds of things is not.
@@ -45,9 +56,33 @@ class Quantity:
         return SAME_UNIT.get(self.unit, self.unit)
 
 
+def _zh_value(numeral: str) -> Decimal | None:
+    """'一百四十七万' -> 1470000, '十一点八' -> 11.8; None when cn2an cannot read it."""
+    import cn2an  # late: its import reads its tables (~0.1 s)
+
+    try:
+        return Decimal(str(cn2an.cn2an(re.sub("[〇○]", "零", numeral), "smart")))
+    except (ValueError, KeyError, IndexError):
+        return None
+
+
+def _zh_quantities(text: str, folded: str) -> list[Quantity]:
+    found = []
+    for m in _ZH_QUANTITY.finditer(folded):
+        percent, numeral, approx, unit = m.groups()
+        value = _zh_value(percent or numeral)
+        if value is not None:
+            found.append(Quantity(value, "%" if percent else unit, bool(approx), text[m.start():m.end()],
+                                  m.start(), m.end()))
+    return found
+
+
 def quantities(text: str) -> list[Quantity]:
-    """Numbers with their units, in order. Years ('2023年') and list numbers are left out."""
+    """Numbers with their units, in order: digits ('8.4万平方米', also typeset '4 0 个') and Chinese
+    numerals ('百分之十一点八', '一百四十七万人'). Years ('2023年') and list numbers are left out."""
     folded = fold(text)
+    # same length: the spaces of a spaced-out number become no-break markers the pattern skips
+    folded = _SPACED.sub(lambda m: m.group(0).replace(" ", "\u2060"), folded) if " " in folded else folded
     found = []
     for m in _QUANTITY.finditer(folded):
         digits, approx1, magnitude, approx2, unit = m.groups()
@@ -56,9 +91,11 @@ def quantities(text: str) -> list[Quantity]:
             continue  # a year, not an amount
         if unit == "年" and folded[m.end():m.end() + 1] not in ("", "，", ",", "。", "；"):
             unit = ""
-        value = Decimal(digits.replace(",", "")) * MAGNITUDES.get(magnitude or "", Decimal(1))
+        value = Decimal(re.sub("[,\u2060]", "", digits)) * MAGNITUDES.get(magnitude or "", Decimal(1))
         found.append(Quantity(value, unit, bool(approx1 or approx2), text[m.start():m.end()], m.start(), m.end(),
                               magnitude or ""))
+    if re.search(f"[{_ZH_NUMERAL}]", folded):
+        found = sorted(found + _zh_quantities(text, folded), key=lambda q: q.start)
     return found
 
 

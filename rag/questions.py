@@ -66,7 +66,8 @@ def question_kind(question: str, english: bool) -> str:
             other = next((k for k, p in patterns if k != "trend" and p.search(question)), "fact")
             # one figure asked over the span ('2013到2017年间裁减了多少') is a fact of the span
             single = other == "fact" and re.search(r"(了|共|累计|总共|一共|合计)(多少|几)", question)
-            if not zh.SPAN_CHANGE.search(question) and (zh.PER_YEAR.search(question) or
+            # '每年增长多少' asks each year's growth: 每年 outweighs the one change over the span
+            if (zh.EVERY_YEAR.search(question) or not zh.SPAN_CHANGE.search(question)) and (zh.PER_YEAR.search(question) or
                                                         other in ("fact", "yesno", "multi") and not single):
                 return "trend"
             continue

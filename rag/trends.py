@@ -248,12 +248,17 @@ def series_from_dict(data: dict) -> Series:
 
 
 def measures_by_years(table: FigureTable, limit: int = 300) -> list[str]:
-    """The measures of a knowledge base's records, grouped by their normalised name, that at least
-    two years have; those of most years first (what the indicators view offers)."""
+    """The measures of a knowledge base's records, grouped by their normalised name: those of most
+    years first, then those of one year (one report loaded still offers its measures: an empty
+    list left a new user guessing, issue #20), most figures first among equals."""
     years: dict[str, set[int]] = {}
+    counts: dict[str, int] = {}
     for f in table.figures:
         if f.period and not _MULTI_YEAR.search(f.measure) and 2 <= len(f.measure) <= 16 \
-                and not re.match(r"比|其中|拟|同比|较", f.measure):  # a change or a part, not a measure
-            years.setdefault(normalise_measure(f.measure), set()).add(f.period)
-    ranked = sorted((m for m, ys in years.items() if len(ys) >= 2), key=lambda m: (-len(years[m]), m))
+                and not re.match(r"比|其中|拟|同比|较|\d", f.measure) \
+                and f.measure.count("“") == f.measure.count("”"):  # a change, a part, a threshold, a cut name
+            name = normalise_measure(f.measure)
+            years.setdefault(name, set()).add(f.period)
+            counts[name] = counts.get(name, 0) + 1
+    ranked = sorted(years, key=lambda m: (-len(years[m]), -counts[m], m))
     return ranked[:limit]

@@ -47,7 +47,8 @@ a.cite .pill {display: inline-block; font-size: 0.8em; font-weight: 600; color: 
 a.cite .tip {display: none}
 @media (hover: hover) and (pointer: fine) {
   /* fixed, placed by the page's script: an absolute tip was cut off by the chat box's bottom edge */
-  a.cite:hover .tip, a.cite:focus .tip {display: block; position: fixed; z-index: 1000;
+  /* focus-visible, not focus: a clicked [n] keeps focus, and its tip stayed over the next one's */
+  a.cite:hover .tip, a.cite:focus-visible .tip {display: block; position: fixed; z-index: 1000;
         width: 18em; max-width: 70vw; padding: 6px 8px; background: #1a202c; color: #fff; font-weight: 400;
         font-size: 13px; line-height: 1.5; border-radius: 4px; white-space: normal}
 }
@@ -73,6 +74,7 @@ a.copy-answer {display: inline-block; font-size: 13px; color: #4a5568 !important
   a.cite {box-sizing: border-box; min-height: 44px; padding: 10px 3px; margin: -10px 0; vertical-align: middle}
   a.cite .pill {font-size: 0.9em; padding: 1px 7px}
   a.cite .tip {display: none !important}  /* a tap unfolds the source under the answer instead */
+  button {min-height: 44px}  /* tabs, example questions, 发送: finger-sized too */
   a.copy-answer {min-height: 44px; line-height: 36px; padding: 4px 12px; margin: -10px 0 -10px 8px; box-sizing: border-box;
                  vertical-align: middle}
 }
@@ -99,23 +101,41 @@ HEAD = """<script>
   // empty: give each message its plain text, in Chinese (issue #20)
   const plain = (message) => [...message.querySelectorAll('.copy-text .copy-line')].map(l => l.textContent).join('\\n');
   const LABELS = {'chatbot conversation': '对话', 'More tabs': '更多标签页', 'Gradio footer navigation': '页脚导航',
-                  'Copy table data': '复制表格数据', 'Copied to clipboard': '已复制到剪贴板'};
+                  'Copy table data': '复制表格数据', 'Copied to clipboard': '已复制到剪贴板', 'Fullscreen': '全屏',
+                  'Exit fullscreen': '退出全屏', 'Click to upload or drop files': '点击上传或拖放文件',
+                  'File upload': '文件上传', 'Open cell menu': '打开单元格菜单', 'Dataframe': '数据表',
+                  'Table actions': '表格操作', 'Stop Recording': '停止录制', 'Clear': '清除', 'Remove': '移除'};
   const labelOf = (el, label) => {
     if (label in LABELS) return LABELS[label];
     const own = /^(\\w+)'s message: ?([\\s\\S]*)$/.exec(label);
     if (own && own[1] === 'user') return '提问：' + own[2];
-    const content = el.closest('#chat') && el.querySelector('.message-content');
-    if (!content || !(own || label === '')) return null;
-    if (content.querySelector('.copy-text')) return '回答：' + plain(content);
-    if (content.querySelector('.pending-answer')) return '回答：正在检索…';
-    return '回答：' + content.innerText.trim();
+    if (!el.closest('#chat') || !(own || label === '') || !el.querySelector('.message-content')) return null;
+    // the whole answer: its copy text holds every line (a list's first line alone was read before)
+    if (el.querySelector('.copy-text')) return '回答：' + plain(el);
+    if (el.querySelector('.pending-answer')) return '回答：正在检索…';
+    return '回答：' + el.innerText.trim();
   };
-  const relabel = () => document.querySelectorAll('[aria-label]').forEach(el => {
-    const label = el.getAttribute('aria-label'), next = labelOf(el, label);
-    if (next !== null && next !== label) el.setAttribute('aria-label', next);
-  });
+  const relabel = () => {
+    document.querySelectorAll('[aria-label]').forEach(el => {
+      const label = el.getAttribute('aria-label'), next = labelOf(el, label);
+      if (next !== null && next !== label) el.setAttribute('aria-label', next);
+    });
+    document.querySelectorAll('[title], img[alt]').forEach(el => {
+      const title = el.getAttribute('title');
+      if (title in LABELS) el.setAttribute('title', LABELS[title]);
+      const alt = el.getAttribute('alt') || '';
+      if (/plot visualising/.test(alt)) el.setAttribute('alt', '年度变化图');
+      else if (alt in LABELS) el.setAttribute('alt', LABELS[alt]);
+    });
+  };
   new MutationObserver(relabel).observe(document.documentElement,
-    {subtree: true, childList: true, attributes: true, attributeFilter: ['aria-label']});
+    {subtree: true, childList: true, attributes: true, attributeFilter: ['aria-label', 'title', 'alt']});
+  // A refusal's closest passages, unfolded on a phone, come into view
+  document.addEventListener('toggle', (event) => {
+    const details = event.target;
+    if (details.matches && details.matches('details.related-sources') && details.open)
+      details.scrollIntoView({behavior: 'smooth', block: 'start'});
+  }, true);
   // A tip is placed where it fits in the window: below its [n], or above it near the bottom
   const placeTip = (event) => {
     const cite = event.target.closest && event.target.closest('a.cite');
@@ -357,7 +377,8 @@ def answer_markdown(answer: Answer, key: str = "") -> str:
 
     body = "<br>".join(table_html(block, inline) if block.startswith("|") else inline(block)
                        for block in _blocks(answer.text))
-    kind = f'<span class="kind">{KINDS[answer.kind]}</span>' if answer.answered and answer.kind in KINDS else ""
+    kind = (f'<span class="kind" title="回答类型：{KINDS[answer.kind]}">{KINDS[answer.kind]}</span>'
+            if answer.answered and answer.kind in KINDS else "")
     notes = "".join(f'<br><span class="note">提示：{escape_text(n)}</span>' for n in answer.notes)
     copy = "".join(f'<span class="copy-line">{escape_text(line)}</span>' for line in plain_text(answer).split("\n"))
     tail = (f'<span class="answer-key key-{key or uuid.uuid4().hex[:8]}"></span>'
@@ -653,7 +674,7 @@ def build_app(assistant: Assistant):
             # the reason third and widest: a phone shows the first columns, and a long file name wraps
             results = gr.Dataframe(headers=["文件", "结果", "说明", "块数", "文档编号"], label="本次上传结果",
                                    interactive=False, wrap=True, elem_id="upload-results",
-                                   column_widths=["26%", "12%", "42%", "8%", "12%"])
+                                   column_widths=["24%", "12%", "40%", "11%", "13%"])
             documents = gr.Dataframe(headers=["标题", "年份", "块数", "添加时间", "文档编号"], label="已索引的文档",
                                      interactive=False, wrap=True, elem_id="documents")
             with gr.Row():

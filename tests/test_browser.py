@@ -265,6 +265,9 @@ def test_citations_copy_and_sources_under_each_answer(device):
     labels = device.evaluate("[...document.querySelectorAll('[aria-label]')].map(e => e.getAttribute('aria-label'))")
     assert not [label for label in labels if re.search(r"message:|chatbot conversation|^Copy ", label)], labels
     assert "提问：2023年生产粮食和蔬菜分别多少？" in labels
+    english = device.evaluate("""[...document.querySelectorAll('[title], img[alt]')].map(e => e.getAttribute('title') || e.alt)
+        .filter(t => /^(Copy table data|Fullscreen|Open cell menu)$|undefined/.test(t))""")
+    assert english == []
     assert any(label.startswith("回答：生产粮食23.4万吨") for label in labels)  # an answer's label is its text
 
 
@@ -444,6 +447,10 @@ def test_the_tip_of_the_last_answer_is_not_cut_off(page):
                            [box["x"] + box["width"] / 2, box["y"] + box["height"] - 3])
     page.screenshot(path=str(ARTIFACTS / "tip-last-answer.png"))
     assert inside
+    page.locator("#chat a.cite").first.click()  # a clicked [n] keeps focus: its tip must not stay over the next
+    page.locator("#chat a.cite").nth(1).hover()
+    page.wait_for_timeout(200)
+    assert page.locator("#chat a.cite .tip:visible").count() == 1
 
 
 @pytest.fixture
@@ -464,6 +471,8 @@ def test_phone_targets_scrolling_and_refusals(phone):
     sizes = phone.evaluate("""() => ['#chat a.cite', '#chat a.copy-answer', '#chat details.answer-sources summary']
         .map(s => document.querySelector(s).getBoundingClientRect().height)""")
     assert min(sizes) >= 44, sizes  # finger-sized (WCAG 2.5.5)
+    labels = phone.evaluate("[...document.querySelectorAll('#chat [aria-label]')].map(e => e.getAttribute('aria-label'))")
+    assert any(label.startswith("回答：") and "阿蓬江镇高碛社区" in label for label in labels)  # every item, not line one
     phone.locator("#chat a.cite").first.tap()  # unfolds and scrolls to the source
     phone.locator("#chat .source.active").wait_for()
     ask(phone, "黔江区区长是谁？")
@@ -496,3 +505,11 @@ def test_a_question_typed_while_an_answer_comes_in_stays_in_the_box(page):
     answered(page, 1)
     page.wait_for_timeout(1000)
     assert page.locator("#question textarea").input_value() == "那村集体经济组织收入呢？"
+
+
+def test_the_indicators_view_offers_measures_of_a_single_report(page):
+    page.get_by_role("tab", name="指标").click()
+    page.locator("#measure input").click()
+    options = page.get_by_role("option")
+    options.first.wait_for(timeout=10_000)
+    assert "城镇新增就业" in options.all_inner_texts()

@@ -82,3 +82,22 @@ def test_follow_up_that_switches_year_is_a_new_question(counties):
     answer = counties.ask("那2022年呢？", history=["白云县2023年城镇新增就业多少？"])
     assert answer.resolved_question == "白云县2022年城镇新增就业多少？"
     assert not answer.answered and "报告中没有2022年" in answer.text  # the 2023 figure only as what it is
+
+
+OLD_STYLE = ("1995年国务院政府工作报告\n一、1994年工作回顾\n"
+             "国内生产总值达到４３８００亿元，比上年增长百分之十一点八。"
+             "城镇个体劳动者从十五万人增加到一百四十七万人。国务院组成部门从4 0 个减少到2 9 个。\n")
+
+
+def test_figures_of_a_report_written_in_older_numerals(tmp_path, embedder):
+    path = tmp_path / "1995年政府工作报告.txt"
+    path.write_text(OLD_STYLE, encoding="utf-8")
+    assistant = Assistant.load(tmp_path / "index", embedder=embedder, build_if_missing=False)
+    assistant.add_documents([path])
+    figures = {f.measure: f for f in assistant.figures()}
+    assert figures["国内生产总值"].value == "４３８００亿元" and figures["国内生产总值"].change == "比上年增长百分之十一点八"
+    assert figures["城镇个体劳动者"].value == "一百四十七万人"  # the value after 到, not the one it came from
+    assert figures["国务院组成部门"].quantity.value == 29
+    assert all(f.value != "十五万人" for f in figures.values())
+    answer = assistant.ask("1994年城镇个体劳动者有多少？")
+    assert answer.answered and "一百四十七万人" in answer.text

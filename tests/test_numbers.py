@@ -70,3 +70,16 @@ def test_the_value_before_a_change():
     assert earlier(*quantities("减少到120个，减少30个"), falling=True) == "150个"
     with pytest.raises(Incompatible):
         earlier(*quantities("9243亿元，增加5038人"))
+
+
+def test_numbers_written_as_older_reports_write_them():
+    """Reports before about 2000 write numbers in Chinese numerals, full-width or spaced digits."""
+    assert [(q.text, q.value, q.unit) for q in quantities("比上年增长百分之十一点八，粮食总产量４４４５亿公斤")] == [
+        ("百分之十一点八", Decimal("11.8"), "%"), ("４４４５亿公斤", Decimal("444500000000"), "公斤")]
+    assert [(q.value, q.unit) for q in quantities("城镇个体劳动者从十五万人增加到一百四十七万人")] == [
+        (Decimal(150000), "人"), (Decimal(1470000), "人")]
+    assert [(q.text, q.value) for q in quantities("国务院组成部门从4 0 个减少到2 9 个")] == [
+        ("4 0 个", Decimal(40)), ("2 9 个", Decimal(29))]
+    # numerals that are no amounts: an ordinal, a list marker, a plan's name, a one-character count
+    assert quantities("一是建成三个公园，第十二个五年计划，十四五规划") == []
+    assert [q.value for q in quantities("2019 2020年")] == [Decimal(2019)]  # years stay apart

@@ -26,7 +26,7 @@ def test_respond_streams_then_shows_linked_citations_and_sources(app):
     assert steps[0][2] == "" and all(step[2] == {"__type__": "update"} for step in steps[1:])
     answer = history[-1]["content"]
     assert "8\\.4万平方米" in answer and 'href="#src-1" class="cite cite-1"' in answer
-    assert '<div class="source src-1" id="src-1">' in sources and "<mark>新增城市绿地8.4万平方米" in sources
+    assert '<div class="source src-1" id="src-1">' in sources and "<mark class=\"q-1\">新增城市绿地8.4万平方米" in sources
     assert "“口袋公园”<sup class=\"fn\">12</sup>4个" in sources  # the report's footnote is not a citation
     assert len(steps) >= 2  # partial text first, then the final answer
 
@@ -145,7 +145,7 @@ def test_answer_markup_keeps_lines_and_copies_as_plain_text():
     chat = answer_markdown(answer, "k1")
     assert "4个" in chat and "<br>2\\. 新增" in chat  # one item a line
     assert chat.count('class="cite cite-') == 2 and '<sup class="fn">12</sup>' in chat
-    assert '<span class="kind">列举</span>' in chat and "answer-key key-k1" in chat
+    assert '<span class="kind" title="回答类型：列举">列举</span>' in chat and "answer-key key-k1" in chat
     # the report's footnote [12] is raised (¹²) in copied text, where it would read as a citation
     assert plain_text(answer) == ("1. 建成“口袋公园”¹²4个[1]\n2. 新增城市绿地8.4万平方米[2]\n\n来源：\n"
                                   "[1] 测试报告（2023年报告） · 城市建设：建成“口袋公园”¹²4个\n"
