@@ -130,8 +130,13 @@ def out_of_scope(info: QuestionInfo, idf: dict[str, float]) -> Gap | None:
     """None of the question's words occurs in the reports: it is not about them."""
     if info.english:
         return None
+    import rjieba
+
     terms = key_terms(info.topic)
-    if terms and not any(t in idf or any(t in w for w in _vocabulary_sample(idf, t)) for t in terms):
+    # a compound the reports never write as one word ('粮食产量') is in scope when its parts are
+    # ('粮食', '产量': the reports write '生产粮食23.4万吨')
+    parts = [w for t in terms for w in rjieba.cut_for_search(t) if len(w) >= 2 and w != t]
+    if terms and not any(t in idf or any(t in w for w in _vocabulary_sample(idf, t)) for t in terms + parts):
         return Gap("scope", f"报告中没有关于“{topic_words(info)}”的内容。")
     return None
 
@@ -219,8 +224,20 @@ def _topic_suffix(info: QuestionInfo) -> str:
     return f"（关于“{words}”）" if words else ""
 
 
+# Question words a message leaves out of the user's own words ('黔江区区长是谁' -> '黔江区区长').
+_ASKING_END = re.compile(r"(?:(?:是|有|为)?(?:谁|多少|几[个项家]?|什么|哪些|哪个|哪里)|吗|呢|么|如何|怎么样|怎样|了)+$")
+_ASKING_INSIDE = re.compile(r"(?:有|是)?(?:多少|哪些|几)(?:个|项|家|种|条|座|所|名|位|张)?")
+
+
 def topic_words(info: QuestionInfo) -> str:
-    """The question's topic for messages: whole, with years and question words taken out."""
+    """The question's topic for messages: whole, with years and question words taken out. It is
+    the user's own words: the analysed topic when it is a stretch of the question, else the
+    question without its asking words (the analysed one read '区长谁', '口', issue #16)."""
     topic = re.sub(r"(?<!\d)(19|20)\d{2}\s*年", "", info.topic)
     topic = zh.PLAN_WORDS.sub("", topic) if info.wants_plan else topic
-    return topic or re.sub(r"[？?。！!]+$", "", info.text)
+    topic = re.sub(r"^(?:那么|那)", "", topic)  # a follow-up's '那托位呢'
+    if topic and fold(topic) in fold(info.text):
+        return topic
+    said = re.sub(r"^(?:请问|那么|那)|(?<!\d)(19|20)\d{2}\s*年", "", re.sub(r"[？?。！!\s]+$", "", info.text))
+    said = _ASKING_INSIDE.sub("", _ASKING_END.sub("", said)).strip(" ，,的")
+    return said or topic or re.sub(r"[？?。！!]+$", "", info.text)

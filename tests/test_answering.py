@@ -66,3 +66,13 @@ def test_stream_yields_text_then_the_final_answer(bundled):
     pieces = list(bundled.ask_stream("修复矿山多少公顷，综合治理水土流失多少平方公里？"))
     final = pieces[-1]
     assert "".join(pieces[:-1]) == final.text and len(pieces) >= 3
+
+
+def test_words_asked_as_people_ask_them(bundled):
+    """A compound the report never writes as one word, a noun that starts with a measure word,
+    and a refusal that repeats the user's own words (issue #16, a new user's session)."""
+    assert "23.4万吨" in bundled.ask("粮食产量多少？").text  # the report writes 生产粮食23.4万吨
+    population = bundled.ask("黔江区人口多少？")  # 人口 is asked, not 脱贫人口人均纯收入 (2万元)
+    assert not population.answered and "2万元" not in population.text
+    assert "2万元" in bundled.ask("脱贫人口人均纯收入多少？").text
+    assert "“黔江区区长”" in bundled.ask("黔江区区长是谁？").text  # not '区长谁'
