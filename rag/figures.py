@@ -22,7 +22,7 @@ from .normalize import fold
 from .numbers import NOT_AMOUNTS, Quantity, quantities
 
 # Words between a measure and its number that are not part of the measure ('达到', '为').
-_LINK = re.compile(r"(?:分别|均|累计|共|总计|合计|全部|已|达到|达|为|是|至|到|突破|超过|保持在|稳定在|提升至|提高到|平均|降|升|"
+_LINK = re.compile(r"(?:分别|均|累计|共|总计|合计|全部|已|达到|达|为|是|至|到|突破|超过|保持在|稳定在|提升至|提高到|平均|(?<![下上回提])降|(?<![上提回])升|"
                    r"增加到|下降到|降至|控制在|以上|以内|左右|约|近|超)+$")
 # A change that follows a figure: '增长19.3%', '比上年增长5.2%', '下降0.3个百分点'.
 _CHANGE = re.compile(r"^[，,、]?(?:比上年|同比|年均)?(增长|增加|提高|提升|上涨|下降|减少|降低|回落)"

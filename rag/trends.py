@@ -25,6 +25,7 @@ _SUFFIX = re.compile(r"(?:拟按|预期目标|预期|目标|一直|持续|继续
 _MULTI_YEAR = re.compile(r"五年|十年|累计|年均|平均每年|每年|以来|期间|规划期|十[一二三四五六七八九]五|[从由][^，,。；;]{0,30}[到至]")
 _SHARE = re.compile(r"占|比重|比例|之比")
 RATE_WORDS = re.compile(r"增长|增速|增幅|涨幅|上涨|下降|降幅|率")
+_FALLING = re.compile(r"(?:下降|减少|降低|回落|降幅)$")
 GROWTH_WORDS = re.compile(r"(?:比上年)?(?:增长|增速|增幅|涨幅|上涨|下降|降幅)")
 MIN_MATCH = 0.6  # Dice similarity of measure bigrams, below which a record is another measure
 REFERENCE_YEARS = 5  # years either side of a span read for the typical size of a figure
@@ -69,9 +70,15 @@ def _bigrams(text: str) -> set[str]:
     return {text[i:i + 2] for i in range(len(text) - 1)} or {text}
 
 
+# Wording that names the whole of a measure without changing it: '粮食总产量' is 粮食产量,
+# '居民消费价格总水平' is 居民消费价格 (not 总值: 国内生产总值 is a name of its own).
+_WHOLE = re.compile(r"总(?=产量|量|额)|(?<=价格)总水平")
+
+
 def normalise_measure(measure: str) -> str:
-    """'全年城镇新增就业' -> '城镇新增就业', '今年赤字率拟按' -> '赤字率'."""
-    return _SUFFIX.sub("", _PREFIX.sub("", fold(measure))) or fold(measure)
+    """'全年城镇新增就业' -> '城镇新增就业', '今年赤字率拟按' -> '赤字率', '全年粮食总产量' -> '粮食产量'."""
+    folded = fold(measure)
+    return _WHOLE.sub("", _SUFFIX.sub("", _PREFIX.sub("", folded))) or folded
 
 
 def similarity(query: str, measure: str) -> float:
@@ -97,16 +104,21 @@ def _reading(figure: Figure, rate: bool) -> tuple[float, str, str] | None:
     """(value, text, unit) of a record read as the query asks: its change ('增长5.2%') for a rate
     query, else its amount; None when the record holds no such reading."""
     if rate:
+        # a fall keeps its word and its sign: '比上年下降0.7%' is -0.7, never a rise of 0.7%
         if figure.quantity.unit in ("%", "‰", "个百分点"):
-            return float(_scaled(figure.quantity)), figure.value, figure.quantity.unit
+            falling = _FALLING.search(figure.measure)
+            value = float(_scaled(figure.quantity))
+            return ((-value, falling.group(0) + figure.value, figure.quantity.unit) if falling
+                    else (value, figure.value, figure.quantity.unit))
         change = quantities(figure.change) if figure.change else []
         if change and change[0].unit in ("%", "‰", "个百分点"):
-            return float(change[0].value), figure.change, change[0].unit
+            sign = -1 if _FALLING.search(figure.change[:change[0].start]) else 1
+            return sign * float(change[0].value), figure.change, change[0].unit
         return None
     if figure.quantity.unit in ("%", "‰", "个百分点", ""):
         return None
     q = figure.quantity
-    return float(_scaled(q)), figure.value, q.magnitude + q.unit
+    return float(q.value), figure.value, q.kind  # base units: '5.31亿吨' and '49746万吨' are one series
 
 
 def _scaled(q) -> float:
@@ -145,12 +157,22 @@ def build_series(table: FigureTable, measure: str, years: list[int], *, kinds: t
             for _s, (_v, _t, unit), _f in found:
                 units[unit] = units.get(unit, 0) + 1
     unit = max(units, key=units.get) if units else ""
+    # amounts are shown in the magnitude the reports use most ('万吨'), percentages as they are
+    magnitudes: dict[str, int] = {}
+    for (year, _k), found in candidates.items():
+        for _s, (_v, _t, u), f in found:
+            if year in wanted and u == unit and not rate and f.quantity.unit not in ("%", "‰", "个百分点"):
+                magnitudes[f.quantity.magnitude] = magnitudes.get(f.quantity.magnitude, 0) + 1
+    magnitude = max(magnitudes, key=magnitudes.get) if magnitudes else ""
+    from .numbers import MAGNITUDES
+
+    scale = float(MAGNITUDES.get(magnitude, 1))
     medians = {}
     for kind in kinds:
         values = sorted(max((c for c in found if c[1][2] == unit), key=lambda t: t[0], default=(0, (0.0,)))[1][0]
                         for (_y, k), found in candidates.items() if k == kind)
         medians[kind] = values[len(values) // 2] if values else 0.0
-    series = Series(measure, unit, sorted(wanted))
+    series = Series(measure, magnitude + unit, sorted(wanted))
     for (year, kind), found in sorted(candidates.items()):
         found = [c for c in found if c[1][2] == unit]
         if year not in wanted or not found:
@@ -168,7 +190,7 @@ def build_series(table: FigureTable, measure: str, years: list[int], *, kinds: t
         if not rate and median > 0 and value > 0 and abs(math.log(value / median)) > math.log(OUTLIER_RATIO):
             series.notes.append(f"关于{year}年的数字（{text}）与其他年份相差{OUTLIER_RATIO}倍以上，可能是多年合计或口径不同，未列入。")
             continue
-        series.points.append(Point(year, kind, value, text, figure))
+        series.points.append(Point(year, kind, value / scale, text, figure))
     if _definitions_differ(measure, [p.figure.measure for p in series.points]):
         names = sorted({normalise_measure(p.figure.measure) for p in series.points})
         series.notes.append("各年报告的指标口径不同（" + "、".join(names) + "），按各年原文列出，未合并换算。")

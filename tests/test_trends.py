@@ -1,0 +1,54 @@
+"""Issue #18 on reports written here: a series across yearly reports whose wording and magnitudes
+differ, and older reports' numerals (real embedder, real FAISS index on disk)."""
+from __future__ import annotations
+
+import pytest
+
+from rag import Assistant
+
+REPORTS = {
+    "1995年政府工作报告.txt": "1995年政府工作报告\n一、1994年工作回顾\n国内生产总值达到４３８００亿元，比上年增长百分之十一点八。\n"
+                          "二、1995年主要任务\n国内生产总值增长百分之八到九。\n",
+    "2010年政府工作报告.txt": "2010年政府工作报告\n一、2009年工作回顾\n全年粮食总产量达到53082万吨，实现连续6年增产。"
+                          "去年居民消费价格总水平比上年下降0.7%。\n二、2010年主要目标\n居民消费价格涨幅3%左右。\n",
+    "2011年政府工作报告.txt": "2011年政府工作报告\n一、2010年工作回顾\n粮食产量5.46亿吨，再创历史新高。"
+                          "居民消费价格涨幅控制在3.3%。\n二、2011年主要目标\n居民消费价格总水平涨幅控制在4%左右。\n",
+}
+
+
+@pytest.fixture(scope="module")
+def shelf(tmp_path_factory, embedder) -> Assistant:
+    folder = tmp_path_factory.mktemp("shelf")
+    paths = []
+    for name, text in REPORTS.items():
+        (folder / name).write_text(text, encoding="utf-8")
+        paths.append(folder / name)
+    assistant = Assistant.load(folder / "index", embedder=embedder, build_if_missing=False)
+    assistant.add_documents(paths)
+    return assistant
+
+
+def points(answer) -> dict[tuple[int, str], dict]:
+    return {(p["year"], p["kind"]): p for s in answer.series for p in s["points"]}
+
+
+def test_one_measure_in_several_wordings_and_magnitudes_is_one_series(shelf):
+    answer = shelf.ask("2009到2010年粮食产量分别是多少？")
+    assert answer.kind == "trend" and answer.series[0]["unit"] == "万吨"
+    cells = points(answer)
+    assert cells[(2009, "result")]["text"] == "53082万吨" and cells[(2009, "result")]["title"].startswith("2010年")
+    assert cells[(2010, "result")]["text"] == "5.46亿吨" and cells[(2010, "result")]["value"] == 54600
+    assert cells[(2010, "result")]["title"].startswith("2011年")  # each year cited to the report after it
+
+
+def test_results_and_targets_stay_apart(shelf):
+    cells = points(shelf.ask("2009到2011年每年居民消费价格涨幅的目标和实际是多少？"))
+    assert cells[(2009, "result")]["text"] == "下降0.7%" and cells[(2009, "result")]["value"] == -0.7  # a fall, not a rise
+    assert cells[(2010, "result")]["text"] == "3.3%" and cells[(2010, "target")]["text"] == "3%"
+    assert cells[(2011, "target")]["text"] == "4%" and (2011, "result") not in cells  # no 2012 report: not filled
+
+
+def test_an_older_report_in_chinese_numerals(shelf):
+    cells = points(shelf.ask("1993到1994年每年国内生产总值增长多少？"))
+    assert cells[(1994, "result")]["text"].endswith("百分之十一点八") and cells[(1994, "result")]["value"] == pytest.approx(11.8)
+    assert (1993, "result") not in cells
