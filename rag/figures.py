@@ -74,6 +74,12 @@ def region_of(title: str) -> str:
     return inner[-1] if inner else name
 
 
+def _unspaced(measure: str) -> str:
+    """'1 9 9 7 年粮食产量' -> '1997年粮食产量': digits typeset one by one (a 1998 report), so the year
+    a measure names is read."""
+    return re.sub(r"(?<=\d) (?=[\d年])", "", measure) if " " in measure else measure
+
+
 def _place_first(measure: str) -> str:
     """'酉阳县新增城市绿地' -> '酉阳县': a clause that starts by naming a place is that place's figure."""
     return next((p for p in zh.places_named(measure[:10]) if measure.startswith(p)
@@ -202,7 +208,7 @@ def figures_of_chunk(chunk: Chunk, region: str, text: str = "") -> list[Figure]:
                                               "clause": line[prev.start - line_start:end - line_start]})
                         continue
                     place = _place_first(measure) or region
-                    found.append(Figure(fold(measure), q.text, q, "", **{**base, "place": place},
+                    found.append(Figure(_unspaced(fold(measure)), q.text, q, "", **{**base, "place": place},
                                         start=start, end=start + len(clause), clause=clause))
     return found
 

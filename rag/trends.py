@@ -25,6 +25,8 @@ _SUFFIX = re.compile(r"(?:拟按|预期目标|预期|目标|一直|持续|继续
 _MULTI_YEAR = re.compile(r"五年|十年|累计|年均|平均每年|每年|以来|期间|规划期|十[一二三四五六七八九]五|[从由][^，,。；;]{0,30}[到至]")
 _SHARE = re.compile(r"占|比重|比例|之比")
 RATE_WORDS = re.compile(r"增长|增速|增幅|涨幅|上涨|下降|降幅|率")
+# Weights in the units the reports mix over the decades, as tonnes (1 斤 = 0.5 公斤, GB 3100-93 annex)
+_WEIGHT = {"公斤": ("吨", 0.001), "斤": ("吨", 0.0005)}
 _FALLING = re.compile(r"(?:下降|减少|降低|回落|降幅)$")
 GROWTH_WORDS = re.compile(r"(?:比上年)?(?:增长|增速|增幅|涨幅|上涨|下降|降幅)")
 MIN_MATCH = 0.6  # Dice similarity of measure bigrams, below which a record is another measure
@@ -118,7 +120,9 @@ def _reading(figure: Figure, rate: bool) -> tuple[float, str, str] | None:
     if figure.quantity.unit in ("%", "‰", "个百分点", ""):
         return None
     q = figure.quantity
-    return float(q.value), figure.value, q.kind  # base units: '5.31亿吨' and '49746万吨' are one series
+    # base units: '5.31亿吨' and '49746万吨' are one series, and so are '4564亿公斤' and '9680亿斤'
+    base, factor = _WEIGHT.get(q.kind, (q.kind, 1.0))
+    return float(q.value) * factor, figure.value, base
 
 
 def _scaled(q) -> float:
@@ -161,7 +165,7 @@ def build_series(table: FigureTable, measure: str, years: list[int], *, kinds: t
     magnitudes: dict[str, int] = {}
     for (year, _k), found in candidates.items():
         for _s, (_v, _t, u), f in found:
-            if year in wanted and u == unit and not rate and f.quantity.unit not in ("%", "‰", "个百分点"):
+            if year in wanted and f.quantity.kind == unit and not rate:  # in the unit itself ('万吨', not '亿公斤')
                 magnitudes[f.quantity.magnitude] = magnitudes.get(f.quantity.magnitude, 0) + 1
     magnitude = max(magnitudes, key=magnitudes.get) if magnitudes else ""
     from .numbers import MAGNITUDES
