@@ -27,6 +27,8 @@ _SHARE = re.compile(r"占|比重|比例|之比")
 RATE_WORDS = re.compile(r"增长|增速|增幅|涨幅|上涨|下降|降幅|率")
 # Weights in the units the reports mix over the decades, as tonnes (1 斤 = 0.5 公斤, GB 3100-93 annex)
 _WEIGHT = {"公斤": ("吨", 0.001), "斤": ("吨", 0.0005)}
+# What may follow a measure's name and leave it the same measure ('城镇新增就业人数').
+_SAME_THING = re.compile(r"(?:人数|总数|总量|总额|数量|规模|水平)?(?:比上年)?(?:增长|增速|增幅|涨幅|上涨|下降|降幅)?")
 _FALLING = re.compile(r"(?:下降|减少|降低|回落|降幅)$")
 GROWTH_WORDS = re.compile(r"(?:比上年)?(?:增长|增速|增幅|涨幅|上涨|下降|降幅)")
 MIN_MATCH = 0.6  # Dice similarity of measure bigrams, below which a record is another measure
@@ -93,6 +95,8 @@ def similarity(query: str, measure: str) -> float:
     at = m.find(q) if len(q) >= 3 else -1
     if at >= 0 and GROWTH_WORDS.fullmatch(m[at + len(q):] or "增长"):
         return 0.9  # '失业率' in '城镇登记失业率'; not '国内生产总值' in '单位国内生产总值能耗'
+    if at >= 0 and not _SAME_THING.fullmatch(m[at + len(q):]):
+        return 0.0  # the query names what another measure is of ('单位国内生产总值能耗下降')
     a, b = _bigrams(q), _bigrams(m)
     return 2 * len(a & b) / (len(a) + len(b))
 
@@ -146,7 +150,10 @@ def build_series(table: FigureTable, measure: str, years: list[int], *, kinds: t
     for f in table.figures:
         if f.period not in window or f.kind not in kinds or (region and f.place != region):
             continue
-        if _MULTI_YEAR.search(f.measure) or _MULTI_YEAR.search(f.clause):
+        over_years = _MULTI_YEAR.search(f.clause)
+        if _MULTI_YEAR.search(f.measure) or over_years and (rate or over_years.start() < f.clause.find(f.value)):
+            # a five-year average or total; an amount before '年均增长…' is still the year's own
+            # ('国内生产总值达到39.8万亿元，年均增长11.2%': 2010's GDP, its growth over five years)
             continue
         named = re.search(r"((?:19|20)\d{2})年", f.measure)
         if named and int(named.group(1)) != f.period:
