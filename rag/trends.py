@@ -97,6 +97,10 @@ def similarity(query: str, measure: str) -> float:
         return 0.9  # '失业率' in '城镇登记失业率'; not '国内生产总值' in '单位国内生产总值能耗'
     if at >= 0 and not _SAME_THING.fullmatch(m[at + len(q):]):
         return 0.0  # the query names what another measure is of ('单位国内生产总值能耗下降')
+    core = GROWTH_WORDS.sub("", m)
+    inside = q.find(core) if len(core) >= 3 else -1
+    if inside >= 0 and not _SAME_THING.fullmatch(q[inside + len(core):]):
+        return 0.0  # and the other way: '单位国内生产总值能耗' asked, '国内生产总值增长' is GDP's
     a, b = _bigrams(q), _bigrams(m)
     return 2 * len(a & b) / (len(a) + len(b))
 
