@@ -28,7 +28,11 @@ RATE_WORDS = re.compile(r"增长|增速|增幅|涨幅|上涨|下降|降幅|率")
 # Weights in the units the reports mix over the decades, as tonnes (1 斤 = 0.5 公斤, GB 3100-93 annex)
 _WEIGHT = {"公斤": ("吨", 0.001), "斤": ("吨", 0.0005)}
 # What may follow a measure's name and leave it the same measure ('城镇新增就业人数').
-_SAME_THING = re.compile(r"(?:人数|总数|总量|总额|数量|规模|水平)?(?:比上年)?(?:增长|增速|增幅|涨幅|上涨|下降|降幅)?")
+_SAME_THING = re.compile(r"(?:的|人数|总数|总量|总额|数量|规模|水平|速度|幅度|率|比上年|同比|增长|增速|增幅|涨幅|上涨|"
+                         r"下降|降幅|降低|增加|减少|提高|回落|情况|控制|实际|预期|计划|首次|跃上|再创|突破|稳定在|保持在|也|了)*")
+# What a measure is when it is of another ('国内生产总值' + '能耗'): the words a question's measure
+# carries after it are often verbs ('安排', '定为'), so only these make it another measure.
+_OTHER_HEAD = re.compile(r"能耗|水耗|电耗|用水量|排放|比重|比例|占比|密度")
 _FALLING = re.compile(r"(?:下降|减少|降低|回落|降幅)$")
 GROWTH_WORDS = re.compile(r"(?:比上年)?(?:增长|增速|增幅|涨幅|上涨|下降|降幅)")
 MIN_MATCH = 0.6  # Dice similarity of measure bigrams, below which a record is another measure
@@ -99,7 +103,7 @@ def similarity(query: str, measure: str) -> float:
         return 0.0  # the query names what another measure is of ('单位国内生产总值能耗下降')
     core = GROWTH_WORDS.sub("", m)
     inside = q.find(core) if len(core) >= 3 else -1
-    if inside >= 0 and not _SAME_THING.fullmatch(q[inside + len(core):]):
+    if inside >= 0 and (_OTHER_HEAD.match(q[inside + len(core):]) or q[:inside].endswith(("单位", "人均", "每"))):
         return 0.0  # and the other way: '单位国内生产总值能耗' asked, '国内生产总值增长' is GDP's
     a, b = _bigrams(q), _bigrams(m)
     return 2 * len(a & b) / (len(a) + len(b))
