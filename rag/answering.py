@@ -415,9 +415,13 @@ class ExtractiveAnswerer(ListAnswers, MeansAnswers, ComputedAnswers):
         gap = checks.place_gap(info, hits, unit.sentence + unit.hit.text)
         if gap:
             return composer.answer(gap.message, answered=False)
+        if info.kind == "yesno" and (absent := unmentioned_subject(info, unit.text, unit.hit.title)):
+            return composer.answer(f"报告中没有提到“{absent}”，无法判断。", answered=False)
         prefix = yes_no_verdict(info, unit.text, unit.hit.title) if info.kind == "yesno" else ""
         text = f"{prefix}{composer.quote(unit)}"
-        correction = "" if prefix.startswith("不是") else premise_correction(info.text, unit.text)
+        # '超过350天了吗' states a threshold, not a figure: nothing to correct when 355天 passes it
+        threshold = re.search(r"超过|达到|突破|以上|多于|高于|不少于|不低于|低于|少于|以内", info.text)
+        correction = "" if prefix.startswith("不是") or threshold and prefix else premise_correction(info.text, unit.text)
         if correction:
             text += "。" + correction.rstrip("。")
         if change is not None:
@@ -510,6 +514,24 @@ def _rival(term: str, clause: str) -> str:
     return ""
 
 
+def yes_no_subject(terms: list[str]) -> str:
+    """What a yes/no question is about: its first word that is no verb ('有没有建成机场' is about
+    机场, not 建成)."""
+    return next((t for t in terms if not checks.is_verb(t)), terms[0])
+
+
+def unmentioned_subject(info: QuestionInfo, quote: str, title: str = "") -> str:
+    """The subject of a yes/no question when the quote never names it ('机场' against a quote about
+    roads): the report does not say, which is no 否. '' when the quote names it."""
+    terms = [t for t in checks.key_terms(info.topic) if not any(t in p or p in t for p in info.places)
+             and not checks.term_present(t, fold(title))]
+    if not terms:
+        return ""
+    subject = yes_no_subject(terms)
+    text = fold(zh.strip_footnotes(quote))
+    return "" if checks.term_present(subject, text) else subject
+
+
 def yes_no_verdict(info: QuestionInfo, quote: str, title: str = "") -> str:
     """是 only when one clause of the quote (with the clause before it) states everything the
     question asks; 否 when the clause that names the subject states something else ('茶园水库导流洞
@@ -531,7 +553,7 @@ def yes_no_verdict(info: QuestionInfo, quote: str, title: str = "") -> str:
     contexts = [" ".join(clauses[i - 1:i + 1]) if i and NO_SUBJECT.match(c) else c for i, c in enumerate(clauses)]
     if not terms or any(all(checks.term_present(t, c) for t in terms) for c in contexts):
         return "是的，"
-    subject = terms[0]
+    subject = yes_no_subject(terms)
     own = [c for c in clauses if checks.term_present(subject, c)] or clauses
     missing = [t for t in terms[1:] if not any(checks.term_present(t, c) for c in own)]
     for term in missing:

@@ -76,3 +76,10 @@ def test_words_asked_as_people_ask_them(bundled):
     assert not population.answered and "2万元" not in population.text
     assert "2万元" in bundled.ask("脱贫人口人均纯收入多少？").text
     assert "“黔江区区长”" in bundled.ask("黔江区区长是谁？").text  # not '区长谁'
+
+
+def test_yes_no_about_something_the_report_never_names(bundled):
+    airport = bundled.ask("有没有建成机场？")  # the closest quote is about roads: not a 否, a 未提及
+    assert not airport.answered and "机场" in airport.text and not airport.text.startswith("没有，")
+    days = bundled.ask("城区空气质量优良天数超过350天了吗？")
+    assert days.text.startswith("是的") and "不是问题中的" not in days.text  # a threshold, not a wrong figure
