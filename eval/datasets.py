@@ -14,7 +14,8 @@ DATASETS = ("qianjiang", "gov", "cmrc", "answers-qianjiang", "answers-gov")
 # Frozen test sets written by people who never saw the code nor the other sets (eval/data/blind/,
 # issue #16): measured once, never tuned on.
 BLIND = {"blind-qianjiang-a": "qianjiang_a.jsonl", "blind-qianjiang-b": "qianjiang_b.jsonl",
-         "blind-gov-c": "gov_c.jsonl", "para-qianjiang": "para_qianjiang.jsonl", "para-gov": "para_gov.jsonl"}
+         "blind-gov-c": "gov_c.jsonl", "para-qianjiang": "para_qianjiang.jsonl", "para-gov": "para_gov.jsonl",
+         "blind-qianjiang-d": "qianjiang_d.jsonl"}  # set D: written 2026-12-02, after the stop-22 changes
 
 
 def data_dir(option: str | None = None) -> Path:
