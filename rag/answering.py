@@ -520,11 +520,16 @@ def yes_no_subject(terms: list[str]) -> str:
     return next((t for t in terms if not checks.is_verb(t)), terms[0])
 
 
+# The country a national report is of, as questions name it: never the subject its quote must name
+# ('中国是不是…唯一实现经济正增长的' against '我国是…').
+_COUNTRY = frozenset(("中国", "我国", "全国", "国家", "中华人民共和国", "咱们国家"))
+
+
 def unmentioned_subject(info: QuestionInfo, quote: str, title: str = "") -> str:
     """The subject of a yes/no question when the quote never names it ('机场' against a quote about
     roads): the report does not say, which is no 否. '' when the quote names it."""
     terms = [t for t in checks.key_terms(info.topic) if not any(t in p or p in t for p in info.places)
-             and not checks.term_present(t, fold(title))]
+             and not checks.term_present(t, fold(title)) and t not in _COUNTRY]
     if not terms:
         return ""
     subject = yes_no_subject(terms)
@@ -547,7 +552,7 @@ def yes_no_verdict(info: QuestionInfo, quote: str, title: str = "") -> str:
             holds = value >= q.value if at_least else value == q.value
             return "是的，" if holds else f"不是，报告中是{same[0].text}："
     terms = [t for t in checks.key_terms(info.topic) if not any(t in p or p in t for p in info.places)
-             and not checks.term_present(t, fold(title))]  # the report's own region is no predicate
+             and not checks.term_present(t, fold(title)) and t not in _COUNTRY]  # the report's own region is no predicate
     clauses = _clauses(quote)
     # A clause says a thing by itself; one that starts with its verb ('增长19.3%') with the clause before.
     contexts = [" ".join(clauses[i - 1:i + 1]) if i and NO_SUBJECT.match(c) else c for i, c in enumerate(clauses)]

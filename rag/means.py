@@ -17,6 +17,12 @@ from .questions import QuestionInfo
 from .retrieval import Hit
 
 
+# A sentence that gives a reason ('既是…的需要', '综合考虑了', '主要是由于') or states a problem
+# still open ('尚未有效缓解', '困难较多'): the reports' own wording in their target and problem paragraphs.
+_REASON = re.compile(r"的需要|考虑|由于|因为|原因|为了|旨在|主要是|是因为|有利于|之所以")
+_PROBLEM = re.compile(r"尚未|仍然?(?:较|比较)?(?:多|大|突出)|困难较多|较大差距|不足|不够|短板|薄弱|问题(?:比较|较为|仍然)?突出")
+
+
 class MeansAnswers:
     """Composes how and why answers (a part of ``ExtractiveAnswerer``)."""
 
@@ -36,14 +42,15 @@ class MeansAnswers:
                           not names_terms(chinese_terms(info.text, self.idf), ranked[0][0],
                                           1.0 if info.kind == "why" else 0.5)):
             return self._partial(composer, info, units)
-        unit = ranked[0][0]
+        unit = self._best_means(info, ranked)
         if not info.english and self._missing(info, unit) or not states_question_numbers(info, unit.sentence):
             return self._partial(composer, info, units)  # '为什么取消了个人所得税' when the reports say 提高起征点
         gap = checks.place_gap(info, hits, unit.sentence + unit.hit.text)
         if gap:
             return composer.answer(gap.message, answered=False)
         start, end, text = self._sentence_of(unit)
-        if info.kind == "how" and not quantities(text) and len(text) <= self.settings.lead_sentence_chars:
+        leads = info.kind == "how" or info.kind == "why" and re.search(r"原因|因素", text)  # '既有客观原因，也有…'
+        if leads and not quantities(text) and len(text) <= self.settings.lead_sentence_chars:
             # A short lead sentence ('围绕补短板、调结构、增后劲扩大有效投资。') is followed by the measures.
             while len(text) < self.settings.how_chars and (following := self._next_sentence(unit.hit, end + 1)):
                 end, text = following[1], unit.hit.text[start - unit.hit.start:following[1] - unit.hit.start]
@@ -52,6 +59,19 @@ class MeansAnswers:
             if following and re.search(self.settings.why_words, following[2]):
                 end, text = following[1], text + unit.hit.text[end - unit.hit.start:following[1] - unit.hit.start]
         return composer.answer(f"{zh.clean_quote(text)}[{composer.cite(unit.hit, start, end, text)}]。")
+
+    def _best_means(self, info: QuestionInfo, ranked: list) -> Clause:
+        """Among the clauses about as close to the question as the closest (within 0.03), the first
+        whose sentence gives what is asked: a reason for why ('既是稳就业…的需要'), and for how one
+        that does not state the problem ('融资难融资贵问题尚未有效缓解' is no means)."""
+        top = ranked[0][2]
+        close = [unit for unit, _score, similarity in ranked[:8] if similarity >= top - 0.03]
+        for unit in close:
+            sentence = self._sentence_of(unit)[2]
+            if info.kind == "why" and re.search(_REASON, sentence) or \
+                    info.kind == "how" and not re.search(_PROBLEM, sentence):
+                return unit
+        return ranked[0][0]
 
     @staticmethod
     def _sentence_of(unit: Clause) -> tuple[int, int, str]:
