@@ -83,3 +83,23 @@ def test_yes_no_about_something_the_report_never_names(bundled):
     assert not airport.answered and "机场" in airport.text and not airport.text.startswith("没有，")
     days = bundled.ask("城区空气质量优良天数超过350天了吗？")
     assert days.text.startswith("是的") and "不是问题中的" not in days.text  # a threshold, not a wrong figure
+
+
+MEANS = ("2019年政府工作报告\n一、2018年工作回顾\n针对融资难融资贵问题，先后4次降低存款准备金率，多措并举缓解小微企业资金紧张状况。\n"
+         "我们也清醒看到，小微企业融资难融资贵问题尚未有效缓解，营商环境与市场主体期待还有较大差距。\n"
+         "二、2019年主要目标\n国内生产总值增长6%—6.5%。经济增长预期目标为6%—6.5%，既是稳就业、惠民生的需要，也与全面建成小康社会目标相衔接。\n")
+
+
+def test_how_gives_the_means_and_why_the_reason(tmp_path, embedder):
+    """Among sentences as close to the question, how takes the one with the means (not the one
+    saying the problem is still open) and why the one that gives a reason (issue #16)."""
+    from rag import Assistant
+
+    path = tmp_path / "2019年政府工作报告.txt"
+    path.write_text(MEANS, encoding="utf-8")
+    assistant = Assistant.load(tmp_path / "index", embedder=embedder, build_if_missing=False)
+    assistant.add_documents([path])
+    how = assistant.ask("2018年怎么缓解小微企业融资难融资贵？")
+    assert "降低存款准备金率" in how.text and "尚未有效缓解" not in how.text
+    why = assistant.ask("2019年经济增长目标为什么定在6%—6.5%？")
+    assert "稳就业、惠民生的需要" in why.text
