@@ -112,8 +112,8 @@ def _positions(ch: str, text: str) -> list[int]:
 def term_overlap(term: str, text: str) -> float:
     """How much of a word the text holds: 1 when it occurs, else the share of its character
     bigrams that do ('水利工程' in '…水利部…工程完工' -> 2/3)."""
-    if term in text:
-        return 1.0
+    if term in text or any(alias in text for alias in zh.REPORT_TERMS.get(term, ())):
+        return 1.0  # also the reports' own word for it ('荣誉' is what 获评 names)
     bigrams = [term[i:i + 2] for i in range(len(term) - 1)]
     return sum(b in text for b in bigrams) / len(bigrams) if len(bigrams) > 1 else 0.0
 
@@ -136,6 +136,7 @@ def out_of_scope(info: QuestionInfo, idf: dict[str, float]) -> Gap | None:
     # a compound the reports never write as one word ('粮食产量') is in scope when its parts are
     # ('粮食', '产量': the reports write '生产粮食23.4万吨')
     parts = [w for t in terms for w in rjieba.cut_for_search(t) if len(w) >= 2 and w != t]
+    parts += [alias for t in terms for alias in zh.REPORT_TERMS.get(t, ())]  # '荣誉' is what 获评 names
     if terms and not any(t in idf or any(t in w for w in _vocabulary_sample(idf, t)) for t in terms + parts):
         return Gap("scope", f"报告中没有关于“{topic_words(info)}”的内容。")
     return None

@@ -103,3 +103,8 @@ def test_how_gives_the_means_and_why_the_reason(tmp_path, embedder):
     assert "降低存款准备金率" in how.text and "尚未有效缓解" not in how.text
     why = assistant.ask("2019年经济增长目标为什么定在6%—6.5%？")
     assert "稳就业、惠民生的需要" in why.text
+
+
+def test_honours_are_what_the_report_calls_获评(bundled):
+    honours = bundled.ask("黔江区获得过哪些荣誉？")  # the report never says 荣誉: 获评 / 入选
+    assert honours.answered and "国家一级图书馆" in honours.text and "全国乡村治理示范村" in honours.text
