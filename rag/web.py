@@ -44,14 +44,11 @@ a.cite {position: relative; display: inline-block; margin: 0 1px; vertical-align
         text-decoration: none !important}
 a.cite .pill {display: inline-block; font-size: 0.8em; font-weight: 600; color: #fff; background: #2b6cb0;
         border-radius: 8px; padding: 0 5px; line-height: 1.5}
-a.cite .tip {display: none}
-@media (hover: hover) and (pointer: fine) {
-  /* fixed, placed by the page's script: an absolute tip was cut off by the chat box's bottom edge */
-  /* focus-visible, not focus: a clicked [n] keeps focus, and its tip stayed over the next one's */
-  a.cite:hover .tip, a.cite:focus-visible .tip {display: block; position: fixed; z-index: 1000;
-        width: 18em; max-width: 70vw; padding: 6px 8px; background: #1a202c; color: #fff; font-weight: 400;
-        font-size: 13px; line-height: 1.5; border-radius: 4px; white-space: normal}
-}
+a.cite .tip {display: none}  /* the text of the page's one floating tip (.cite-tip) */
+/* One tip for the page, on <body>: a tip inside the chat was painted under the question box */
+.cite-tip {display: none; position: fixed; z-index: 10000; width: 18em; max-width: 70vw; padding: 6px 8px;
+        background: #1a202c; color: #fff; font-size: 13px; line-height: 1.5; border-radius: 4px; pointer-events: none}
+.cite-tip sup.fn {color: #cbd5e0}
 .answer-table {border-collapse: collapse; margin: 6px 0; font-size: 14px}
 .answer-table th, .answer-table td {border: 1px solid #cbd5e0; padding: 2px 8px; text-align: left}
 .pending-answer {color: #718096}
@@ -136,17 +133,36 @@ HEAD = """<script>
     if (details.matches && details.matches('details.related-sources') && details.open)
       details.scrollIntoView({behavior: 'smooth', block: 'start'});
   }, true);
-  // A tip is placed where it fits in the window: below its [n], or above it near the bottom
-  const placeTip = (event) => {
-    const cite = event.target.closest && event.target.closest('a.cite');
+  // A [n]'s quote shows in one tip on <body>, placed where it fits in the window: below its [n], or
+  // above it near the bottom (inside the chat it was cut off, then painted under the question box)
+  const fine = window.matchMedia('(hover: hover) and (pointer: fine)');
+  let tipBox = null;
+  const showTip = (cite) => {
     const tip = cite && cite.querySelector('.tip');
-    if (!tip || getComputedStyle(tip).position !== 'fixed') return;
-    const at = cite.getBoundingClientRect(), size = tip.getBoundingClientRect();
+    if (!tip || !fine.matches) return;
+    if (!tipBox) {
+      tipBox = document.createElement('div');
+      tipBox.className = 'cite-tip';
+      tipBox.setAttribute('role', 'tooltip');
+      document.body.appendChild(tipBox);
+    }
+    tipBox.innerHTML = tip.innerHTML;
+    tipBox.style.display = 'block';
+    const at = cite.getBoundingClientRect(), size = tipBox.getBoundingClientRect();
     const below = at.bottom + 4, above = at.top - size.height - 4;
-    tip.style.top = (below + size.height <= window.innerHeight - 4 || above < 4 ? below : above) + 'px';
-    tip.style.left = Math.max(4, Math.min(at.left, window.innerWidth - size.width - 4)) + 'px';
+    tipBox.style.top = (below + size.height <= window.innerHeight - 4 || above < 4 ? below : above) + 'px';
+    tipBox.style.left = Math.max(4, Math.min(at.left, window.innerWidth - size.width - 4)) + 'px';
   };
-  ['mouseover', 'focusin'].forEach(type => document.addEventListener(type, placeTip, true));
+  const hideTip = () => { if (tipBox) tipBox.style.display = 'none'; };
+  document.addEventListener('mouseover', (event) => {
+    const cite = event.target.closest && event.target.closest('a.cite');
+    if (cite) showTip(cite); else hideTip();
+  }, true);
+  document.addEventListener('focusin', (event) => {
+    const cite = event.target.closest && event.target.closest('a.cite');
+    if (cite && cite.matches(':focus-visible')) showTip(cite); else hideTip();
+  }, true);
+  document.addEventListener('scroll', hideTip, true);
   // A new question scrolls into view, also after a tapped [n] scrolled the chat away from its end
   let questions = 0;
   new MutationObserver(() => {
