@@ -61,6 +61,9 @@ class Config:
     parse_seconds: float = 120
     parse_memory_mb: int = 1024
     lock_timeout: float = 600
+    # Indexing embeds passages in this many one-thread worker processes (rag.embed_pool);
+    # 0: in this process, on every core. Measured in eval/RESULTS.md, "Indexing speed".
+    embed_workers: int = 0
     answerer: str = "extractive"  # or "llm"
     answering: AnswerSettings = AnswerSettings()  # weights of the extractive answerer (eval/answers.py)
     llm: LLMSettings = field(default_factory=LLMSettings.from_env)
