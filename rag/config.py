@@ -64,6 +64,9 @@ class Config:
     # Indexing embeds passages in this many one-thread worker processes (rag.embed_pool);
     # 0: in this process, on every core. Measured in eval/RESULTS.md, "Indexing speed".
     embed_workers: int = 0
+    # A Ray cluster that parses and embeds for indexing (rag.ray_ingest): "local" or an address
+    # such as "ray://head:10001"; None: no Ray.
+    ray: str | None = None
     answerer: str = "extractive"  # or "llm"
     answering: AnswerSettings = AnswerSettings()  # weights of the extractive answerer (eval/answers.py)
     llm: LLMSettings = field(default_factory=LLMSettings.from_env)

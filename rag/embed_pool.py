@@ -5,6 +5,9 @@ another process holds a core (eval/RESULTS.md, "Indexing speed"). ``WorkerPool``
 ``workers`` separate processes (spawned, so no OpenMP state is inherited), each with its own
 one-thread copy of the model, and hands them whole batches: a busy core slows one worker, not
 every batch. Questions never go to the workers: ``embed_queries`` stays in the calling process.
+
+Spawned workers import the main module again, so a script that indexes with workers needs the
+usual ``if __name__ == "__main__":`` guard (the ``rag`` command and ``app.py`` have it).
 """
 from __future__ import annotations
 
@@ -54,7 +57,8 @@ class WorkerPool:
             if isinstance(exc, RagError):
                 raise
             raise RagError(f"向量化进程意外退出（{type(exc).__name__}: {exc}）：索引保持原样未改动；"
-                           "请检查内存后重试，或用 --workers 0 在本进程中向量化。") from exc
+                           "请检查内存后重试（自己的脚本需要 if __name__ == \"__main__\": 入口保护），"
+                           "或用 --workers 0 在本进程中向量化。") from exc
 
     def close(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)

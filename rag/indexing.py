@@ -86,22 +86,48 @@ class Indexer:
         taken by a document of other content is added beside it (both stay, with distinct
         titles), unless ``replace`` is set, which replaces the document of that name."""
         inputs = list(inputs)
+        with self._ray_pool() as pool:
+            loaded = self._load(inputs, sources, pool)
+            with self._locked():
+                current = self._current()
+                self._write(current, [(d, r) for d, r in loaded if d is not None], progress, quiet, replace=replace,
+                            pool=pool)
+        return [r for _, r in loaded]
+
+    def _load(self, inputs: list, sources: list[str] | None, pool) -> list[tuple[Document | None, FileResult]]:
+        """Each input as a Document, or its error: files parsed in a limited worker process
+        (rag.parsing), by Ray tasks when ``pool`` is a Ray pool."""
+        shown = [sources[n] if sources else (item.source if isinstance(item, Document) else str(item))
+                 for n, item in enumerate(inputs)]
+        files = [n for n, item in enumerate(inputs) if not isinstance(item, Document)]
+        parsed = dict(zip(files, pool.parse([inputs[n] for n in files], [sources[n] if sources else None for n in files],
+                                            self.config.parse_seconds, self.config.parse_memory_mb,
+                                            self.config.max_file_mb))) if pool is not None and files else {}
         loaded: list[tuple[Document | None, FileResult]] = []
         for n, item in enumerate(inputs):
-            shown = sources[n] if sources else (item.source if isinstance(item, Document) else str(item))
             try:
-                # Files are parsed in a worker process with time and memory limits (rag.parsing).
-                doc = item if isinstance(item, Document) else self.parser.load(
-                    item, source=sources[n] if sources else None, max_file_mb=self.config.max_file_mb)
-                loaded.append((doc, FileResult(shown, "pending", doc.doc_id)))
+                if n in parsed:
+                    if isinstance(parsed[n], str):
+                        raise RagError(parsed[n])
+                    doc = parsed[n]
+                else:
+                    doc = item if isinstance(item, Document) else self.parser.load(
+                        item, source=sources[n] if sources else None, max_file_mb=self.config.max_file_mb)
+                loaded.append((doc, FileResult(shown[n], "pending", doc.doc_id)))
             except RagError as exc:
-                loaded.append((None, FileResult(shown, "error", error=str(exc))))
+                loaded.append((None, FileResult(shown[n], "error", error=str(exc))))
             except Exception as exc:  # a hostile file must not stop the others
-                loaded.append((None, FileResult(shown, "error", error=f"“{shown}”读取失败（{type(exc).__name__}: {exc}）：请检查文件是否完整。")))
-        with self._locked():
-            current = self._current()
-            self._write(current, [(d, r) for d, r in loaded if d is not None], progress, quiet, replace=replace)
-        return [r for _, r in loaded]
+                loaded.append((None, FileResult(shown[n], "error",
+                                                error=f"“{shown[n]}”读取失败（{type(exc).__name__}: {exc}）：请检查文件是否完整。")))
+        return loaded
+
+    def _ray_pool(self):
+        """Ray's tasks and embedding actors when ``Config.ray`` names a cluster, else nothing."""
+        if not self.config.ray:
+            return contextlib.nullcontext()
+        from .ray_ingest import RayPool
+
+        return RayPool(self.embedder.name, self.config.embed_workers, self.config.ray)
 
     def remove(self, doc_id: str) -> DocumentRecord:
         with self._locked():
@@ -118,13 +144,13 @@ class Indexer:
         indexer's store (``--store``), from the store the knowledge base recorded."""
         source = open_store(self.config.with_(store=None))
         documents = source.read_documents()
-        with self._locked():
+        with self._ray_pool() as pool, self._locked():
             results = [(d, FileResult(d.source, "pending", d.doc_id)) for d in documents]
             try:  # vectors of chunks whose text is unchanged are reused, never embedded again
                 previous = source.load(self.embedder.name)
             except RagError:  # an old format or another embedder: everything is embedded
                 previous = None
-            self._write(None, results, progress, quiet, reuse_from=previous)
+            self._write(None, results, progress, quiet, reuse_from=previous, pool=pool)
         return [r for _, r in results]
 
     @contextlib.contextmanager
@@ -145,10 +171,10 @@ class Indexer:
 
     def _write(self, current: Snapshot | None, incoming: list[tuple[Document, FileResult]],
                progress: Progress | None, quiet: bool, drop: set[str] = frozenset(), replace: bool = False,
-               reuse_from=None) -> None:
+               reuse_from=None, pool=None) -> None:
         """Write ``incoming`` documents and drop ``drop`` as one new snapshot. Vectors are reused
         from ``reuse_from`` (all its documents: a rebuild) or else from ``current``'s documents
-        that are replaced or share a file name with an incoming one."""
+        that are replaced or share a file name with an incoming one. ``pool`` embeds (Ray)."""
         docs: dict[str, DocumentRecord] = dict(current.documents) if current else {}
         titles = {d.title for d in docs.values()}
         by_source = {d.source: d.doc_id for d in docs.values()}
@@ -196,17 +222,17 @@ class Indexer:
         else:
             related = set(drop) | {by_source[d.source] for d in new_docs if d.source in by_source}
             stored = StoredVectors(current, related, self.embedder.name, self.embedder.dim)
-        new_vectors = self._embed(searched, progress, quiet, stored)
+        new_vectors = self._embed(searched, progress, quiet, stored, pool)
         tokens = [tokenize(t, self.config.tokenizer) for t in searched]
         documents = [(records[d.doc_id], d.text) for d in new_docs]
         self.store.write_changes(current, self._manifest(current), documents, new_chunks, tokens, new_vectors, drop)
         record_store(self.config.index_dir, EMBEDDED if self.store.backend == EMBEDDED else self.store.uri)
 
     def _embed(self, texts: list[str], progress: Progress | None, quiet: bool,
-               stored: StoredVectors | None = None, batch: int = 16) -> np.ndarray:
+               stored: StoredVectors | None = None, pool=None, batch: int = 16) -> np.ndarray:
         """One row per text (float32, L2-normalised): the stored vector of a text already embedded
-        by this model, else a new one, in this process or in ``Config.embed_workers`` worker
-        processes (``rag.embed_pool``). ``progress`` counts the chunks embedded now."""
+        by this model, else a new one: by ``pool`` (Ray), else in ``Config.embed_workers`` worker
+        processes (``rag.embed_pool``), else here. ``progress`` counts the chunks embedded now."""
         from tqdm import tqdm
 
         found, missing = stored.lookup(texts) if stored is not None else ({}, list(range(len(texts))))
@@ -223,7 +249,9 @@ class Indexer:
         started = time.monotonic()
         with contextlib.ExitStack() as stack, \
                 tqdm(total=len(todo), unit="块", desc="向量化", disable=quiet or not todo, file=sys.stderr) as bar:
-            if workers:
+            if pool is not None:
+                parts = pool.embed_batches(batches)
+            elif workers:
                 from .embed_pool import WorkerPool
 
                 parts = stack.enter_context(WorkerPool(self.embedder.name, workers)).embed_batches(batches)
