@@ -32,7 +32,7 @@ def _same_knowledge_base(got, expected):
 def local(tmp_path_factory, embedder):
     """The reports indexed in this process (the reference)."""
     where = tmp_path_factory.mktemp("local")
-    assistant = Assistant.load(where / "kb", embedder=embedder, build_if_missing=False)
+    assistant = Assistant.load(where / "kb", embedder=embedder, build_if_missing=False, embed_workers=0)
     assistant.add_documents(write_reports(where / "docs"))
     return assistant
 
@@ -56,8 +56,7 @@ def test_indexing_with_workers_answers_like_indexing_here(local, tmp_path, embed
 @pytest.fixture(scope="module")
 def ray_cluster():
     ray = pytest.importorskip("ray", reason="Ray is an optional extra: pip install 'rag[ray]' (scripts/setup.sh --test)")
-    ray.init(num_cpus=2, include_dashboard=False, _node_ip_address="127.0.0.1", logging_level="WARNING",
-             log_to_driver=False)
+    ray.init(num_cpus=2, include_dashboard=False, logging_level="WARNING", log_to_driver=False)
     yield ray
     ray.shutdown()
 

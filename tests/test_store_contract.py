@@ -17,6 +17,7 @@ import rag.milvus_store
 import rag.store
 from rag import Assistant
 from rag.config import Config
+from rag.errors import RagError
 from rag.milvus_store import MilvusStore
 from rag.stores import migrate, open_store, recorded_store
 from tests.conftest import report_text
@@ -68,9 +69,11 @@ def store_settings(kind: str, where) -> dict:
 
 
 def open_kb(kind: str, where, embedder) -> Assistant:
-    """An empty knowledge base of its own (a fresh folder, a fresh Milvus collection)."""
+    """An empty knowledge base of its own (a fresh folder, a fresh Milvus collection), embedding
+    in this process (so that ``CountingEmbedder`` sees every passage)."""
     home = where / f"kb_{uuid.uuid4().hex[:8]}"
-    return Assistant.load(home, embedder=embedder, build_if_missing=False, **store_settings(kind, where))
+    return Assistant.load(home, embedder=embedder, build_if_missing=False, embed_workers=0,
+                          **store_settings(kind, where))
 
 
 def close_kb(assistant: Assistant) -> None:
@@ -268,6 +271,8 @@ def test_migrate_to_another_store_and_back_copies_without_embedding(writable, tm
     assert type(back.snapshot) is type(assistant.snapshot)
     assert {q: [h.chunk_id for h in back.search(q, k=5, mode="dense")] for q in QUESTIONS} == expected
     assert counting.passages == 0  # nothing was embedded again
+    with pytest.raises(RagError, match="无需迁移"):
+        migrate(Config(index_dir=home), back_to)
     if isinstance(moved._indexer.store, MilvusStore):
         close_kb(moved)
 
