@@ -67,11 +67,12 @@ class Config:
     parse_seconds: float = 120
     parse_memory_mb: int = 1024
     lock_timeout: float = 600
-    # Indexing embeds passages in this many one-thread worker processes (rag.embed_pool);
-    # 0: in this process, on every core. One per core (up to 4) by default: on 2 cores as fast as
-    # in-process when the host is quiet, 1.7x faster beside a busy process, and questions asked
-    # meanwhile are not held up (eval/RESULTS.md, "Indexing speed").
-    embed_workers: int = field(default_factory=lambda: default_embed_workers())
+    # Indexing embeds passages in this many one-thread worker processes (rag.embed_pool), or Ray
+    # actors with ``ray``; 0: in this process, on every core. None: one per core (up to 4), or one
+    # per CPU of the Ray cluster. On 2 cores workers are as fast as in-process when the host is
+    # quiet, 1.7x faster beside a busy process, and questions asked meanwhile are not held up
+    # (eval/RESULTS.md, "Indexing speed").
+    embed_workers: int | None = None
     # A Ray cluster that parses and embeds for indexing (rag.ray_ingest): "local" or an address
     # such as "ray://head:10001"; None: no Ray.
     ray: str | None = None

@@ -16,7 +16,7 @@ import numpy as np
 
 from . import __version__
 from .chunking import Chunk, chunk_document, search_texts
-from .config import Config
+from .config import Config, default_embed_workers
 from .documents import Document
 from .parsing import IsolatedParser
 from .embedding import Embedder
@@ -127,7 +127,7 @@ class Indexer:
             return contextlib.nullcontext()
         from .ray_ingest import RayPool
 
-        return RayPool(self.embedder.name, self.config.embed_workers, self.config.ray)
+        return RayPool(self.embedder.name, self.config.embed_workers or 0, self.config.ray)
 
     def remove(self, doc_id: str) -> DocumentRecord:
         with self._locked():
@@ -245,7 +245,8 @@ class Indexer:
         if progress and texts:
             progress(0, len(todo))  # chunking is done: say how many chunks are coming
         batches = [todo[i:i + batch] for i in range(0, len(todo), batch)]
-        workers = self.config.embed_workers if len(todo) >= WORKER_MIN_CHUNKS else 0
+        workers = self.config.embed_workers
+        workers = (default_embed_workers() if workers is None else workers) if len(todo) >= WORKER_MIN_CHUNKS else 0
         started = time.monotonic()
         with contextlib.ExitStack() as stack, \
                 tqdm(total=len(todo), unit="块", desc="向量化", disable=quiet or not todo, file=sys.stderr) as bar:

@@ -6,7 +6,7 @@ writer's lock as every write.
     rag index --ray ray://head:10001 reports/ --store http://milvus:19530
 
 Each embedding actor holds one CPU and its own one-thread copy of the model (as the workers of
-``rag.embed_pool``); ``Config.embed_workers`` actors, or one per CPU of the cluster when that is 0.
+``rag.embed_pool``); ``Config.embed_workers`` actors, or one per CPU of the cluster (None or 0).
 Files are read by the cluster's workers by path: on a cluster of several machines the folder must
 be at the same path on each (shared storage). The ``rag`` package is shipped to a remote cluster
 with the job (``runtime_env``); the cluster needs this package's dependencies installed.
