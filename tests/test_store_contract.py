@@ -96,7 +96,7 @@ def kb(kind, tmp_path_factory, embedder):
     """Three national-style reports in the store ``kind`` (read only)."""
     where = tmp_path_factory.mktemp(kind)
     assistant = open_kb(kind, where, embedder)
-    assistant.add_documents(write_reports(where / "docs"))
+    add(assistant, write_reports(where / "docs"))
     yield assistant
     close_kb(assistant)
 
@@ -106,7 +106,7 @@ def reference(tmp_path_factory, embedder):
     """The same reports in the embedded store with exact search."""
     where = tmp_path_factory.mktemp("reference")
     assistant = open_kb("faiss-flat", where, embedder)
-    assistant.add_documents(write_reports(where / "docs"))
+    add(assistant, write_reports(where / "docs"))
     return assistant
 
 
@@ -117,6 +117,11 @@ def writable(kind, tmp_path, embedder):
     assistant = open_kb(kind, tmp_path, counting)
     yield assistant, counting
     close_kb(assistant)
+
+
+def add(assistant, paths) -> None:
+    results = assistant.add_documents(paths)
+    assert [r.status for r in results] == ["added"] * len(paths), [r.error for r in results]
 
 
 def by_year(assistant, year):
@@ -195,7 +200,7 @@ def test_the_same_answers_as_the_reference(kb, reference):
 def test_add_remove_and_reopen(writable, tmp_path):
     assistant, _ = writable
     paths = write_reports(tmp_path / "docs")
-    assert [r.status for r in assistant.add_documents(paths[:2])] == ["added", "added"]
+    add(assistant, paths[:2])
     home = assistant.config.index_dir
     reopened = Assistant.load(home, embedder=assistant.embedder)  # the store the folder recorded
     assert recorded_store(home) == ("faiss" if assistant.config.store == "faiss" else assistant._indexer.store.uri)
@@ -232,7 +237,7 @@ def _fail_at_the_commit(store, monkeypatch):
 def test_a_write_that_fails_midway_leaves_the_previous_snapshot_readable(writable, tmp_path, monkeypatch):
     assistant, _ = writable
     paths = write_reports(tmp_path / "docs")
-    assistant.add_documents(paths[:2])
+    add(assistant, paths[:2])
     before = (assistant.snapshot.version, assistant.snapshot.size)
     with monkeypatch.context() as m:
         _fail_at_the_commit(assistant._indexer.store, m)
@@ -248,7 +253,7 @@ def test_a_write_that_fails_midway_leaves_the_previous_snapshot_readable(writabl
 
 def test_migrate_to_another_store_and_back_copies_without_embedding(writable, tmp_path):
     assistant, counting = writable
-    assistant.add_documents(write_reports(tmp_path / "docs"))
+    add(assistant, write_reports(tmp_path / "docs"))
     source = assistant._indexer.store
     home = assistant.config.index_dir
     expected = {q: [h.chunk_id for h in assistant.search(q, k=5, mode="dense")] for q in QUESTIONS}
@@ -303,7 +308,7 @@ def assert_same_answers(got, expected):
 
 def test_rebuild_and_replace_embed_only_new_chunks_and_answer_like_a_fresh_build(writable, kind, tmp_path, embedder):
     assistant, counting = writable
-    assistant.add_documents(write_reports(tmp_path / "docs"))
+    add(assistant, write_reports(tmp_path / "docs"))
     assert counting.passages == assistant.snapshot.size
     before = _answers(assistant)
     counting.passages = 0
@@ -320,7 +325,7 @@ def test_rebuild_and_replace_embed_only_new_chunks_and_answer_like_a_fresh_build
 
     fresh = open_kb(kind, tmp_path / "fresh", CountingEmbedder(embedder))
     try:
-        fresh.add_documents(paths)
+        add(fresh, paths)
         assert_same_answers(_answers(assistant), _answers(fresh))
         for d in fresh.documents():
             mine = dict((c.chunk_id, v) for c, v in zip(*assistant.snapshot.chunk_vectors(d.doc_id)))
@@ -332,7 +337,7 @@ def test_rebuild_and_replace_embed_only_new_chunks_and_answer_like_a_fresh_build
 
 def test_vectors_of_another_model_are_never_reused(writable, tmp_path):
     assistant, counting = writable
-    assistant.add_documents(write_reports(tmp_path / "docs")[:1])
+    add(assistant, write_reports(tmp_path / "docs")[:1])
     store = open_store(assistant.config)
     manifest = store.read_manifest()
     from rag.reuse import StoredVectors, reusable
