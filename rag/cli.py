@@ -39,6 +39,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--replace", action="store_true",
                    help="替换同名文件的已有文档（默认按内容区分：同名但内容不同的文件两份都保留）")
     p.add_argument("--index-type", choices=["flat", "hnsw", "ivf"], help="FAISS 索引类型（默认 flat，精确）")
+    p.add_argument("--workers", type=int, help="用 N 个单线程进程向量化（默认每核一个，最多 4；用 --ray 时为集群的 CPU 数；0：在本进程中用全部核心）")
+    p.add_argument("--ray", metavar="ADDRESS",
+                   help="在 Ray 集群上读取文件和向量化：local（本机）或集群地址，如 ray://主机:10001（需 pip install ray）")
     p.add_argument("--quiet", "-q", action="store_true", help="不显示进度条和提示")
     p.add_argument("--json", action="store_true")
 
@@ -141,6 +144,12 @@ def _cmd_index(args) -> int:
     from .documents import bundled_document
 
     overrides = {"index_type": args.index_type} if args.index_type else {}
+    if args.workers is not None:
+        if args.workers < 0:
+            raise RagError(f"--workers 不能为负数（收到 {args.workers}）：请给 0（本进程）或正整数。")
+        overrides["embed_workers"] = args.workers
+    if args.ray:
+        overrides["ray"] = args.ray
     assistant = _assistant(args, build_if_missing=False, **overrides)
     if args.rebuild:
         results = assistant.rebuild(quiet=args.quiet)

@@ -16,12 +16,13 @@ import numpy as np
 
 from . import __version__
 from .chunking import Chunk, chunk_document, search_texts
-from .config import Config
+from .config import Config, default_embed_workers
 from .documents import Document
 from .parsing import IsolatedParser
 from .embedding import Embedder
 from .errors import RagError
 from .lexical import TOKENIZER_VERSION, tokenize
+from .reuse import EMBEDDED_TEXT_VERSION, StoredVectors
 from .store import DocumentRecord, Snapshot
 from .stores import EMBEDDED, open_store, record_store
 
@@ -29,6 +30,9 @@ Progress = Callable[[int, int], None]  # (chunks embedded so far, total)
 
 
 LONG_INDEXING_SECONDS = 180  # an index build longer than this is announced with its forecast
+# Fewer chunks than this are embedded in this process even with workers: starting a worker
+# process and loading its model takes about as long as embedding this many.
+WORKER_MIN_CHUNKS = 32
 STATUS_LABELS = {"added": "已添加", "updated": "已更新", "unchanged": "未变化", "duplicate": "重复，已跳过", "error": "失败"}
 
 
@@ -67,7 +71,8 @@ class Indexer:
         index_type = self.config.index_type or (current.manifest.get("index_type") if current else None) or "flat"
         return {"embedder": self.embedder.name, "dim": self.embedder.dim, "index_type": index_type,
                 "chunker": self.config.chunker.to_dict(), "tokenizer": self.config.tokenizer,
-                "tokenizer_version": TOKENIZER_VERSION, "versions": _versions()}
+                "tokenizer_version": TOKENIZER_VERSION, "embedded_text": EMBEDDED_TEXT_VERSION,
+                "versions": _versions()}
 
     def _current(self) -> Snapshot | None:
         return self.store.load(self.embedder.name) if self.store.exists() else None
@@ -81,22 +86,48 @@ class Indexer:
         taken by a document of other content is added beside it (both stay, with distinct
         titles), unless ``replace`` is set, which replaces the document of that name."""
         inputs = list(inputs)
+        with self._ray_pool() as pool:
+            loaded = self._load(inputs, sources, pool)
+            with self._locked():
+                current = self._current()
+                self._write(current, [(d, r) for d, r in loaded if d is not None], progress, quiet, replace=replace,
+                            pool=pool)
+        return [r for _, r in loaded]
+
+    def _load(self, inputs: list, sources: list[str] | None, pool) -> list[tuple[Document | None, FileResult]]:
+        """Each input as a Document, or its error: files parsed in a limited worker process
+        (rag.parsing), by Ray tasks when ``pool`` is a Ray pool."""
+        shown = [sources[n] if sources else (item.source if isinstance(item, Document) else str(item))
+                 for n, item in enumerate(inputs)]
+        files = [n for n, item in enumerate(inputs) if not isinstance(item, Document)]
+        parsed = dict(zip(files, pool.parse([inputs[n] for n in files], [sources[n] if sources else None for n in files],
+                                            self.config.parse_seconds, self.config.parse_memory_mb,
+                                            self.config.max_file_mb))) if pool is not None and files else {}
         loaded: list[tuple[Document | None, FileResult]] = []
         for n, item in enumerate(inputs):
-            shown = sources[n] if sources else (item.source if isinstance(item, Document) else str(item))
             try:
-                # Files are parsed in a worker process with time and memory limits (rag.parsing).
-                doc = item if isinstance(item, Document) else self.parser.load(
-                    item, source=sources[n] if sources else None, max_file_mb=self.config.max_file_mb)
-                loaded.append((doc, FileResult(shown, "pending", doc.doc_id)))
+                if n in parsed:
+                    if isinstance(parsed[n], str):
+                        raise RagError(parsed[n])
+                    doc = parsed[n]
+                else:
+                    doc = item if isinstance(item, Document) else self.parser.load(
+                        item, source=sources[n] if sources else None, max_file_mb=self.config.max_file_mb)
+                loaded.append((doc, FileResult(shown[n], "pending", doc.doc_id)))
             except RagError as exc:
-                loaded.append((None, FileResult(shown, "error", error=str(exc))))
+                loaded.append((None, FileResult(shown[n], "error", error=str(exc))))
             except Exception as exc:  # a hostile file must not stop the others
-                loaded.append((None, FileResult(shown, "error", error=f"“{shown}”读取失败（{type(exc).__name__}: {exc}）：请检查文件是否完整。")))
-        with self._locked():
-            current = self._current()
-            self._write(current, [(d, r) for d, r in loaded if d is not None], progress, quiet, replace=replace)
-        return [r for _, r in loaded]
+                loaded.append((None, FileResult(shown[n], "error",
+                                                error=f"“{shown[n]}”读取失败（{type(exc).__name__}: {exc}）：请检查文件是否完整。")))
+        return loaded
+
+    def _ray_pool(self):
+        """Ray's tasks and embedding actors when ``Config.ray`` names a cluster, else nothing."""
+        if not self.config.ray:
+            return contextlib.nullcontext()
+        from .ray_ingest import RayPool
+
+        return RayPool(self.embedder.name, self.config.embed_workers or 0, self.config.ray)
 
     def remove(self, doc_id: str) -> DocumentRecord:
         with self._locked():
@@ -111,10 +142,15 @@ class Indexer:
     def rebuild(self, quiet: bool = False, progress: Progress | None = None) -> list[FileResult]:
         """Re-chunk and re-embed every recorded document with the current settings, into this
         indexer's store (``--store``), from the store the knowledge base recorded."""
-        documents = open_store(self.config.with_(store=None)).read_documents()
-        with self._locked():
+        source = open_store(self.config.with_(store=None))
+        documents = source.read_documents()
+        with self._ray_pool() as pool, self._locked():
             results = [(d, FileResult(d.source, "pending", d.doc_id)) for d in documents]
-            self._write(None, results, progress, quiet)
+            try:  # vectors of chunks whose text is unchanged are reused, never embedded again
+                previous = source.load(self.embedder.name)
+            except RagError:  # an old format or another embedder: everything is embedded
+                previous = None
+            self._write(None, results, progress, quiet, reuse_from=previous, pool=pool)
         return [r for _, r in results]
 
     @contextlib.contextmanager
@@ -134,7 +170,11 @@ class Indexer:
             lock.release()
 
     def _write(self, current: Snapshot | None, incoming: list[tuple[Document, FileResult]],
-               progress: Progress | None, quiet: bool, drop: set[str] = frozenset(), replace: bool = False) -> None:
+               progress: Progress | None, quiet: bool, drop: set[str] = frozenset(), replace: bool = False,
+               reuse_from=None, pool=None) -> None:
+        """Write ``incoming`` documents and drop ``drop`` as one new snapshot. Vectors are reused
+        from ``reuse_from`` (all its documents: a rebuild) or else from ``current``'s documents
+        that are replaced or share a file name with an incoming one. ``pool`` embeds (Ray)."""
         docs: dict[str, DocumentRecord] = dict(current.documents) if current else {}
         titles = {d.title for d in docs.values()}
         by_source = {d.source: d.doc_id for d in docs.values()}
@@ -177,32 +217,60 @@ class Indexer:
             if result.status in ("added", "updated"):
                 result.chunks = records[result.doc_id].n_chunks
         searched = search_texts(new_chunks, {d.doc_id: d.text for d in new_docs})
-        new_vectors = self._embed(searched, progress, quiet)
+        if reuse_from is not None:
+            stored = StoredVectors(reuse_from, reuse_from.documents, self.embedder.name, self.embedder.dim)
+        else:
+            related = set(drop) | {by_source[d.source] for d in new_docs if d.source in by_source}
+            stored = StoredVectors(current, related, self.embedder.name, self.embedder.dim)
+        new_vectors = self._embed(searched, progress, quiet, stored, pool)
         tokens = [tokenize(t, self.config.tokenizer) for t in searched]
         documents = [(records[d.doc_id], d.text) for d in new_docs]
         self.store.write_changes(current, self._manifest(current), documents, new_chunks, tokens, new_vectors, drop)
         record_store(self.config.index_dir, EMBEDDED if self.store.backend == EMBEDDED else self.store.uri)
 
-    def _embed(self, texts: list[str], progress: Progress | None, quiet: bool, batch: int = 16) -> np.ndarray:
+    def _embed(self, texts: list[str], progress: Progress | None, quiet: bool,
+               stored: StoredVectors | None = None, pool=None, batch: int = 16) -> np.ndarray:
+        """One row per text (float32, L2-normalised): the stored vector of a text already embedded
+        by this model, else a new one: by ``pool`` (Ray), else in ``Config.embed_workers`` worker
+        processes (``rag.embed_pool``), else here. ``progress`` counts the chunks embedded now."""
         from tqdm import tqdm
 
-        parts = [np.zeros((0, self.embedder.dim), np.float32)]
+        found, missing = stored.lookup(texts) if stored is not None else ({}, list(range(len(texts))))
+        vectors = np.zeros((len(texts), self.embedder.dim), np.float32)
+        for i, vector in found.items():
+            vectors[i] = vector
+        todo = [texts[i] for i in missing]
+        if found and not quiet:
+            print(f"rag: {len(found)} 块文本未变，沿用已有向量；需向量化 {len(todo)} 块。", file=sys.stderr)
         if progress and texts:
-            progress(0, len(texts))  # chunking is done: say how many chunks are coming
+            progress(0, len(todo))  # chunking is done: say how many chunks are coming
+        batches = [todo[i:i + batch] for i in range(0, len(todo), batch)]
+        workers = self.config.embed_workers
+        workers = (default_embed_workers() if workers is None else workers) if len(todo) >= WORKER_MIN_CHUNKS else 0
         started = time.monotonic()
-        with tqdm(total=len(texts), unit="块", desc="向量化", disable=quiet or not texts, file=sys.stderr) as bar:
-            for i in range(0, len(texts), batch):
-                parts.append(self.embedder.embed_passages(texts[i:i + batch]))
-                bar.update(len(texts[i:i + batch]))
-                done = min(i + batch, len(texts))
-                if i == 0 and not quiet and done < len(texts):
-                    left = (time.monotonic() - started) / done * (len(texts) - done)
+        with contextlib.ExitStack() as stack, \
+                tqdm(total=len(todo), unit="块", desc="向量化", disable=quiet or not todo, file=sys.stderr) as bar:
+            if pool is not None:
+                parts = pool.embed_batches(batches)
+            elif workers:
+                from .embed_pool import WorkerPool
+
+                parts = stack.enter_context(WorkerPool(self.embedder.name, workers)).embed_batches(batches)
+            else:
+                parts = (self.embedder.embed_passages(b) for b in batches)
+            done = 0
+            for part in parts:
+                vectors[missing[done:done + len(part)]] = part
+                first, done = done == 0, done + len(part)
+                bar.update(len(part))
+                if first and not quiet and done < len(todo):
+                    left = (time.monotonic() - started) / done * (len(todo) - done)
                     if left > LONG_INDEXING_SECONDS:  # said up front, not found out after an hour
-                        bar.write(f"rag: 共 {len(texts)} 块，按当前速度约需 {left / 60:.0f} 分钟；"
+                        bar.write(f"rag: 共 {len(todo)} 块，按当前速度约需 {left / 60:.0f} 分钟；"
                                   "可中断（Ctrl+C），已有索引不受影响。", file=sys.stderr)
                 if progress:
-                    progress(done, len(texts))
-        return np.vstack(parts)
+                    progress(done, len(todo))
+        return vectors
 
 
 def _unique_title(title: str, source: str, taken: set[str]) -> str:

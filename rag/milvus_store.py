@@ -407,6 +407,15 @@ class MilvusSnapshot:
                                 output_fields=CHUNK_FIELDS, limit=16384)
         return [_chunk(r) for r in rows]
 
+    def chunk_vectors(self, doc_id: str) -> tuple[list[Chunk], np.ndarray]:
+        """A document's chunks and their stored vectors (float32, one row per chunk, in the
+        document's order): what re-indexing reuses (``rag.reuse``)."""
+        rows = self.store._call("query", self.store.collection, filter=f"doc_id == {_quote(doc_id)} and {self.visible}",
+                                output_fields=CHUNK_FIELDS + ["vector"], limit=16384)
+        rows.sort(key=lambda r: (r["start_pos"], r["chunk_id"]))
+        return [_chunk(r) for r in rows], np.array([r["vector"] for r in rows], dtype=np.float32).reshape(
+            len(rows), self.manifest["dim"])
+
     def export(self, batch: int = 2000):
         """Like ``Snapshot.export``: documents, then chunks with tokens and vectors, in batches."""
         yield "documents", [(d, self.document_text(d.doc_id)) for d in self.documents.values()]

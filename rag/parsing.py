@@ -32,16 +32,15 @@ class IsolatedParser:
         self.seconds = seconds
         self.memory_mb = memory_mb
 
-    def _limits(self) -> None:  # runs in the worker, before it starts
-        limit = self.memory_mb * 1024 * 1024
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-
     def load(self, path: str | Path, *, source: str | None = None, max_file_mb: float = 200) -> Document:
         shown = source or Path(path).name
-        request = json.dumps({"path": str(path), "source": source, "max_file_mb": max_file_mb})
+        request = json.dumps({"path": str(path), "source": source, "max_file_mb": max_file_mb,
+                              "memory_mb": self.memory_mb})
         try:
+            # No preexec_fn: the worker limits its own memory. Python code between fork and exec
+            # (preexec_fn) sometimes crashed the child in a process with gRPC threads (Milvus).
             done = subprocess.run([sys.executable, "-m", "rag.parsing"], input=request.encode(), capture_output=True,
-                                  timeout=self.seconds, preexec_fn=self._limits, env={**os.environ, "PYTHONHASHSEED": "0"})
+                                  timeout=self.seconds, env={**os.environ, "PYTHONHASHSEED": "0"})
         except subprocess.TimeoutExpired:
             raise RagError(f"“{shown}”解析超过 {self.seconds:g} 秒，已停止：文件可能结构异常（如嵌套过深）；"
                            "请检查文件，或另存为 txt/docx 后重试。") from None
@@ -60,6 +59,8 @@ class IsolatedParser:
 def _worker() -> None:
     """Read one request on stdin, write the document (or the error a user can act on) on stdout."""
     request = json.loads(sys.stdin.read())
+    limit = request["memory_mb"] * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))  # before the file is read
     shown = request["source"] or Path(request["path"]).name
     try:
         doc = load_document(request["path"], source=request["source"], max_file_mb=request["max_file_mb"])

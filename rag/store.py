@@ -137,6 +137,21 @@ class Snapshot:
             self._cache["by_doc"] = by_doc
         return self._cache["by_doc"].get(doc_id, [])
 
+    def chunk_vectors(self, doc_id: str) -> tuple[list[Chunk], np.ndarray]:
+        """A document's chunks and their stored vectors (float32, one row per chunk, in order):
+        what re-indexing reuses (``rag.reuse``). For writers, under the writer's lock."""
+        if "positions" not in self.__dict__.setdefault("_cache", {}):
+            positions: dict[str, list[int]] = {}
+            for i, c in enumerate(self.chunks):
+                positions.setdefault(c.doc_id, []).append(i)
+            self._cache["positions"] = positions
+        rows = self._cache["positions"].get(doc_id, [])
+        if self.directory is None or not rows:
+            return [], np.zeros((0, self.manifest["dim"]), dtype=np.float32)
+        # The exact stored vectors, not the index's (IVF keeps 8-bit codes); mapped, not read whole.
+        vectors = np.load(self.directory / "vectors.npy", mmap_mode="r")
+        return [self.chunks[i] for i in rows], np.array(vectors[rows], dtype=np.float32)
+
     def export(self, batch: int = 2000):
         """Everything a store needs to hold this knowledge base, in batches (for `rag migrate`):
         first ``("documents", [(record, text), ...])``, then ``("chunks", chunks, tokens, vectors)``."""

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Protocol
 
 from .errors import RagError
+from .lexical import TOKENIZER_VERSION
 from .store import IndexStore
 
 EMBEDDED = "faiss"
@@ -70,6 +71,8 @@ class SnapshotContract(Protocol):
     def document_text(self, doc_id: str) -> str: ...
 
     def document_chunks(self, doc_id: str) -> list: ...
+
+    def chunk_vectors(self, doc_id: str) -> tuple: ...  # (chunks, float32 vectors) for reuse
 
     def idf(self): ...
 
@@ -129,7 +132,9 @@ def copy_knowledge_base(source, target, index_type: str | None = None) -> tuple[
             tokens += part[2]
             vectors.append(part[3])
     manifest = {key: snapshot.manifest[key] for key in ("embedder", "dim", "index_type", "chunker", "tokenizer",
-                                                         "versions") if key in snapshot.manifest}
+                                                         "embedded_text", "versions")
+                if key in snapshot.manifest}
+    manifest["tokenizer_version"] = TOKENIZER_VERSION  # export gives tokens of today's tokenizer
     if index_type:
         manifest["index_type"] = index_type
     target.write_changes(None, manifest, documents, chunks, tokens,

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Set up a virtual environment in .venv with everything the product needs.
 #   scripts/setup.sh          the product (web chat, CLI, Python API): no torch, no model download
-#   scripts/setup.sh --test   also the test tools: torch (CPU build), sentence-transformers,
+#   scripts/setup.sh --test   also the test tools: torch (CPU build), sentence-transformers, Ray,
 #                             transformers, Playwright with Debian's chromium and CJK fonts,
 #                             LibreOffice and Tesseract OCR with Chinese (apt, as root)
 #   scripts/setup.sh --help   this text
@@ -18,7 +18,7 @@ PYTHON=${PYTHON:-python3}
 if [ "${1:-}" = "--test" ]; then
   # torch first and pinned: this machine has the 2.13.0 CPU build; an unpinned torch pulls CUDA (GBs).
   .venv/bin/python -m pip install -q torch==2.13.0
-  .venv/bin/python -m pip install -q -e '.[models,test]'
+  .venv/bin/python -m pip install -q -e '.[models,test,ray]'
   # LibreOffice prints the test PDFs that office suites make (quotation marks out of order)
   # Tesseract reads scanned PDFs (chi_sim: Simplified Chinese)
   if ! [ -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi "noto.*cjk" || ! command -v soffice >/dev/null \

@@ -7,7 +7,6 @@ import subprocess
 import sys
 import uuid
 
-import numpy as np
 import pytest
 
 import rag.milvus_store
@@ -16,7 +15,7 @@ from rag.lexical import idf_table
 from rag.config import Config
 from rag.errors import RagError
 from rag.milvus_store import MilvusStore
-from rag.stores import migrate, open_store, recorded_store
+from rag.stores import open_store, recorded_store
 from tests.conftest import report_text
 
 SERVER = os.environ.get("RAG_TEST_MILVUS_URI")
@@ -165,32 +164,6 @@ def test_idf_comes_from_the_store(three_years, tmp_path, embedder):
     for token in ["城镇", "就业", "1244万人", "2023"]:
         assert store_idf[token] == pytest.approx(table[token]), token
     assert "GDP" not in store_idf and store_idf.get("不存在的词", 0.0) == 0.0
-
-
-def test_migrate_copies_without_embedding_and_back(tmp_path, kb, embedder):
-    home, uri = kb
-    faiss = Assistant.load(home, embedder=embedder, build_if_missing=False)
-    faiss.add_documents(_reports(tmp_path / "docs"))
-    question = "2023年城镇新增就业多少？"
-    expected = [h.chunk_id for h in faiss.search(question, k=5, mode="dense")]
-    vectors = faiss.snapshot.vectors()
-
-    _, documents, chunks = migrate(Config(index_dir=home), uri)
-    assert (documents, chunks) == (3, faiss.snapshot.size)
-    milvus = Assistant.load(home, embedder=embedder)
-    assert type(milvus.snapshot).__name__ == "MilvusSnapshot"
-    assert [h.chunk_id for h in milvus.search(question, k=5, mode="dense")] == expected
-    doc = milvus.documents()[0]
-    assert milvus.snapshot.document_text(doc.doc_id) == faiss.snapshot.document_text(doc.doc_id)
-
-    migrate(Config(index_dir=home), "faiss")  # and back: the same vectors, chunks and texts
-    back = Assistant.load(home, embedder=embedder)
-    assert type(back.snapshot).__name__ == "Snapshot"
-    assert [c.chunk_id for c in back.snapshot.chunks] == [c.chunk_id for c in faiss.snapshot.chunks]
-    assert np.allclose(back.snapshot.vectors(), vectors)
-    assert back.snapshot.tokens == faiss.snapshot.tokens
-    with pytest.raises(RagError, match="无需迁移"):
-        migrate(Config(index_dir=home), "faiss")
 
 
 def test_rebuild_into_milvus_rereads_the_recorded_documents(tmp_path, kb, embedder):
