@@ -106,7 +106,9 @@ HEAD = """<script>
     if (label in LABELS) return LABELS[label];
     const own = /^(\\w+)'s message: ?([\\s\\S]*)$/.exec(label);
     if (own && own[1] === 'user') return '提问：' + own[2];
-    if (!el.closest('#chat') || !(own || label === '') || !el.querySelector('.message-content')) return null;
+    // ours too ('回答：…'): a message renders in steps, and its label follows until it is whole
+    if (!el.closest('#chat') || !(own || label === '' || label.startsWith('回答：')) ||
+        !el.querySelector('.message-content')) return null;
     // the whole answer: its copy text holds every line (a list's first line alone was read before)
     if (el.querySelector('.copy-text')) return '回答：' + plain(el);
     if (el.querySelector('.pending-answer')) return '回答：正在检索…';

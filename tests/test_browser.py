@@ -476,8 +476,11 @@ def test_phone_targets_scrolling_and_refusals(phone):
     sizes = phone.evaluate("""() => ['#chat a.cite', '#chat a.copy-answer', '#chat details.answer-sources summary']
         .map(s => document.querySelector(s).getBoundingClientRect().height)""")
     assert min(sizes) >= 44, sizes  # finger-sized (WCAG 2.5.5)
-    labels = phone.evaluate("[...document.querySelectorAll('#chat [aria-label]')].map(e => e.getAttribute('aria-label'))")
-    assert any(label.startswith("回答：") and "阿蓬江镇高碛社区" in label for label in labels)  # every item, not line one
+    label, copy = phone.evaluate("""() => { const m = [...document.querySelectorAll('#chat [aria-label]')]
+        .find(e => e.querySelector('.copy-text') && !e.querySelector(':scope [aria-label] .copy-text'));  // the message
+        return [m.getAttribute('aria-label'), [...m.querySelectorAll('.copy-line')].map(l => l.textContent).join('\\n')]; }""")
+    lines = copy.split("\n\n来源")[0].split("\n")
+    assert label.startswith("回答：") and len(lines) >= 3 and all(line in label for line in lines)  # every item
     phone.locator("#chat a.cite").first.tap()  # unfolds and scrolls to the source
     phone.locator("#chat .source.active").wait_for()
     ask(phone, "黔江区区长是谁？")
