@@ -55,6 +55,17 @@ def fresh(tmp_path, embedder) -> Assistant:
     return Assistant.load(tmp_path / "index", embedder=embedder, build_if_missing=False)
 
 
+def write_reports(directory, reports) -> list:
+    """One ``report_text`` file per (year, review, plan) in ``directory``; the paths, in order."""
+    directory.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for year, done, target in reports:
+        path = directory / f"{year}年政府工作报告.txt"
+        path.write_text(report_text(year, done, target), encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
 def report_text(year: int, review: str, plan: str) -> str:
     """A small national-style work report of ``year``: reviews year-1, then plans ``year``."""
     return (f"政府工作报告\n——{year}年3月5日在全国人民代表大会上\n各位代表：\n"

@@ -16,7 +16,7 @@ from rag.config import Config
 from rag.errors import RagError
 from rag.milvus_store import MilvusStore
 from rag.stores import open_store, recorded_store
-from tests.conftest import report_text
+from tests.conftest import report_text, write_reports
 
 SERVER = os.environ.get("RAG_TEST_MILVUS_URI")
 REPORTS = [(2022, "城镇新增就业1269万人。", "城镇新增就业1100万人以上。"),
@@ -39,13 +39,7 @@ def kb(tmp_path):
 
 
 def _reports(directory, years=REPORTS):
-    directory.mkdir(exist_ok=True)
-    paths = []
-    for year, done, target in years:
-        path = directory / f"{year}年政府工作报告.txt"
-        path.write_text(report_text(year, done, target), encoding="utf-8")
-        paths.append(path)
-    return paths
+    return write_reports(directory, years)
 
 
 @pytest.fixture

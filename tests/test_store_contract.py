@@ -20,7 +20,7 @@ from rag.config import Config
 from rag.errors import RagError
 from rag.milvus_store import MilvusStore
 from rag.stores import migrate, open_store, recorded_store
-from tests.conftest import report_text
+from tests.conftest import write_reports as conftest_write_reports
 
 SERVER = os.environ.get("RAG_TEST_MILVUS_URI")
 STORES = [
@@ -52,13 +52,7 @@ class CountingEmbedder:
 
 
 def write_reports(directory, reports=REPORTS):
-    directory.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for year, done, target in reports:
-        path = directory / f"{year}年政府工作报告.txt"
-        path.write_text(report_text(year, done, target), encoding="utf-8")
-        paths.append(path)
-    return paths
+    return conftest_write_reports(directory, reports)
 
 
 def store_settings(kind: str, where) -> dict:
