@@ -83,11 +83,16 @@ def is_direction(term: str) -> bool:
     return any(re.fullmatch(rf"(?:{d.pattern})(?:到|至|了)?", term) for d in _DIRECTIONS)
 
 
+def _said(term: str, text: str) -> bool:
+    """The word, or the reports' own word for it ('荣誉' is what 获评 names), occurs in the text."""
+    return term in text or any(alias in text for alias in zh.REPORT_TERMS.get(term, ()))
+
+
 def term_present(term: str, text: str) -> bool:
     """A word is present when it occurs; when most of its characters do (营造林 for 造林); when
     its two characters stand close together ('改厕' in '户厕改造'); or, for a measure word,
     when its stem does ('产量' in '生产粮食')."""
-    if term in text or any(alias in text for alias in zh.REPORT_TERMS.get(term, ())):
+    if _said(term, text):
         return True
     dimension = dimension_of(term)
     if dimension and dimension != "money" and has_dimension(text, dimension):
@@ -112,8 +117,8 @@ def _positions(ch: str, text: str) -> list[int]:
 def term_overlap(term: str, text: str) -> float:
     """How much of a word the text holds: 1 when it occurs, else the share of its character
     bigrams that do ('水利工程' in '…水利部…工程完工' -> 2/3)."""
-    if term in text or any(alias in text for alias in zh.REPORT_TERMS.get(term, ())):
-        return 1.0  # also the reports' own word for it ('荣誉' is what 获评 names)
+    if _said(term, text):
+        return 1.0
     bigrams = [term[i:i + 2] for i in range(len(term) - 1)]
     return sum(b in text for b in bigrams) / len(bigrams) if len(bigrams) > 1 else 0.0
 

@@ -420,7 +420,7 @@ class ExtractiveAnswerer(ListAnswers, MeansAnswers, ComputedAnswers):
         prefix = yes_no_verdict(info, unit.text, unit.hit.title) if info.kind == "yesno" else ""
         text = f"{prefix}{composer.quote(unit)}"
         # '超过350天了吗' states a threshold, not a figure: nothing to correct when 355天 passes it
-        threshold = re.search(r"超过|达到|突破|以上|多于|高于|不少于|不低于|低于|少于|以内", info.text)
+        threshold = _AT_LEAST.search(info.text) or _AT_MOST.search(info.text)
         correction = "" if prefix.startswith("不是") or threshold and prefix else premise_correction(info.text, unit.text)
         if correction:
             text += "。" + correction.rstrip("。")
@@ -520,16 +520,26 @@ def yes_no_subject(terms: list[str]) -> str:
     return next((t for t in terms if not checks.is_verb(t)), terms[0])
 
 
+# A number a yes/no question states as a bound ('超过350天了吗'), not as the figure itself.
+_AT_LEAST = re.compile(r"超过|达到|突破|以上|多于|高于|不少于|不低于")
+_AT_MOST = re.compile(r"低于|少于|以内")
+
 # The country a national report is of, as questions name it: never the subject its quote must name
 # ('中国是不是…唯一实现经济正增长的' against '我国是…').
 _COUNTRY = frozenset(("中国", "我国", "全国", "国家", "中华人民共和国", "咱们国家"))
 
 
+def _asked_terms(info: QuestionInfo, title: str) -> list[str]:
+    """The words a yes/no question asks about: not its places, the report's own region (in the
+    title) or the country."""
+    return [t for t in checks.key_terms(info.topic) if not any(t in p or p in t for p in info.places)
+            and not checks.term_present(t, fold(title)) and t not in _COUNTRY]
+
+
 def unmentioned_subject(info: QuestionInfo, quote: str, title: str = "") -> str:
     """The subject of a yes/no question when the quote never names it ('机场' against a quote about
     roads): the report does not say, which is no 否. '' when the quote names it."""
-    terms = [t for t in checks.key_terms(info.topic) if not any(t in p or p in t for p in info.places)
-             and not checks.term_present(t, fold(title)) and t not in _COUNTRY]
+    terms = _asked_terms(info, title)
     if not terms:
         return ""
     subject = yes_no_subject(terms)
@@ -548,11 +558,10 @@ def yes_no_verdict(info: QuestionInfo, quote: str, title: str = "") -> str:
         same = [g for g in given if g.kind == q.kind]
         if same:
             value = same[0].value
-            at_least = re.search(r"超过|达到|突破|以上|多于|高于|不少于|不低于", info.text)
+            at_least = _AT_LEAST.search(info.text)
             holds = value >= q.value if at_least else value == q.value
             return "是的，" if holds else f"不是，报告中是{same[0].text}："
-    terms = [t for t in checks.key_terms(info.topic) if not any(t in p or p in t for p in info.places)
-             and not checks.term_present(t, fold(title)) and t not in _COUNTRY]  # the report's own region is no predicate
+    terms = _asked_terms(info, title)
     clauses = _clauses(quote)
     # A clause says a thing by itself; one that starts with its verb ('增长19.3%') with the clause before.
     contexts = [" ".join(clauses[i - 1:i + 1]) if i and NO_SUBJECT.match(c) else c for i, c in enumerate(clauses)]

@@ -128,24 +128,23 @@ class Snapshot:
 
         return HybridRetriever(self, embedder, settings, tokenizer)
 
-    def document_chunks(self, doc_id: str) -> list[Chunk]:
-        """The chunks of one document, in order (what ``rag.sections.ReportSections`` reads)."""
-        if "by_doc" not in self.__dict__.setdefault("_cache", {}):
-            by_doc: dict[str, list[Chunk]] = {}
-            for c in self.chunks:
-                by_doc.setdefault(c.doc_id, []).append(c)
-            self._cache["by_doc"] = by_doc
-        return self._cache["by_doc"].get(doc_id, [])
-
-    def chunk_vectors(self, doc_id: str) -> tuple[list[Chunk], np.ndarray]:
-        """A document's chunks and their stored vectors (float32, one row per chunk, in order):
-        what re-indexing reuses (``rag.reuse``). For writers, under the writer's lock."""
+    def _positions(self, doc_id: str) -> list[int]:
+        """Positions in ``chunks`` of one document's chunks, in order (grouped once, on first use)."""
         if "positions" not in self.__dict__.setdefault("_cache", {}):
             positions: dict[str, list[int]] = {}
             for i, c in enumerate(self.chunks):
                 positions.setdefault(c.doc_id, []).append(i)
             self._cache["positions"] = positions
-        rows = self._cache["positions"].get(doc_id, [])
+        return self._cache["positions"].get(doc_id, [])
+
+    def document_chunks(self, doc_id: str) -> list[Chunk]:
+        """The chunks of one document, in order (what ``rag.sections.ReportSections`` reads)."""
+        return [self.chunks[i] for i in self._positions(doc_id)]
+
+    def chunk_vectors(self, doc_id: str) -> tuple[list[Chunk], np.ndarray]:
+        """A document's chunks and their stored vectors (float32, one row per chunk, in order):
+        what re-indexing reuses (``rag.reuse``). For writers, under the writer's lock."""
+        rows = self._positions(doc_id)
         if self.directory is None or not rows:
             return [], np.zeros((0, self.manifest["dim"]), dtype=np.float32)
         # The exact stored vectors, not the index's (IVF keeps 8-bit codes); mapped, not read whole.

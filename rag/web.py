@@ -127,8 +127,6 @@ HEAD = """<script>
       else if (alt in LABELS) el.setAttribute('alt', LABELS[alt]);
     });
   };
-  new MutationObserver(relabel).observe(document.documentElement,
-    {subtree: true, childList: true, attributes: true, attributeFilter: ['aria-label', 'title', 'alt']});
   // A refusal's closest passages, unfolded on a phone, come into view
   document.addEventListener('toggle', (event) => {
     const details = event.target;
@@ -167,14 +165,14 @@ HEAD = """<script>
   document.addEventListener('scroll', hideTip, true);
   // A new question scrolls into view, also after a tapped [n] scrolled the chat away from its end
   let questions = 0;
-  new MutationObserver(() => {
+  const scrollToQuestion = () => {
     const asked = document.querySelectorAll('#chat .message-row.user-row, #chat .message.user');
     if (asked.length > questions && asked.length) {
       const last = asked[asked.length - 1].closest('.message-row') || asked[asked.length - 1];
       requestAnimationFrame(() => last.scrollIntoView({block: 'start'}));
     }
     questions = asked.length;
-  }).observe(document.documentElement, {subtree: true, childList: true});
+  };
   // A question sent while another is answered waits here and is sent when that answer is in:
   // never dropped (issue #20).
   const waiting = [];
@@ -186,10 +184,13 @@ HEAD = """<script>
   // The question last sent, sent again if no bubble shows it: Gradio drops an event that starts
   // while the last one winds up (a question sent 0.3 s after a quick answer was lost, issue #20)
   let inflight = null, retried = null;
-  new MutationObserver(() => {
+  const countAnswers = () => {
     const now = document.querySelectorAll('#chat .answer-key, #chat .answer-done').length;
     if (now !== answers) { answers = now; answeredAt = Date.now(); }
-  }).observe(document.documentElement, {subtree: true, childList: true});
+  };
+  // One observer for the page's changes: labels, a new question's scroll, the answers counted
+  new MutationObserver(() => { relabel(); scrollToQuestion(); countAnswers(); }).observe(document.documentElement,
+    {subtree: true, childList: true, attributes: true, attributeFilter: ['aria-label', 'title', 'alt']});
   const pending = () => !!document.querySelector('#chat .pending-answer') ||
     (sentAt > answeredAt && Date.now() - sentAt < 120000);
   const hold = (event) => {

@@ -46,12 +46,13 @@ QUESTION_WORD = re.compile(r"多少|几|哪|谁|什么|何|是否|怎样|如何|
 NUMBER_QUESTION = re.compile(r"多少|几|比例|比重|占比|增长|增幅|下降|提高|提升|多大|多高|多长|多远|多久|规模|总量|金额|数量|率")
 WH_QUESTION = re.compile(r"哪|谁|什么|何")
 # Phrases of a question that say what is asked, not what it is about; removed to find its topic.
-# ('多少人口' keeps 人口: a measure word followed by 口员才民… is the start of a noun, not a unit)
+# After a measure word asked for ('多少人'): 口员才民… make it the start of a noun ('多少人口' keeps 人口).
+NOT_A_UNIT = "(?![口员才民群均籍庭])"
 QUESTION_PHRASES = re.compile(
     r"请问|告诉我|一下|(政府)?(工作)?报告(里|中)?(说|提到|显示|提出)?的?|"
     r"有哪些|哪些|有什么|什么样的?|干什么用|做什么用|什么时候|什么|哪一?年|哪一?天|哪个|哪里|哪儿|何时|何地|多久|多长时间|"
     r"[哪几两]一?[个位项种家所座条名年]|(多少|几)(万亿|亿|万|千|百)?(个百分点|平方公里|平方米|公里|公顷|人次|场次|"
-    r"[米吨亩人户个家元度项所张场名条座天倍次批类栋套辆台件部只头处间床支岁斤])?(?![口员才民群均籍庭])|多少钱|怎么样|怎样|怎么|如何|为什么|为何|"
+    r"[米吨亩人户个家元度项所张场名条座天倍次批类栋套辆台件部只头处间床支岁斤])?" + NOT_A_UNIT + r"|多少钱|怎么样|怎样|怎么|如何|为什么|为何|"
     r"是否|有没有|是不是|有无|提没提|了没有|没有(?=[？?]?$)|吗|呢|分别|各自|一共|总共|合计|加起来|(是)?为了|这些|那些|这样|那样|"
     # the frame of a how-question: '是通过哪些办法实现的' asks for the means, it names no topic
     r"(是)?(通过|靠|用|采取)(了)?(哪些|什么)?(办法|方式|方法|手段|途径|措施|举措)?(来)?(实现|做到|达到|完成)(的)?")
