@@ -15,7 +15,10 @@ DATASETS = ("qianjiang", "gov", "cmrc", "answers-qianjiang", "answers-gov")
 # issue #16): measured once, never tuned on.
 BLIND = {"blind-qianjiang-a": "qianjiang_a.jsonl", "blind-qianjiang-b": "qianjiang_b.jsonl",
          "blind-gov-c": "gov_c.jsonl", "para-qianjiang": "para_qianjiang.jsonl", "para-gov": "para_gov.jsonl",
-         "blind-qianjiang-d": "qianjiang_d.jsonl", "blind-gov-e": "gov_e.jsonl"}  # D, E: written 2026-12-02, after stop 22
+         "blind-qianjiang-d": "qianjiang_d.jsonl", "blind-gov-e": "gov_e.jsonl",  # D, E: written 2026-12-02, after stop 22
+         # F, G and the paraphrases of D and E: written 2026-12-02, after stop 23
+         "blind-qianjiang-f": "qianjiang_f.jsonl", "blind-gov-g": "gov_g.jsonl",
+         "para-qianjiang-d": "para_d.jsonl", "para-gov-e": "para_e.jsonl"}
 
 
 def data_dir(option: str | None = None) -> Path:
