@@ -1,6 +1,7 @@
 """Trend questions over the 52 national reports (issue #18), judged cell by cell.
 
-    python -m eval.trends                      # eval/data/blind/trends_gov.jsonl (written blind, frozen)
+    python -m eval.trends                      # eval/data/blind/trends_gov.jsonl (written blind; a dev set since stop 23)
+    python -m eval.trends --set eval/data/blind/trends_t2.jsonl   # written blind 2026-12-02, frozen
 
 Each gold cell is (year, result|target) with the figure as the right report writes it, or null
 when no report gives it. A cell of the answer (``Answer.series``) is
@@ -110,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
                       markdown_table(summary, ["measure", "value"]), "",
                       markdown_table(per_question, ["id", "question", "cells", "right", "missing", "false", "wrong"])])
     print("\n".join(text.splitlines()[:16]))
-    write_result("trends-gov.md", text + "\n")
+    write_result("trends-gov.md" if Path(args.set) == SET else f"trends-{Path(args.set).stem}.md", text + "\n")
     return 0
 
 
