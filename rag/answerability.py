@@ -27,7 +27,9 @@ _GENERIC = frozenset("新增 全年 全区 全市 全国 我国 国家 政府 �
                      # words that name the kind of answer wanted, not what it is about
                      "称号 荣誉 奖项 名称 名字 时间 时候 地点 地方 数字 内容 方式 办法 原因 目的 级别 类型 哪里 单位 等级 "
                      "做法 成果 成就 经验 亮点 特色 作用 用处 影响 变化 措施 举措 方面 事情 事项 问题 东西 "
-                     "政策 出台 推出 采取 开展 实施 进行 领域 重大 哪些 职业 位置 身份 国籍 职务 年份 日期".split())
+                     "政策 出台 推出 采取 开展 实施 进行 领域 重大 哪些 职业 位置 身份 国籍 职务 年份 日期 "
+                     # words that ask for a state or a way, not a thing
+                     "形势 态势 状况 现状 局面 途径 渠道 层面 路径".split())
 _UNITS = frozenset(UNITS)
 
 
@@ -40,6 +42,11 @@ class Gap:
 def key_terms(topic: str, things_only: bool = False) -> list[str]:
     """The content words of a question's topic, as jieba cuts them (not search mode: whole words).
     ``things_only``: nouns and direction words, not the verb a how-question asks about ('筹集')."""
+    return [word for word, _flag in tagged_key_terms(topic, things_only)]
+
+
+def tagged_key_terms(topic: str, things_only: bool = False) -> list[tuple[str, str]]:
+    """``key_terms`` with jieba's part-of-speech tag of each ('n', 'v', 'r'…)."""
     import rjieba
 
     terms = []
@@ -51,8 +58,23 @@ def key_terms(topic: str, things_only: bool = False) -> list[str]:
         if things_only and (flag.startswith("v") and flag != "vn" or flag in ("i", "l")) and not is_direction(word):
             continue
         split = _TRAILING_DIRECTION.match(word)  # '价格下降' is the measure and which way it moved
-        terms.extend(split.groups() if split else [word])
+        terms.extend(zip(split.groups(), ("n", "v")) if split else [(word, flag)])
     return terms
+
+
+# Tags of words that say how a question is asked, not what it is about: pronouns (咱们, 咋样, 为啥),
+# numerals (一年, 第一次), time and localizer words (现在, 期间), adverbs (已经), prepositions,
+# conjunctions, particles, adjectives (平均), idioms. On the earlier blind sets most refusals that
+# quoted the answer named such a word as missing (issue #16).
+_ASKING_TAGS = re.compile(r"r|m|mq|t|tg|f|d|dg|p|c|u.*|y|e|o|zg|q|x|i|a|ad|ag|z")
+
+
+def subject_terms(topic: str, things_only: bool = False) -> list[str]:
+    """The key words whose absence from the evidence means it is about something else: every key
+    word but those of the ``_ASKING_TAGS`` (a verb stays: '出生' makes 出生人口 another measure than
+    人口), and any word that says which way a number moved."""
+    return [word for word, flag in tagged_key_terms(topic, things_only)
+            if is_direction(word) or not _ASKING_TAGS.fullmatch(flag)]
 
 
 # A measure word's suffix: '粮食产量' is given as '生产粮食…万吨', '人数' as '…人'.
@@ -76,6 +98,11 @@ def is_verb(term: str) -> bool:
 
     tags = rjieba.tag(term)
     return len(tags) == 1 and tags[0][1].startswith("v") and tags[0][1] != "vn"
+
+
+def is_achievement(term: str) -> bool:
+    """'完成', '实现了': a word that says whether something was achieved (a yes/no question's)."""
+    return bool(re.fullmatch(rf"(?:{_DIRECTIONS[2].pattern})(?:到|至|了)?", term))
 
 
 def is_direction(term: str) -> bool:

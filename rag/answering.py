@@ -102,6 +102,32 @@ class AnswerSettings:
 
 CROSSLINGUAL_NOTE = "摘录式回答对非中文问题只在把握较大时作答；用中文提问或配置大模型效果更好。"
 _YEAR_TOKEN = re.compile(r"(19|20)\d{2}年?")
+# A figure that is an average over several years ('居民消费价格年均上涨2.1%', five years' review) or
+# a change against the year before ('财政收入比上年增加1501亿元') is no answer to what one year's level
+# was ('2022年物价涨了多少' wants that year's 2%; '1999年财政收入是多少' the amount itself, issue #16).
+_SPAN_AVERAGE = re.compile(r"年均(?:增长|增加|提高|上涨|下降|减少|降低)?(?:约|近|超过)?$")
+_AGAINST_LAST_YEAR = re.compile(r"(?:比上年|同比|比去年|较上年)(?:增长|增加|提高|上涨|下降|减少|降低|提升|多|少)了?(?:约|近|超过)?$")
+_ASKS_AVERAGE = re.compile(r"年均|平均|每年")
+_ASKS_CHANGE = re.compile(r"增长|增加|提高|提升|上升|上涨|涨|下降|减少|降低|回落|增速|增幅|降幅|变化|多了|少了|比上年|同比")
+
+
+def _answers_one_year(question: str, clause: str, unit_wanted: str = "") -> bool:
+    """Some figure of ``clause`` (of ``unit_wanted``, as ``_has_answer_number`` reads it) answers a
+    question about one year's figure: not an average over years unless one is asked, not a change
+    against the year before unless a change is asked."""
+    text = zh.strip_footnotes(clause)
+    for q in quantities(text):
+        if unit_wanted and not ExtractiveAnswerer.is_of_unit(q, unit_wanted):
+            continue
+        before = text[max(0, q.start - 8):q.start]
+        if _SPAN_AVERAGE.search(before) and not _ASKS_AVERAGE.search(question):
+            continue
+        if _AGAINST_LAST_YEAR.search(before) and not _ASKS_CHANGE.search(question):
+            continue
+        return True
+    return False
+
+
 class ExtractiveAnswerer(ListAnswers, MeansAnswers, ComputedAnswers):
     """Composes answers from verbatim quotes of the retrieved passages; see the module docstring."""
 
@@ -167,8 +193,8 @@ class ExtractiveAnswerer(ListAnswers, MeansAnswers, ComputedAnswers):
         # A word of the title names what the whole report is about (its region: '黔江'): it is no
         # evidence either way, neither missing from a clause nor counted as found.
         title = fold(unit.hit.title)
-        terms = [t for t in checks.key_terms(info.topic, things_only=info.kind in ("how", "yesno"))
-                 if not checks.term_present(t, title)]
+        terms = [t for t in checks.subject_terms(info.topic, info.kind in ("how", "yesno"))
+                 if not checks.term_present(t, title) and (info.kind == "yesno" or not checks.is_achievement(t))]
         # the predicate of a yes/no question is judged by its verdict (yes_no_verdict), not here
         missing = [t for t in checks.missing_terms(info, unit.sentence + unit.hit.section) if t in terms]
         # The clause that names the measure must say the direction ('失业率降到5.5%，居民消费价格上涨2%'
@@ -222,6 +248,8 @@ class ExtractiveAnswerer(ListAnswers, MeansAnswers, ComputedAnswers):
                 break
             if wants_number and not self._has_answer_number(unit, part_info.unit):
                 continue
+            if wants_number and not info.english and not _answers_one_year(part, unit.text, part_info.unit):
+                continue
             if not info.english and self._missing(part_info, unit, similarity):
                 continue
             if wants_number and not info.english and not self._figure_fits(part_info, unit, similarity):
@@ -251,11 +279,16 @@ class ExtractiveAnswerer(ListAnswers, MeansAnswers, ComputedAnswers):
     @staticmethod
     def _has_answer_number(unit: Clause, unit_wanted: str) -> bool:
         found = quantities(zh.strip_footnotes(unit.text))
+        return any(ExtractiveAnswerer.is_of_unit(q, unit_wanted) for q in found)
+
+    @staticmethod
+    def is_of_unit(q, unit_wanted: str) -> bool:
+        """A quantity answers a question wanting ``unit_wanted`` ('' for any, '%' for rates)."""
         if not unit_wanted:
-            return bool(found)
+            return True
         if unit_wanted == "%":
-            return any(q.unit in ("%", "‰", "个百分点", "百分点") for q in found)
-        return any(q.kind == unit_wanted or q.unit == unit_wanted for q in found)
+            return q.unit in ("%", "‰", "个百分点", "百分点")
+        return q.kind == unit_wanted or q.unit == unit_wanted
 
     # ---- the answer -----------------------------------------------------------------------
 
@@ -444,7 +477,8 @@ class ExtractiveAnswerer(ListAnswers, MeansAnswers, ComputedAnswers):
         ranked = self.ranked_units(info.text, units)
         if ranked and not info.english:
             unit, _score, similarity = ranked[0]
-            missing = checks.missing_terms(info, unit.sentence)
+            subject = checks.subject_terms(info.topic, info.kind in ("how", "yesno"))
+            missing = [t for t in checks.missing_terms(info, unit.sentence) if t in subject]
             present = [t for t in checks.key_terms(info.topic) if t not in missing
                        and not any(t in p for p in info.places)]
             if similarity >= self.settings.min_evidence and missing and present and \
@@ -553,15 +587,18 @@ def yes_no_verdict(info: QuestionInfo, quote: str, title: str = "") -> str:
     实现贯通' is not 茶园水库建成投用, '银牌' is not '金牌') or a number the question states is not
     reached. The verdict is followed by the quote. (Issue #16: yes/no must not contradict its quote.)"""
     asked = [q for q in quantities(info.text) if q.unit not in ("", "岁")]
-    given = quantities(zh.strip_footnotes(quote))
+    terms = _asked_terms(info, title)
+    # the figure compared is the one whose clause names most of what is asked: in '城镇调查失业率平均
+    # 为5.1%，居民消费价格上涨0.2%' the rise of prices is 0.2%, not 5.1%
+    given = sorted(((g, -sum(checks.term_present(t, c) for t in terms)) for c in _clauses(zh.strip_footnotes(quote))
+                    for g in quantities(c)), key=lambda pair: pair[1])
     for q in asked:
-        same = [g for g in given if g.kind == q.kind]
+        same = [g for g, _ in given if g.kind == q.kind]
         if same:
             value = same[0].value
-            at_least = _AT_LEAST.search(info.text)
-            holds = value >= q.value if at_least else value == q.value
+            holds = value >= q.value if _AT_LEAST.search(info.text) else \
+                value <= q.value if _AT_MOST.search(info.text) else value == q.value
             return "是的，" if holds else f"不是，报告中是{same[0].text}："
-    terms = _asked_terms(info, title)
     clauses = _clauses(quote)
     # A clause says a thing by itself; one that starts with its verb ('增长19.3%') with the clause before.
     contexts = [" ".join(clauses[i - 1:i + 1]) if i and NO_SUBJECT.match(c) else c for i, c in enumerate(clauses)]

@@ -173,6 +173,13 @@ def cell_figures(row_line: str, header: str, start: int, base: dict) -> list[Fig
     return found
 
 
+# A sentence of the plan part that looks back at the year before, and the paragraph's sentences
+# after it until one looks ahead again: '过去一年，我们的各项工作取得了很大成绩。国内生产总值增长10.3%，
+# 居民消费价格涨幅控制在 3.3%' (2011 report, under 三、2011年的工作) are results of the year before.
+_LOOKING_BACK = re.compile(r"\s*(?:刚刚)?(?:过去的?一年|去年|上一年)(?!以来)")
+_LOOKING_AHEAD = re.compile(r"\s*(?:今年|明年|今后|(?:19|20)\d{2}年(?!以来))")
+
+
 def figures_of_chunk(chunk: Chunk, region: str, text: str = "") -> list[Figure]:
     """The records of one chunk's figures, in order; ``text`` (the document's) gives the header
     of a table whose rows the chunk holds."""
@@ -182,9 +189,11 @@ def figures_of_chunk(chunk: Chunk, region: str, text: str = "") -> list[Figure]:
     is_target = chunk.year is not None and chunk.period == chunk.year
     base = dict(period=chunk.period, kind="target" if is_target else "result", place=region, doc_id=chunk.doc_id,
                 title=chunk.title, section=chunk.section, chunk_id=chunk.chunk_id)
+    review = dict(base, period=chunk.period - 1, kind="result") if is_target else base
     offset = 0
     for line in chunk.text.split("\n"):
         line_start, offset = chunk.start + offset, offset + len(line) + 1
+        looking_back = False  # the plan part's look at the year before ('过去一年，…国内生产总值增长10.3%')
         if line.startswith("|"):
             header = table_header(text, line_start) if text else ""
             found.extend(cell_figures(line, header, line_start, base))
@@ -193,6 +202,11 @@ def figures_of_chunk(chunk: Chunk, region: str, text: str = "") -> list[Figure]:
             continue
         for s_start, s_end in split_sentences(line):
             sentence = line[s_start:s_end]
+            if _LOOKING_BACK.match(sentence):
+                looking_back = True
+            elif _LOOKING_AHEAD.match(sentence):
+                looking_back = False
+            base_here = review if looking_back else base
             for a, b in clause_bounds(sentence):
                 clause = sentence[a:b]
                 amounts = [q for q in quantities(clause) if q.unit not in NOT_AMOUNTS]
@@ -208,7 +222,7 @@ def figures_of_chunk(chunk: Chunk, region: str, text: str = "") -> list[Figure]:
                                               "clause": line[prev.start - line_start:end - line_start]})
                         continue
                     place = _place_first(measure) or region
-                    found.append(Figure(_unspaced(fold(measure)), q.text, q, "", **{**base, "place": place},
+                    found.append(Figure(_unspaced(fold(measure)), q.text, q, "", **{**base_here, "place": place},
                                         start=start, end=start + len(clause), clause=clause))
     return found
 

@@ -66,7 +66,7 @@ def question_kind(question: str, english: bool) -> str:
             # nothing else to do; '2018到2022年有哪些成就' is a list over the span
             other = next((k for k, p in patterns if k != "trend" and p.search(question)), "fact")
             # one figure asked over the span ('2013到2017年间裁减了多少') is a fact of the span
-            single = other == "fact" and re.search(r"(了|共|累计|总共|一共|合计)(多少|几)", question)
+            single = other == "fact" and re.search(r"(了|共|累计|总共|一共|合计)(多少|几)|年均|平均每年", question)
             # '每年增长多少' asks each year's growth: 每年 outweighs the one change over the span
             if (zh.EVERY_YEAR.search(question) or not zh.SPAN_CHANGE.search(question)) and (zh.PER_YEAR.search(question) or
                                                         other in ("fact", "yesno", "multi") and not single):
@@ -180,10 +180,11 @@ _REPORT_YEAR = re.compile(r"((?:19|20)\d{2})\s*年的?(?:政府)?(?:工作)?报�
 def analyse(question: str) -> QuestionInfo:
     question = zh.expand_acronyms(question)
     english = not zh.is_chinese(question)
-    kind = question_kind(question, english)
+    plain = question if english else zh.plain_asking(question)  # kind and topic read from the written form
+    kind = question_kind(plain, english)
     report_years = [int(y) for y in _REPORT_YEAR.findall(question)]
     years = [y for y in years_in_question(_REPORT_YEAR.sub("", question))]
-    info = QuestionInfo(question, kind, english, topic_of(_REPORT_YEAR.sub("", question)), years=years,
+    info = QuestionInfo(question, kind, english, topic_of(_REPORT_YEAR.sub("", plain)), years=years,
                         report_years=report_years, wants_plan=bool(zh.PLAN_WORDS.search(question)),
                         wants_result=bool(zh.RESULT_WORDS.search(question)),
                         places=[] if english else zh.places_named(question), unit="" if english else expected_unit(question))

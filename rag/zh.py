@@ -93,7 +93,9 @@ REPORT_TERMS = {"物价": ("居民消费价格", "价格"), "经济增速": ("�
                 "困难户": ("困难群众",), "穷人": ("困难群众", "脱贫人口"), "贫困户": ("脱贫人口",), "企业数": ("企业",),
                 # honours: the reports say 获评 / 荣获 / 入选 (… 示范区, … 称号)
                 "荣誉": ("获评", "荣获", "入选", "称号"), "荣誉称号": ("获评", "荣获", "称号"), "奖项": ("获评", "荣获", "奖"),
-                "表彰": ("获评", "表彰"), "获得": ("获评", "荣获", "入选", "获得"), "人口": ("常住人口", "户籍人口", "人口")}
+                "表彰": ("获评", "表彰"), "获得": ("获评", "荣获", "入选", "获得"), "人口": ("常住人口", "户籍人口", "人口"),
+                "老百姓": ("群众", "居民", "人民"), "股市": ("资本市场", "股票"), "税负": ("税费", "减税", "负担"),
+                "还债": ("偿债",), "借钱": ("融资", "贷款")}
 
 
 def with_report_terms(text: str) -> str:
@@ -107,6 +109,23 @@ def expand_acronyms(text: str) -> str:
         text = re.sub(rf"(?<![A-Za-z]){re.escape(acronym)}(?![A-Za-z])", words, text, flags=re.I) \
             if is_chinese(text) else text
     return text
+
+
+# Spoken question words and their written forms, so that a question's kind and topic are read
+# the same however it is asked ('2018年经济运行咋样啊' is '…怎么样', a summary; '为啥' is '为什么').
+# Standard Mandarin equivalents (《现代汉语词典》 marks the left ones 〈方〉 or 〈口〉).
+_SPOKEN = [("咋样", "怎么样"), ("咋办", "怎么办"), ("咋", "怎么"), ("为啥", "为什么"), ("干啥", "做什么"),
+           ("干嘛", "做什么"), ("干吗", "做什么"), ("啥", "什么"), ("怎么着", "怎么样"), ("多会儿", "什么时候"),
+           ("了没[有]?(?=[？?。！!]*$)", "了吗"), ("没[？?]?$", "吗")]
+_PARTICLES = re.compile(r"(?<=[\u4e00-\u9fff])[啊呀呢嘛哇哈啦](?=[？?。！!，,]|$)")
+
+
+def plain_asking(question: str) -> str:
+    """The question with spoken question words in their written form and its final particles
+    (啊, 呀) dropped: '2016年找工作的形势咋样啊？' -> '2016年找工作的形势怎么样？'."""
+    for spoken, written in _SPOKEN:
+        question = re.sub(spoken, written, question)
+    return _PARTICLES.sub("", question)
 
 
 # What a question wants, tested in this order (the first match wins).
@@ -149,7 +168,7 @@ KIND_PATTERNS: list[tuple[str, re.Pattern]] = [
                            r"几倍|多少倍|倍数|哪个(更|比较)?[多少高低快慢大小]|哪一?(项|个|类)更|谁更|更[多少高低快慢大小]|"
                            # a threshold to compare with ('是否超过5%'); '是否超过了火电' is a yes/no question
                            r"(是否|有没有)(超过|达到|高于|低于|多于|少于)(?=.*\d)")),
-    ("why", re.compile(r"为什么|为何|目的|为了什么|原因|意义|用意|干什么用|做什么用|有什么用|有何用|什么作用|有何作用|作用是什么|用处|why", re.I)),
+    ("why", re.compile(r"为什么|为何|目的|为了什么|原因|意义|用意|干什么用|做什么用|(?:拿来|用来|用于)做?什么|有什么用|有何用|什么作用|有何作用|作用是什么|用处|why", re.I)),
     # '有哪些水利工程取得了进展' wants the things named, not a section's highlights; '取得了哪些
     # 成绩' wants the highlights.
     ("list", re.compile(r"(?<!通过)哪些(?!方式|办法|手段|途径|(主要|重要|重大|显著)?(成绩|成就|成效|成果|进展|亮点|突破))")),

@@ -108,3 +108,35 @@ def test_how_gives_the_means_and_why_the_reason(tmp_path, embedder):
 def test_honours_are_what_the_report_calls_获评(bundled):
     honours = bundled.ask("黔江区获得过哪些荣誉？")  # the report never says 荣誉: 获评 / 入选
     assert honours.answered and "国家一级图书馆" in honours.text and "全国乡村治理示范村" in honours.text
+
+
+def test_the_way_a_question_is_asked_is_not_its_subject(bundled):
+    """Pronouns, time and degree words, spoken question words and particles are how people ask,
+    not what about: the report's figure is answered, not refused for lacking '咱们' (issue #16)."""
+    green = bundled.ask("咱们黔江去年城市绿地新增了多少啊？")
+    assert green.answered and "8.4万平方米" in green.text
+    forest = bundled.ask("黔江现在森林覆盖率已经到多少了？")
+    assert forest.answered and "65%" in forest.text
+    births = bundled.ask("黔江去年出生人口多少？")  # a verb that makes another measure still counts
+    assert not births.answered
+
+
+YEARS = ("2023年政府工作报告\n一、2022年工作回顾\n过去一年，城镇调查失业率平均为5.6%，居民消费价格上涨2%。全国财政收入比上年增加1501亿元，达到20.4万亿元。\n"
+         "过去五年，国内生产总值年均增长5.2%，居民消费价格年均上涨2.1%。\n二、2023年主要目标\n居民消费价格涨幅3%左右。\n")
+
+
+def test_one_year_is_not_answered_by_an_average_or_a_change(tmp_path, embedder):
+    """'2022年居民消费价格涨了多少' is that year's rise, not the five years' average; '财政收入是多少' is
+    the amount, not its change against the year before (issue #16)."""
+    from rag import Assistant
+
+    path = tmp_path / "2023年政府工作报告.txt"
+    path.write_text(YEARS, encoding="utf-8")
+    assistant = Assistant.load(tmp_path / "index", embedder=embedder, build_if_missing=False)
+    assistant.add_documents([path])
+    prices = assistant.ask("2022年居民消费价格涨了多少？")
+    assert "2%" in prices.text and "2.1%" not in prices.text
+    assert "20.4万亿元" in assistant.ask("2022年全国财政收入是多少？").text
+    assert "2.1%" in assistant.ask("过去五年居民消费价格年均上涨多少？").text
+    # a threshold is compared with the figure of what is asked (2%), not the sentence's first (5.6%)
+    assert assistant.ask("2022年居民消费价格涨幅超过3%了吗？").text.startswith("不是，报告中是2%")

@@ -29,6 +29,11 @@ from rag.questions import analyse, operands, split_parts
     ("可再生能源发电装机是否超过了火电？", "yesno"),
     ("失业率是否超过了5.5%？", "compute"),
     ("新登记市场主体9905户、增长19.3%，那上一年大约登记了多少户？", "compute"),
+    # spoken question words read as their written forms (issue #16)
+    ("去年经济运行咋样啊？", "summary"),
+    ("为啥要发行特别国债呀？", "why"),
+    ("是咋减轻企业负担的？", "how"),
+    ("那笔专项资金是拿来干啥的？", "why"),
     ("How many parking spaces were added?", "fact"),
     ("Why was the talent apartment built?", "why"),
 ])

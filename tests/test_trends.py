@@ -52,3 +52,18 @@ def test_an_older_report_in_chinese_numerals(shelf):
     cells = points(shelf.ask("1993到1994年每年国内生产总值增长多少？"))
     assert cells[(1994, "result")]["text"].endswith("百分之十一点八") and cells[(1994, "result")]["value"] == pytest.approx(11.8)
     assert (1993, "result") not in cells
+
+
+LOOK_BACK = ("2011年政府工作报告\n一、2010年工作回顾\n粮食产量5.46亿吨。\n三、2011年的工作\n"
+             "过去一年，我们的各项工作取得了很大成绩。居民消费价格涨幅控制在3.3%，城镇新增就业1168万人。\n"
+             "今年居民消费价格总水平涨幅控制在4%左右，城镇新增就业900万人。\n")
+
+
+def test_the_plan_part_s_look_back_is_the_year_before(tmp_path, embedder):
+    """'过去一年，…涨幅控制在3.3%' under 三、2011年的工作 is 2010's result, not 2011's target."""
+    path = tmp_path / "2011年政府工作报告.txt"
+    path.write_text(LOOK_BACK, encoding="utf-8")
+    assistant = Assistant.load(tmp_path / "index", embedder=embedder, build_if_missing=False)
+    assistant.add_documents([path])
+    cells = points(assistant.ask("2010到2011年每年居民消费价格涨幅的目标和实际是多少？"))
+    assert cells[(2011, "target")]["text"] == "4%" and cells[(2010, "result")]["text"] == "3.3%"
