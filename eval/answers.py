@@ -92,7 +92,7 @@ def verdict(answer) -> str:
 
 def outcome(question: datasets.Question, answer, row: dict) -> str:
     """correct, partial, refused (an answerable question refused) or false (an unanswerable one
-    answered, a wrong 是/否, or an answer none of whose gold facts it holds)."""
+    answered, a wrong 是/否, or an answer holding none of its gold facts and none of their figures)."""
     if not question.answerable:
         return "correct" if not answer.answered else "false"
     if question.yesno:
@@ -110,7 +110,10 @@ def outcome(question: datasets.Question, answer, row: dict) -> str:
     if row["correct"]:
         return "correct"
     found = row.get("facts_found", "0/1").split("/")[0]
-    return "partial" if int(found) > 0 else "false"
+    # false is a wrong answer: none of the gold facts and none of their figures. An answer with a
+    # gold figure but not the whole gold clause ('国内生产总值2000年达89404亿元' for a gold fact that
+    # also gives 平均每年增长8.3％) is partial (judge changed 2026-12-02; it counted such answers false).
+    return "partial" if int(found) > 0 or row.get("figures_found") else "false"
 
 
 def judge(question: datasets.Question, answer) -> dict:
@@ -131,6 +134,8 @@ def judge(question: datasets.Question, answer) -> dict:
         found = [fact_found(f, answer.text) for f in question.facts]
         need = 0.8 if question.kind in LIST_KINDS else 1.0
         row["facts_found"] = f"{sum(found)}/{len(found)}"
+        plain = _plain(answer.text)
+        row["figures_found"] = any(fold(n).replace(",", "") in plain for f in question.facts for n in f.get("numbers", []))
         correct = answer.answered and sum(found) >= need * len(found) - 1e-9
         number = (question.computed or {}).get("number")
         if number and fold(str(number)) not in _plain(answer.text):

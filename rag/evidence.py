@@ -56,11 +56,15 @@ def fact_bounds(sentence: str) -> list[tuple[int, int]]:
 def whole_fact(unit: Clause, units: list[Clause]) -> Clause:
     """The candidate that holds the whole fact a clause belongs to: a clause that starts with its
     verb ('增长19.3%') with the clause before it that names what grew ('新登记市场主体9905户'),
-    and a figure with the growth that follows it ('国内生产总值47.2万亿元，比上年增长9.2%')."""
+    and a figure with the growth that follows it ('国内生产总值47.2万亿元，比上年增长9.2%'); a
+    lead-in before a colon ('今年发展主要预期目标是：') with what it introduces."""
+    offset = unit.hit.start
+    if unit.hit.text[unit.end - offset:unit.end - offset + 1] in ("：", ":"):
+        longer = [u for u in units if u.hit is unit.hit and u.start == unit.start and u.end > unit.end]
+        return max(longer, key=lambda u: u.end, default=unit)
     if NO_SUBJECT.match(zh.strip_footnotes(unit.text)):
         earlier = [u for u in units if u.hit is unit.hit and u.end == unit.end and u.start < unit.start]
         return max(earlier, key=lambda u: u.start, default=unit)
-    offset = unit.hit.start
     later = [u for u in units if u.hit is unit.hit and u.start == unit.start and u.end > unit.end
              and NO_SUBJECT.match(zh.strip_footnotes(u.hit.text[unit.end - offset:u.end - offset]).lstrip("，,；;、 "))]
     return min(later, key=lambda u: u.end, default=unit)

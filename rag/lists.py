@@ -178,7 +178,12 @@ class ListAnswers:
             for s_start, s_end in split_sentences(section.text):
                 sentence = section.text[s_start:s_end]
                 if section.heading and s_start == 0 or self._is_heading(section, s_start, sentence):
-                    continue  # the heading or topic sentence restates the question: never an answer
+                    # the heading or topic sentence restates the question: never an answer, but what
+                    # its colon introduces is ('今年发展主要预期目标是：国内生产总值增长5%左右；…')
+                    lead = re.search(r"[：:]", sentence)
+                    if not lead or lead.end() == len(sentence):
+                        continue
+                    s_start, sentence = s_start + lead.end(), sentence[lead.end():]
                 relevance = whole if info.kind == "summary" else self._relevance(groups, fold(sentence))
                 if strict and relevance == 0:
                     continue

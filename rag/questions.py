@@ -184,7 +184,7 @@ def analyse(question: str) -> QuestionInfo:
     kind = question_kind(plain, english)
     report_years = [int(y) for y in _REPORT_YEAR.findall(question)]
     years = [y for y in years_in_question(_REPORT_YEAR.sub("", question))]
-    info = QuestionInfo(question, kind, english, topic_of(_REPORT_YEAR.sub("", plain)), years=years,
+    info = QuestionInfo(question, kind, english, topic_of(_REPORT_YEAR.sub("", zh.REPORT_SAYS.sub("", plain))), years=years,
                         report_years=report_years, wants_plan=bool(zh.PLAN_WORDS.search(question)),
                         wants_result=bool(zh.RESULT_WORDS.search(question)),
                         places=[] if english else zh.places_named(question), unit="" if english else expected_unit(question))

@@ -120,6 +120,12 @@ _SPOKEN = [("咋样", "怎么样"), ("咋办", "怎么办"), ("咋", "怎么"), 
 _PARTICLES = re.compile(r"(?<=[\u4e00-\u9fff])[啊呀呢嘛哇哈啦](?=[？?。！!，,]|$)")
 
 
+# What the report says, asked about the report ('2024年政府工作报告提出的主要预期目标有哪些',
+# '报告有没有说要发育儿补贴', '…是否提到了'): the asking, not the topic.
+REPORT_SAYS = re.compile(r"(?:政府工作)?报告(?:里|中|上)?(?:有没有|是否|是不是|有无)?(?:提出|提到|提及|说|讲|写|指出|强调|明确|点名)"
+                         r"(?:的|了|过|到)?(?:要)?|(?:是否|有没有)?(?:提到|提及|说到|讲到)(?:了|过)?(?=[吗？?]*$)")
+
+
 def plain_asking(question: str) -> str:
     """The question with spoken question words in their written form and its final particles
     (啊, 呀) dropped: '2016年找工作的形势咋样啊？' -> '2016年找工作的形势怎么样？'."""

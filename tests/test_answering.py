@@ -140,3 +140,20 @@ def test_one_year_is_not_answered_by_an_average_or_a_change(tmp_path, embedder):
     assert "2.1%" in assistant.ask("过去五年居民消费价格年均上涨多少？").text
     # a threshold is compared with the figure of what is asked (2%), not the sentence's first (5.6%)
     assert assistant.ask("2022年居民消费价格涨幅超过3%了吗？").text.startswith("不是，报告中是2%")
+
+
+def test_a_list_asked_of_the_report_is_what_its_colon_introduces(tmp_path, embedder):
+    """'报告提出的主要预期目标有哪些': 提出 is how the question is asked, and the answer is the
+    targets the lead-in '今年发展主要预期目标是：' introduces, not the lead-in (issue #16)."""
+    from tests.conftest import write_reports
+    from rag import Assistant
+
+    paths = write_reports(tmp_path / "reports", [(2024, "国内生产总值增长5.2%。",
+                                                   "国内生产总值增长5%左右；城镇新增就业1200万人以上；居民消费价格涨幅3%左右。"
+                                                   "提出上述预期目标，综合考虑了国内外形势和各方面因素。")])
+    assistant = Assistant.load(tmp_path / "index", embedder=embedder, build_if_missing=False)
+    assistant.add_documents(paths)
+    targets = assistant.ask("2024年政府工作报告提出的主要预期目标有哪些？")
+    assert all(t in targets.text for t in ("5%左右", "1200万人以上", "3%左右"))
+    said = assistant.ask("2024年政府工作报告是否提到了城镇新增就业？")
+    assert said.text.startswith("是的")

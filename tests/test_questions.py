@@ -92,3 +92,8 @@ def test_the_chinese_words_for_an_english_question_s_terms():
     assert ["居民消费价格"] in chinese_terms("What was the CPI target for 2008?", known)
     assert ["四上"] in chinese_terms('How many "above-designated-size" (四上) enterprises?', known)
     assert chinese_terms("森林覆盖率是多少？", known) == []  # a Chinese question needs none
+
+
+def test_what_the_report_says_is_the_asking_not_the_topic():
+    assert "提出" not in analyse("2024年政府工作报告提出的主要预期目标有哪些？").topic
+    assert analyse("发放育儿补贴，2025年政府工作报告是否提到了？").topic == "发放育儿补贴"
