@@ -16,7 +16,8 @@ _YEAR = re.compile(r"(?:19|20)\d{2}年")
 _SAME_YEAR = re.compile(r"^(那么?)?(当年|那一年|这一年|同年|那年|该年)的?")
 # What a previous question asked about: it without its question words ('2023年国内生产总值增长了多少？' -> '2023年国内生产总值').
 _SUBJECT_TAIL = re.compile(r"(是|有|为|达到|共|(增长|提高|下降|增加|减少|上涨)了?)?(多少|几|哪些|哪个|什么|谁)[^，,]*[？?]?$")
-_NOUN_FLAGS = ("n", "t", "j", "b", "eng")  # nouns, time words, abbreviations; not verbal nouns
+# nouns, time words, abbreviations, set phrases ('粮食产量' is one 'l'); not verbal nouns
+_NOUN_FLAGS = ("n", "t", "j", "b", "eng", "l")
 _GENERIC_SUBJECTS = {"黔江", "黔江区", "全区", "我区", "报告", "政府", "上年", "去年", "今年", "全年", "同期", "同比"}
 
 
@@ -122,6 +123,25 @@ def _switch_year(question: str, previous: list[str]) -> str | None:
     return last[:old.start()] + new.group(0) + last[old.end():]
 
 
+# A year named from the previous one: '那第二年呢？' after a question about 2018 asks about 2019.
+_NEXT_YEAR = re.compile(r"第二年|次年|下一年|后一年|翌年|转年")
+_YEAR_BEFORE = re.compile(r"前一年|上一年|头一年")
+# The result asked after a target: '实际完成了多少？' after '2017年政府工作报告定的GDP增速目标是多少？'.
+_ASKS_RESULT = re.compile(r"实际|完成|最后|最终|结果|达标|做到")
+_TARGET_WORDS = re.compile(r"(?:政府工作)?报告(?:里|中)?(?:定|提出|确定|制定|设定|安排)?的?|(?:预期|计划|控制)?目标|预期|计划")
+
+
+def _named_year(question: str, previous: list[str]) -> str:
+    """The question with a year named from the previous question's ('第二年' -> '2019年')."""
+    year = next((int(m.group(0)[:4]) for q in reversed(previous) for m in [_YEAR.search(q)] if m), None)
+    for pattern, step in ((_NEXT_YEAR, 1), (_YEAR_BEFORE, -1)):
+        match = pattern.search(question)
+        rest = question[:match.start()] + question[match.end():] if match else ""
+        if match and year and not _YEAR.search(question) and not re.search(r"比|较|同", rest):
+            return question[:match.start()] + f"{year + step}年" + question[match.end():]
+    return question
+
+
 def follow_up_candidates(question: str, history: Iterable) -> list[str]:
     """Readings of a question asked after others, most likely first: resolved by the rules above,
     the question alone without its follow-up shell ('转移农民工就业呢？' -> '转移农民工就业？'),
@@ -129,6 +149,7 @@ def follow_up_candidates(question: str, history: Iterable) -> list[str]:
     '脱贫人口人均纯收入是多少？' -> '脱贫人口人均纯收入在重点区县里排第几？'). The answerer takes
     the first reading the reports answer."""
     previous = user_turns(history)
+    question = _named_year(question, previous)
     rules = resolve_follow_up(question, previous) if is_follow_up(question) else question
     if not previous:
         return [rules]
@@ -152,4 +173,9 @@ def follow_up_candidates(question: str, history: Iterable) -> list[str]:
         readings = [rules, subject + core + "？", year + core + "？"] if rules != question else \
             [subject + core + "？", year + core + "？"]
         readings = [r for r in readings if _YEAR.search(r)]
+    if _ASKS_RESULT.search(core) and _TARGET_WORDS.search(subject) and not _TARGET_WORDS.search(core):
+        # the same measure and year, now the result: the target's words left out, and no reading
+        # that keeps them (it would be answered with the target)
+        readings = [_TARGET_WORDS.sub("", subject).rstrip("的") + core + "？"] + \
+            [r for r in readings if not _TARGET_WORDS.search(r)]
     return [r for r in dict.fromkeys(readings) if r.strip("？? ")]

@@ -158,7 +158,8 @@ def topic_of(question: str) -> str:
     return re.sub(r"[？?。！!，,、：:\s]+", "", "".join(words))
 
 
-_CHANGE = re.compile(r"(增长|增幅|增速|下降|提高|提升|降低|减少|增加)了?(多少|几)")
+# '增长了多少', and with words between ('增长实际完成了多少'): a change is asked
+_CHANGE = re.compile(r"(增长|增幅|增速|下降|提高|提升|降低|减少|增加)[^，,。？?比]{0,6}?(多少|几)")
 
 
 def expected_unit(question: str) -> str:

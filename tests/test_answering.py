@@ -157,3 +157,20 @@ def test_a_list_asked_of_the_report_is_what_its_colon_introduces(tmp_path, embed
     assert all(t in targets.text for t in ("5%左右", "1200万人以上", "3%左右"))
     said = assistant.ask("2024年政府工作报告是否提到了城镇新增就业？")
     assert said.text.startswith("是的")
+
+
+def test_follow_ups_that_name_the_next_year_the_result_or_another_measure(tmp_path, embedder):
+    """'那第二年呢' is the year after; '实际完成了多少' after a target asks that year's result; '那
+    粮食产量呢' (one set phrase to jieba) replaces the measure asked before (issue #16)."""
+    from tests.conftest import write_reports
+    from rag import Assistant
+
+    paths = write_reports(tmp_path / "reports", [
+        (2018, "国内生产总值增长6.9%，粮食产量6.18亿吨。", "国内生产总值增长6.5%左右。"),
+        (2019, "国内生产总值增长6.6%，粮食产量6.58亿吨。", "国内生产总值增长6%－6.5%。")])
+    assistant = Assistant.load(tmp_path / "index", embedder=embedder, build_if_missing=False)
+    assistant.add_documents(paths)
+    result = assistant.ask("实际完成了多少？", history=["2018年政府工作报告定的国内生产总值增长目标是多少？"])
+    assert "6.6%" in result.text and "6.5%左右" not in result.text
+    assert "6.6%" in assistant.ask("那第二年呢？", history=["2017年国内生产总值增长多少？"]).text
+    assert "6.58亿吨" in assistant.ask("那粮食产量呢？", history=["2018年国内生产总值增长多少？"]).text
