@@ -566,8 +566,43 @@ _COUNTRY = frozenset(("中国", "我国", "全国", "国家", "中华人民共�
 def _asked_terms(info: QuestionInfo, title: str) -> list[str]:
     """The words a yes/no question asks about: not its places, the report's own region (in the
     title) or the country."""
-    return [t for t in checks.key_terms(info.topic) if not any(t in p or p in t for p in info.places)
+    return [t for t in checks.subject_terms(info.topic) if not any(t in p or p in t for p in info.places)
             and not checks.term_present(t, fold(title)) and t not in _COUNTRY]
+
+
+# A rank or a run the question states ('排第一', '连续10年'), compared with the quote's own: ranks and
+# runs are no amounts, so the number checks do not see them.
+_ORDINAL = re.compile(r"(第|连续)([一二三四五六七八九十两\d]{1,3})(年|届|次|名|位|个)?")
+
+
+# A clause that goes on saying what the clause before it is about: '保持全市同组第一'.
+_PREDICATE_START = re.compile(r"保持|位居|稳居|居|排名|排|列|连续")
+
+
+def _ordinal_conflict(question: str, quote: str) -> str:
+    """The quote's rank or run where the question states another ('居14个重点区(县)第三' against
+    '排第一'); '' when the quote states the same or none."""
+    import cn2an
+
+    def read(match: re.Match) -> tuple[str, float]:
+        number = match.group(2)
+        value = float(number) if number.isdigit() else float(cn2an.cn2an(number.replace("两", "二"), "smart"))
+        return match.group(1) + (match.group(3) or ""), value
+
+    text = zh.strip_footnotes(quote)
+    said = [(read(m), m.group(0)) for m in _ORDINAL.finditer(text)]
+    for match in _ORDINAL.finditer(question):
+        asked = read(match)
+        same_kind = [(value, found) for (kind, value), found in said if kind == asked[0]]
+        if same_kind and all(value != asked[1] for value, _ in same_kind):
+            return same_kind[0][1]
+        # the same rank within a narrower group: '全市第一' asked, '全市同组第一' said
+        scope = re.sub(r"(?:排名?|位居|稳居|居|是|名列|列)$", "", question[:match.start()])[-2:]
+        if len(scope) == 2 and scope in text and scope + match.group(0) not in text:
+            narrower = re.search(re.escape(scope) + r"[\u4e00-\u9fff]{1,4}?" + re.escape(match.group(0)), text)
+            if narrower:
+                return narrower.group(0)
+    return ""
 
 
 def unmentioned_subject(info: QuestionInfo, quote: str, title: str = "") -> str:
@@ -586,6 +621,9 @@ def yes_no_verdict(info: QuestionInfo, quote: str, title: str = "") -> str:
     question asks; 否 when the clause that names the subject states something else ('茶园水库导流洞
     实现贯通' is not 茶园水库建成投用, '银牌' is not '金牌') or a number the question states is not
     reached. The verdict is followed by the quote. (Issue #16: yes/no must not contradict its quote.)"""
+    other = _ordinal_conflict(info.text, quote)
+    if other:
+        return f"不是，报告中是“{other}”："
     asked = [q for q in quantities(info.text) if q.unit not in ("", "岁")]
     terms = _asked_terms(info, title)
     # the figure compared is the one whose clause names most of what is asked: in '城镇调查失业率平均
@@ -601,11 +639,15 @@ def yes_no_verdict(info: QuestionInfo, quote: str, title: str = "") -> str:
             return "是的，" if holds else f"不是，报告中是{same[0].text}："
     clauses = _clauses(quote)
     # A clause says a thing by itself; one that starts with its verb ('增长19.3%') with the clause before.
-    contexts = [" ".join(clauses[i - 1:i + 1]) if i and NO_SUBJECT.match(c) else c for i, c in enumerate(clauses)]
+    # and a clause with the one after it, which often holds the predicate ('城区空气质量优良天数达355天,
+    # 保持全市同组第一')
+    contexts = [" ".join(clauses[i - 1:i + 1]) if i and NO_SUBJECT.match(c) else c for i, c in enumerate(clauses)] + \
+        [" ".join(clauses[i:i + 2]) for i in range(len(clauses) - 1) if _PREDICATE_START.match(clauses[i + 1])]
     if not terms or any(all(checks.term_present(t, c) for t in terms) for c in contexts):
         return "是的，"
     subject = yes_no_subject(terms)
-    own = [c for c in clauses if checks.term_present(subject, c)] or clauses
+    own = [" ".join(clauses[i:i + 2]) if i + 1 < len(clauses) and _PREDICATE_START.match(clauses[i + 1]) else c
+           for i, c in enumerate(clauses) if checks.term_present(subject, c)] or clauses
     missing = [t for t in terms[1:] if not any(checks.term_present(t, c) for c in own)]
     for term in missing:
         rival = next((r for c in own for r in [_rival(term, c)] if r), "")

@@ -174,3 +174,14 @@ def test_follow_ups_that_name_the_next_year_the_result_or_another_measure(tmp_pa
     assert "6.6%" in result.text and "6.5%左右" not in result.text
     assert "6.6%" in assistant.ask("那第二年呢？", history=["2017年国内生产总值增长多少？"]).text
     assert "6.58亿吨" in assistant.ask("那粮食产量呢？", history=["2018年国内生产总值增长多少？"]).text
+
+
+def test_yes_no_reads_ranks_runs_and_groups(bundled):
+    """A rank, a run of years or a narrower group the question states is checked against the
+    quote's own ('居…第三', '连续7年', '全市同组第一'); an adverb (已经) is no missing fact."""
+    rank = bundled.ask("脱贫人口的人均纯收入在重点区县中名列第一吗？")
+    assert rank.text.startswith("不是") and "第三" in rank.text
+    run = bundled.ask("职教中心对口高考本科上线人数是不是已经连续10年全市同类学校第一？")
+    assert run.text.startswith("不是") and "连续7年" in run.text
+    assert bundled.ask("城区空气质量优良天数在全市排第一吗？").text.startswith("不是，报告中是“全市同组第一”")
+    assert bundled.ask("麒麟风电场已经并网发电了吗？").text.startswith("是的")
