@@ -181,13 +181,21 @@ def _vocabulary_sample(idf: dict[str, float], term: str) -> list[str]:
 
 def place_gap(info: QuestionInfo, hits: list[Hit], evidence: str) -> Gap | None:
     """A place the question names that is neither the report's region nor in the evidence."""
+    from .figures import region_of
+
     titles = " ".join(h.title for h in hits[:3])
+    regions = " ".join(region_of(h.title) for h in hits[:3])
     text = fold(evidence)
     for place in info.places:
         stem = zh.place_stem(place)
         # The stem alone in the text is not enough: '青山' is in '绿水青山' (issue #16).
-        if stem in titles or place in text or (stem in zh.PROVINCES and stem in text):
+        if place in text or (stem in zh.PROVINCES and stem in text):
             continue
+        if stem in titles and (stem in regions or any(zh.place_stem(r) in info.text for r in regions.split())):
+            continue  # the report's own region ('黔江'), or a place asked with it ('重庆市黔江区')
+        if stem in titles:
+            # '重庆市整体的森林覆盖率': the city the district is in, not the district's own figure
+            return Gap("place", f"报告中没有{place}整体的数据（所检索的是{_regions(hits)}，只有{regions.split()[0]}的数字）。")
         return Gap("place", f"报告中没有关于{place}的数据（所检索的报告是{_regions(hits)}的）。")
     return None
 
@@ -259,7 +267,7 @@ def _topic_suffix(info: QuestionInfo) -> str:
 
 # Question words a message leaves out of the user's own words ('黔江区区长是谁' -> '黔江区区长').
 _ASKING_END = re.compile(r"(?:(?:是|有|为)?(?:谁|多少|几[个项家]?|什么|哪些|哪个|哪里)|吗|呢|么|如何|怎么样|怎样|了)+$")
-_ASKING_INSIDE = re.compile(r"(?:有|是)?(?:多少|哪些|几)(?:个|项|家|种|条|座|所|名|位|张)?")
+_ASKING_INSIDE = re.compile(r"(?:有|是)?(?:多少|哪些|几|什么时候|什么时间|何时)(?:个|项|家|种|条|座|所|名|位|张)?")
 
 
 def topic_words(info: QuestionInfo) -> str:

@@ -111,6 +111,12 @@ _ASKS_AVERAGE = re.compile(r"年均|平均|每年")
 _ASKS_CHANGE = re.compile(r"增长|增加|提高|提升|上升|上涨|涨|下降|减少|降低|回落|增速|增幅|降幅|变化|多了|少了|比上年|同比")
 
 
+# A question asking when (not which year: that is the report's year) wants a time in the clause.
+_ASKS_WHEN = re.compile(r"什么时候|什么时间|何时|几月|哪个月|哪一天|哪天|多久|多长时间")
+_TIME = re.compile(r"\d{4}\s*年|[\d一二三四五六七八九十]+\s*(?:月|日|天|周|个月|年内|年底)|年底|年内|年末|年初|上半年|下半年|"
+                   r"季度|今年|明年|当年|同年|次年|届时|之前|以前|前(?:完成|建成)|期间")
+
+
 def _answers_one_year(question: str, clause: str, unit_wanted: str = "") -> bool:
     """Some figure of ``clause`` (of ``unit_wanted``, as ``_has_answer_number`` reads it) answers a
     question about one year's figure: not an average over years unless one is asked, not a change
@@ -246,10 +252,12 @@ class ExtractiveAnswerer(ListAnswers, MeansAnswers, ComputedAnswers):
         for unit, _score, similarity in ranked[:self.settings.fact_candidates]:
             if similarity < threshold and not names_terms(terms, unit):
                 break
-            if wants_number and not self._has_answer_number(unit, part_info.unit):
+            if wants_number and not self._has_answer_number(unit, part_info.unit, part):
                 continue
             if wants_number and not info.english and not _answers_one_year(part, unit.text, part_info.unit):
                 continue
+            if _ASKS_WHEN.search(part) and not _TIME.search(zh.strip_footnotes(unit.text)):
+                continue  # '茶园水库预计什么时候完工' is not answered by '导流洞实现贯通'
             if not info.english and self._missing(part_info, unit, similarity):
                 continue
             if wants_number and not info.english and not self._figure_fits(part_info, unit, similarity):
@@ -277,9 +285,13 @@ class ExtractiveAnswerer(ListAnswers, MeansAnswers, ComputedAnswers):
         return False
 
     @staticmethod
-    def _has_answer_number(unit: Clause, unit_wanted: str) -> bool:
+    def _has_answer_number(unit: Clause, unit_wanted: str, question: str = "") -> bool:
+        """The clause has a number of the wanted unit that the question does not state itself
+        ('3岁以下婴幼儿托位数…高于全市平均水平' holds no answer to '…3岁以下托位数平均是多少')."""
         found = quantities(zh.strip_footnotes(unit.text))
-        return any(ExtractiveAnswerer.is_of_unit(q, unit_wanted) for q in found)
+        asked = fold(question)
+        return any(ExtractiveAnswerer.is_of_unit(q, unit_wanted) and not (question and fold(q.text) in asked)
+                   for q in found)
 
     @staticmethod
     def is_of_unit(q, unit_wanted: str) -> bool:
@@ -481,8 +493,12 @@ class ExtractiveAnswerer(ListAnswers, MeansAnswers, ComputedAnswers):
             missing = [t for t in checks.missing_terms(info, unit.sentence) if t in subject]
             present = [t for t in checks.key_terms(info.topic) if t not in missing
                        and not any(t in p for p in info.places)]
-            if similarity >= self.settings.min_evidence and missing and present and \
-                    checks.place_gap(info, [unit.hit], unit.sentence + unit.hit.text) is None:
+            close = similarity >= self.settings.min_evidence and \
+                checks.place_gap(info, [unit.hit], unit.sentence + unit.hit.text) is None
+            if close and _ASKS_WHEN.search(info.text):
+                return composer.answer(f"报告中没有给出“{topic}”的时间。报告提到的相关内容是：{composer.quote(unit)}。",
+                                       answered=False)
+            if close and missing and present:
                 lacking = "、".join(f"“{t}”" for t in missing[:3])
                 return composer.answer(f"报告中没有给出{lacking}的相关数据。报告提到的相关内容是：{composer.quote(unit)}。",
                                        answered=False)

@@ -25,6 +25,10 @@ _FROM_TO = re.compile(r"[从由](?P<a>[^，,；;。]*?)(?:增加|提高|增长|�
 COMPUTED_MARK = "（按报告数字计算）"
 
 
+# Words that compare a reported figure with the number a question states ('有没有达到65%').
+_COMPARES = re.compile(r"超过|达到|突破|高于|低于|多于|少于|不到|以上|以下|以内|是否|有没有|是不是|吗|比|相差|差距|差多少")
+
+
 class ComputedAnswers:
     """Composes compute answers (a part of ``ExtractiveAnswerer``)."""
 
@@ -59,6 +63,10 @@ class ComputedAnswers:
                     found.append((operand, *located))
                     used.add((located[1].hit.doc_id, located[1].start + located[0].start))
         if given and len(found) == 1 and not lacking:
+            if not _COMPARES.search(info.text):
+                # '改造38个老旧小区一共花了多少钱': the number stated names what is asked about; the
+                # answer is another figure, not that number compared with itself
+                return self.compose_fact(composer, info, hits)
             return self._against_threshold(composer, info, hits, found[0], given[0])
         if len(names) < 2 and not given:
             return self.compose_fact(composer, info, hits)  # '一共投资多少亿元': one number asked for

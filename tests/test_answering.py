@@ -185,3 +185,15 @@ def test_yes_no_reads_ranks_runs_and_groups(bundled):
     assert run.text.startswith("不是") and "连续7年" in run.text
     assert bundled.ask("城区空气质量优良天数在全市排第一吗？").text.startswith("不是，报告中是“全市同组第一”")
     assert bundled.ask("麒麟风电场已经并网发电了吗？").text.startswith("是的")
+
+
+def test_what_the_report_cannot_say(bundled):
+    """The city as a whole is not the district ('重庆市整体的森林覆盖率'); a number the question
+    states is no answer ('3岁以下'); a when-question needs a time in the quote (issue #16)."""
+    city = bundled.ask("重庆市整体的森林覆盖率是多少？")
+    assert not city.answered and "65%" not in city.text
+    assert "65%" in bundled.ask("重庆市黔江区森林覆盖率多少？").text  # the district, named with its city
+    average = bundled.ask("全重庆每千人口3岁以下婴幼儿托位平均有多少个？")
+    assert not average.answered
+    when = bundled.ask("茶园水库什么时候能完工？")
+    assert not when.answered and "时间" in when.text
