@@ -34,7 +34,7 @@ from .lexical import idf_table, tokenize
 from .lists import ListAnswers
 from .means import MeansAnswers
 from .normalize import fold
-from .numbers import Incompatible, difference, dimension_of, quantities
+from .numbers import Incompatible, difference, dimension_of, one_years_figure, quantities
 from .questions import QuestionInfo, analyse
 from .retrieval import Hit
 from .sections import ReportSections
@@ -102,15 +102,6 @@ class AnswerSettings:
 
 CROSSLINGUAL_NOTE = "摘录式回答对非中文问题只在把握较大时作答；用中文提问或配置大模型效果更好。"
 _YEAR_TOKEN = re.compile(r"(19|20)\d{2}年?")
-# A figure that is an average over several years ('居民消费价格年均上涨2.1%', five years' review) or
-# a change against the year before ('财政收入比上年增加1501亿元') is no answer to what one year's level
-# was ('2022年物价涨了多少' wants that year's 2%; '1999年财政收入是多少' the amount itself, issue #16).
-_SPAN_AVERAGE = re.compile(r"年均(?:增长|增加|提高|上涨|下降|减少|降低)?(?:约|近|超过)?$")
-_AGAINST_LAST_YEAR = re.compile(r"(?:比上年|同比|比去年|较上年)(?:增长|增加|提高|上涨|下降|减少|降低|提升|多|少)了?(?:约|近|超过)?$")
-_ASKS_AVERAGE = re.compile(r"年均|平均|每年")
-_ASKS_CHANGE = re.compile(r"增长|增加|提高|提升|上升|上涨|涨|下降|减少|降低|回落|增速|增幅|降幅|变化|多了|少了|比上年|同比")
-
-
 # A question asking when (not which year: that is the report's year) wants a time in the clause.
 _ASKS_WHEN = re.compile(r"什么时候|什么时间|何时|几月|哪个月|哪一天|哪天|多久|多长时间")
 _TIME = re.compile(r"\d{4}\s*年|[\d一二三四五六七八九十]+\s*(?:月|日|天|周|个月|年内|年底)|年底|年内|年末|年初|上半年|下半年|"
@@ -122,16 +113,7 @@ def _answers_one_year(question: str, clause: str, unit_wanted: str = "") -> bool
     question about one year's figure: not an average over years unless one is asked, not a change
     against the year before unless a change is asked."""
     text = zh.strip_footnotes(clause)
-    for q in quantities(text):
-        if unit_wanted and not ExtractiveAnswerer.is_of_unit(q, unit_wanted):
-            continue
-        before = text[max(0, q.start - 8):q.start]
-        if _SPAN_AVERAGE.search(before) and not _ASKS_AVERAGE.search(question):
-            continue
-        if _AGAINST_LAST_YEAR.search(before) and not _ASKS_CHANGE.search(question):
-            continue
-        return True
-    return False
+    return any(ExtractiveAnswerer.is_of_unit(q, unit_wanted) and one_years_figure(question, text, q) for q in quantities(text))
 
 
 class ExtractiveAnswerer(ListAnswers, MeansAnswers, ComputedAnswers):

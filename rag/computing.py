@@ -12,8 +12,9 @@ from .evidence import Clause, clause_bounds
 from .normalize import fold
 from decimal import Decimal
 
-from .numbers import NOT_AMOUNTS, Incompatible, Quantity, compare, difference, earlier, format_value, quantities, ratio, total
-from .questions import QuestionInfo
+from .numbers import (NOT_AMOUNTS, Incompatible, Quantity, compare, difference, earlier, format_value, one_years_figure,
+                      quantities, ratio, total)
+from .questions import QuestionInfo, expected_unit
 from .retrieval import Hit
 
 _OPERATION_NAMES = {"sum": "相加", "difference": "相减", "ratio": "相除", "compare": "比较"}
@@ -25,6 +26,8 @@ _FROM_TO = re.compile(r"[从由](?P<a>[^，,；;。]*?)(?:增加|提高|增长|�
 COMPUTED_MARK = "（按报告数字计算）"
 
 
+_HOW_FAR = re.compile(r"(实际|最终|最后)?(超出|超过|高出|多出|高了|低了|多了|少了|快了|慢了|相差|差了|超额完成|完成)?了?"
+                      r"(多少|几)[^，,。？?]*[？?]?$")
 # Words that compare a reported figure with the number a question states ('有没有达到65%').
 _COMPARES = re.compile(r"超过|达到|突破|高于|低于|多于|少于|不到|以上|以下|以内|是否|有没有|是不是|吗|比|相差|差距|差多少")
 
@@ -131,7 +134,8 @@ class ComputedAnswers:
     def _against_target(self, composer: Composer, info: QuestionInfo, hits: list[Hit]) -> Answer:
         """'2024年城镇新增就业比当年预期目标多了多少': the result from the year's review, the target
         from the same year's plan, each cited, and the difference, marked computed."""
-        measure = info.text[:zh.VS_TARGET.search(info.text).start()]
+        # the measure, without the target named and the words asking how far apart ('…超出了多少？')
+        measure = _HOW_FAR.sub("", zh.VS_TARGET.sub("", info.text)).strip("，, ") or info.text
         results = self._candidates([h for h in hits if not checks.is_plan(h)])
         targets = self._candidates([h for h in hits if checks.is_plan(h)])
         result = self._quantity_for(measure, info, results)
@@ -227,12 +231,15 @@ class ComputedAnswers:
         after the operand's most telling word that no other operand took (``used``: document and
         offset of the numbers already taken; no figure counts twice in one computation)."""
         query = operand + ("多少" if not self._wants_number(operand) else "")
+        wanted = expected_unit(operand)
         key = [t for t in checks.key_terms(operand) if not any(t in p or p in t for p in info.places)] or [operand]
         for unit, _score, similarity in self.ranked_units(query, units)[:4]:
             if similarity < self.settings.min_evidence:
                 break
             found = [q for q in quantities(unit.text) if q.unit not in NOT_AMOUNTS
-                     and (unit.hit.doc_id, unit.start + q.start) not in used]
+                     and (unit.hit.doc_id, unit.start + q.start) not in used
+                     and self.is_of_unit(q, wanted)  # '国内生产总值增速' is a rate, not 114万亿元
+                     and one_years_figure(info.text, unit.text, q)]  # nor a five years' 年均增长5.2%
             plain = fold(unit.text)
             present = [t for t in key if checks.term_present(t, plain)]
             if not found or sum(map(self._weight, present)) < 0.5 * sum(map(self._weight, key)):

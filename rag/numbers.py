@@ -195,3 +195,21 @@ def has_dimension(text: str, dimension: str) -> bool:
     """The text gives an amount of that kind ('36.9公里' is a length)."""
     units = DIMENSIONS.get(dimension, ())
     return any(q.unit in units for q in quantities(text))
+
+
+# A figure that is an average over several years ('居民消费价格年均上涨2.1%', five years' review) or
+# a change against the year before ('财政收入比上年增加1501亿元') is no answer to what one year's level
+# was ('2022年物价涨了多少' wants that year's 2%; '1999年财政收入是多少' the amount itself, issue #16).
+_SPAN_AVERAGE = re.compile(r"年均(?:增长|增加|提高|上涨|下降|减少|降低)?(?:约|近|超过)?$")
+_AGAINST_LAST_YEAR = re.compile(r"(?:比上年|同比|比去年|较上年)(?:增长|增加|提高|上涨|下降|减少|降低|提升|多|少)了?(?:约|近|超过)?$")
+_ASKS_AVERAGE = re.compile(r"年均|平均|每年")
+_ASKS_CHANGE = re.compile(r"增长|增加|提高|提升|上升|上涨|涨|下降|减少|降低|回落|增速|增幅|降幅|变化|多了|少了|比上年|同比")
+
+
+def one_years_figure(question: str, text: str, q: Quantity) -> bool:
+    """The quantity ``q`` of ``text`` can be one year's figure as ``question`` asks it: not an
+    average over years unless one is asked, not a change against the year before unless a change is."""
+    before = text[max(0, q.start - 8):q.start]
+    if _SPAN_AVERAGE.search(before) and not _ASKS_AVERAGE.search(question):
+        return False
+    return not (_AGAINST_LAST_YEAR.search(before) and not _ASKS_CHANGE.search(question))

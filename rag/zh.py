@@ -142,8 +142,11 @@ EARLIER = re.compile(r"(增长|增加|提高|提升|下降|减少|降低)了?(�
                      r"[^？?]{0,12}多少")
 
 # '2024年城镇新增就业比当年预期目标多了多少': the year's result against that year's target.
-VS_TARGET = re.compile(r"比(当年|今年|年初|原定|原|预定)?的?(定的|确定的|提出的|制定的)?(预期|计划)?(目标|计划)"
-                       r"(多|少|高|低|快|慢|超)")
+# Also with the verb first ('超出预期目标多少') or the target named for comparison ('与当年预期目标相比').
+_TARGET_NAMED = r"(当年|今年|年初|原定|原|预定)?的?(定的|确定的|提出的|制定的)?(预期|计划)?(目标|计划)"
+VS_TARGET = re.compile(r"比" + _TARGET_NAMED + r"(多|少|高|低|快|慢|超)|"
+                       r"(超出|超过|高出|低于|高于|超额完成)了?" + _TARGET_NAMED.replace("(目标|计划)", "目标") + r"(?=[^，,。？?]{0,8}(多少|几))|"
+                       r"(与|和|跟|同)" + _TARGET_NAMED.replace("(目标|计划)", "目标") + r"(相比|比|相差|之间相差|差)[，,]?")
 
 # The rest of a share: '非公办的占多少', '其余的占比'.
 COMPLEMENT = re.compile(r"(?:非|其余|其他|剩下|剩余)[^，,。？?]{0,8}(?:占|比例|比重|多少)")

@@ -197,3 +197,22 @@ def test_what_the_report_cannot_say(bundled):
     assert not average.answered
     when = bundled.ask("茶园水库什么时候能完工？")
     assert not when.answered and "时间" in when.text
+
+
+def test_a_year_s_result_against_its_target_however_it_is_asked(tmp_path, embedder):
+    """'超出预期目标多少', '与当年预期目标相比…超出了多少', '比年初目标低了多少': the result from
+    the next year's report, the target from the year's own, both rates (not 114万亿元) and never
+    a five years' average (issue #16)."""
+    from tests.conftest import write_reports
+    from rag import Assistant
+
+    paths = write_reports(tmp_path / "reports", [
+        (2021, "国内生产总值增长2.3%。", "国内生产总值增长6%以上，城镇新增就业1100万人以上。"),
+        (2022, "国内生产总值达到114万亿元，增长8.1%。城镇新增就业1269万人。", "国内生产总值增长5.5%左右。"),
+        (2023, "过去五年，国内生产总值年均增长5.2%。全年国内生产总值增长3%。", "国内生产总值增长5%左右。")])
+    assistant = Assistant.load(tmp_path / "index", embedder=embedder, build_if_missing=False)
+    assistant.add_documents(paths)
+    assert "2.1个百分点" in assistant.ask("2021年国内生产总值增速超出预期目标多少个百分点？").text
+    assert "169万人" in assistant.ask("与当年预期目标相比，2021年城镇新增就业超出了多少？").text
+    below = assistant.ask("2022年实际经济增速比年初目标低了多少？")
+    assert "2.5个百分点" in below.text and "5.2%" not in below.text
