@@ -159,7 +159,7 @@ def topic_of(question: str) -> str:
 
 
 # '增长了多少', and with words between ('增长实际完成了多少'): a change is asked
-_CHANGE = re.compile(r"(增长|增幅|增速|下降|提高|提升|降低|减少|增加)[^，,。？?比]{0,6}?(多少|几)")
+_CHANGE = re.compile(r"(增长|增幅|增速|下降|提高|提升|降低|减少|增加|上涨|涨|跌|降|回落|减排|少排)[^，,。？?比]{0,6}?(多少|几)")
 
 
 def expected_unit(question: str) -> str:
@@ -175,6 +175,8 @@ def expected_unit(question: str) -> str:
     return ""
 
 
+# '各涨了多少', '各有多少': 各 asks for each part, it is no word of the topic ('各涨' is not a measure).
+_EACH = re.compile(r"各(?=有|是|为|涨|增|减|降|少|多|达|占|自)")
 _REPORT_YEAR = re.compile(r"((?:19|20)\d{2})\s*年的?(?:政府)?(?:工作)?报告")
 
 
@@ -185,7 +187,7 @@ def analyse(question: str) -> QuestionInfo:
     kind = question_kind(plain, english)
     report_years = [int(y) for y in _REPORT_YEAR.findall(question)]
     years = [y for y in years_in_question(_REPORT_YEAR.sub("", question))]
-    info = QuestionInfo(question, kind, english, topic_of(_REPORT_YEAR.sub("", zh.REPORT_SAYS.sub("", plain))), years=years,
+    info = QuestionInfo(question, kind, english, topic_of(_EACH.sub("", _REPORT_YEAR.sub("", zh.REPORT_SAYS.sub("", plain)))), years=years,
                         report_years=report_years, wants_plan=bool(zh.PLAN_WORDS.search(question)),
                         wants_result=bool(zh.RESULT_WORDS.search(question)),
                         places=[] if english else zh.places_named(question), unit="" if english else expected_unit(question))

@@ -191,7 +191,7 @@ KIND_PATTERNS: list[tuple[str, re.Pattern]] = [
                         r"列举|几项|\bwhat (measures|steps|projects|actions)\b|\bwhich\b", re.I)),
     ("yesno", re.compile(r"是否|有没有|是不是|有无|提没提|了没有|没有[？?]?$|吗[？?]?$|\b(is|are|was|were|did|does|has|have)\b.*\?$", re.I)),
 ]
-MULTI_MARKER = re.compile(r"分别|各是|各有|各为|各自")
+MULTI_MARKER = re.compile(r"分别|各(?:是|有|为|自|涨|增|减|降|少|多|达|占)")
 CONJUNCTION = re.compile(r"和|与|及|、|以及|跟|还有")
 
 # Plan or target, as opposed to what was achieved. '行动计划' and '规划' name things, not plans asked for.

@@ -34,6 +34,7 @@ from rag.questions import analyse, operands, split_parts
     ("为啥要发行特别国债呀？", "why"),
     ("是咋减轻企业负担的？", "how"),
     ("那笔专项资金是拿来干啥的？", "why"),
+    ("国内生产总值和居民收入各涨了多少？", "multi"),  # 各涨 asks each part
     ("How many parking spaces were added?", "fact"),
     ("Why was the talent apartment built?", "why"),
 ])
