@@ -23,7 +23,7 @@ from .retrieval import Hit
 
 # Words too general to decide whether a passage is about the question.
 _GENERIC = frozenset("新增 全年 全区 全市 全国 我国 国家 政府 工作 报告 "
-                     "主要 情况 数量 数据 规模 总量 水平 年度 个数 人数 多少 目标 计划 预期 实际 去年 今年 上年 同比 比上年 "
+                     "主要 情况 数量 数据 规模 总量 水平 年度 个数 人数 多少 目标 计划 预期 预计 实际 去年 今年 上年 同比 比上年 "
                      # words that name the kind of answer wanted, not what it is about
                      "称号 荣誉 奖项 名称 名字 时间 时候 地点 地方 数字 内容 方式 办法 原因 目的 级别 类型 哪里 单位 等级 "
                      "做法 成果 成就 经验 亮点 特色 作用 用处 影响 变化 措施 举措 方面 事情 事项 问题 东西 "

@@ -626,8 +626,14 @@ def yes_no_verdict(info: QuestionInfo, quote: str, title: str = "") -> str:
     terms = _asked_terms(info, title)
     # the figure compared is the one whose clause names most of what is asked: in '城镇调查失业率平均
     # 为5.1%，居民消费价格上涨0.2%' the rise of prices is 0.2%, not 5.1%
-    given = sorted(((g, -sum(checks.term_present(t, c) for t in terms)) for c in _clauses(zh.strip_footnotes(quote))
-                    for g in quantities(c)), key=lambda pair: pair[1])
+    # (a longer word is the more telling, the subject most: 留抵 over 预计)
+    subject = yes_no_subject(terms) if terms else ""
+
+    def telling(clause: str) -> int:
+        return sum(len(t) * (3 if t == subject else 1) for t in terms if checks.term_present(t, clause))
+
+    given = sorted(((g, -telling(c)) for c in _clauses(zh.strip_footnotes(quote)) for g in quantities(c)),
+                   key=lambda pair: pair[1])
     for q in asked:
         same = [g for g, _ in given if g.kind == q.kind]
         if same:

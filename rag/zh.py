@@ -195,10 +195,10 @@ MULTI_MARKER = re.compile(r"分别|各(?:是|有|为|自|涨|增|减|降|少|多
 CONJUNCTION = re.compile(r"和|与|及|、|以及|跟|还有")
 
 # Plan or target, as opposed to what was achieved. '行动计划' and '规划' name things, not plans asked for.
-PLAN_WORDS = re.compile(r"(?<!行动)(?<!超)(?<!按)(?<!原)计划(?!单列)|(?<!规)划定|目标|预期|打算|将要|准备|拟|安排|部署|今后|下一步|"
+PLAN_WORDS = re.compile(r"(?<!行动)(?<!超)(?<!按)(?<!原)计划(?!单列)|(?<!规)划定|目标|预期|预计|打算|将要|准备|拟|安排|部署|今后|下一步|"
                         r"\b(plan|target|goal)s?\b", re.I)
 # '增长了多少' (the perfective 了) asks what happened, not what was planned.
-RESULT_WORDS = re.compile(r"实际|完成了?[吗没]|实现了?[吗没]|达到了?[吗没]|完成了|实现了|达到了|做到了|已经|结果|"
+RESULT_WORDS = re.compile(r"实际|最[后终](?:是|为|达到|实际|完成|增长|下降|多少)|完成了?[吗没]|实现了?[吗没]|达到了?[吗没]|完成了|实现了|达到了|做到了|已经|结果|"
                           r"(增长|增加|提高|提升|下降|减少|降低|新增|建成|完成)了|\b(actual|actually|achieved)\b", re.I)
 
 # ---- places ---------------------------------------------------------------------------------

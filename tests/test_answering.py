@@ -216,3 +216,18 @@ def test_a_year_s_result_against_its_target_however_it_is_asked(tmp_path, embedd
     assert "169万人" in assistant.ask("与当年预期目标相比，2021年城镇新增就业超出了多少？").text
     below = assistant.ask("2022年实际经济增速比年初目标低了多少？")
     assert "2.5个百分点" in below.text and "5.2%" not in below.text
+
+
+def test_yes_no_compares_the_subject_s_figure_and_a_final_figure_is_a_result(tmp_path, embedder):
+    """'留抵退税规模是2.5万亿元吗' compares 留抵退税's 1.5万亿元, not the sentence's first amount;
+    '最后是多少' asks the result, so a year with only a plan is refused, what there is labelled."""
+    from tests.conftest import write_reports
+    from rag import Assistant
+
+    paths = write_reports(tmp_path / "reports", [
+        (2025, "粮食产量1.4万亿斤。", "预计全年退税减税约2.5万亿元，其中留抵退税约1.5万亿元。粮食产量1.4万亿斤左右。")])
+    assistant = Assistant.load(tmp_path / "index", embedder=embedder, build_if_missing=False)
+    assistant.add_documents(paths)
+    assert assistant.ask("2025年政府工作报告预计的留抵退税规模是2.5万亿元吗？").text.startswith("不是，报告中是1.5万亿元")
+    final = assistant.ask("2025年粮食产量最后是多少？")
+    assert not final.answered and final.text.startswith("报告中没有2025年的实际结果")
