@@ -106,7 +106,7 @@ class ListAnswers:
         headline figures (生产总值 first, then jobs, prices, income…) and the one after it: of the
         top passages' reports, the paragraph about the year asked (else about the best passage's
         year) that names the 生产总值 and holds the most figures."""
-        best, best_count, following = None, 0, []
+        best, best_count, following = None, 0.0, []
         reports = {}  # each report once, about the year of its best passage
         for hit in hits[:3]:
             reports.setdefault(hit.doc_id, set(info.years) or {hit.period})
@@ -116,7 +116,7 @@ class ListAnswers:
                 chunk = self.sections.chunk_for(doc_id, paragraph.start, paragraph.end)
                 if chunk is None or chunk.period not in years or not _OUTPUT.search(paragraph.text):
                     continue
-                count = len(quantities(paragraph.text))
+                count = len(quantities(paragraph.text)) * _span_weight(info, paragraph.text)
                 if count > best_count:
                     best, best_count, following = paragraph, count, paragraphs[i + 1:i + 2]
         return [best] + following if best_count >= 3 else []
@@ -130,7 +130,7 @@ class ListAnswers:
         def weight(section: Section) -> float:
             text = fold(section.text)
             named = sum(checks.term_overlap(t, text) for t in terms) / len(terms) if terms else 1.0
-            return len(quantities(section.text)) * (0.5 + named)
+            return len(quantities(section.text)) * (0.5 + named) * _span_weight(info, section.text)
 
         ranked = sorted(sections, key=weight, reverse=True)
         return ranked[:self.settings.summary_sections]
@@ -220,6 +220,19 @@ _OUTPUT = re.compile(r"(?<!单位)(?<!单位国内)(?<!单位地区)生产总值
 # Topic words of a question about how things went overall ('2023年经济社会发展情况如何').
 _OVERALL = re.compile(r"(?:经济|社会|发展|运行|国民|总体|整体|表现|全年|时期|五年|十[一二三四五]五|中国|我国|全国|全省|全市|"
                       r"全州|全县|全区|成就)+")
+
+
+# A paragraph of a report's review of several years ('过去五年…', '中央财政五年投入…', '年均增长'):
+# the review of Y+1's report tells both Y and the years before it.
+_SPAN_REVIEW = re.compile(r"过去[五十]年|[五十]年来|[五十]年(?:间|累计|共|投入|新增|减少)|年均")
+
+
+def _span_weight(info: QuestionInfo, text: str) -> float:
+    """How much a paragraph counts for a question: one about a single year weighs a paragraph
+    about several years at a third (2018's report on 2017, not on 2013–2017)."""
+    if len(info.years) != 1 or re.search(rf"{info.years[0]}\s*年|过去一年|去年", text):
+        return 1.0  # it names the year asked ('刚刚过去的2017年，…')
+    return 1 / 3 if _SPAN_REVIEW.search(text) else 1.0
 
 
 def _hit_of(citation, hits: list[Hit]) -> Hit:
