@@ -29,7 +29,7 @@ _GENERIC = frozenset("新增 全年 全区 全市 全国 我国 国家 政府 �
                      "做法 成果 成就 经验 亮点 特色 作用 用处 影响 变化 措施 举措 方面 事情 事项 问题 东西 "
                      "政策 出台 推出 采取 开展 实施 进行 领域 重大 哪些 职业 位置 身份 国籍 职务 年份 日期 "
                      # words that ask for a state or a way, not a thing
-                     "形势 态势 状况 现状 局面 途径 渠道 层面 路径".split())
+                     "形势 态势 状况 现状 局面 途径 渠道 层面 路径 方法 推荐".split())
 _UNITS = frozenset(UNITS)
 
 
@@ -164,13 +164,16 @@ def out_of_scope(info: QuestionInfo, idf: dict[str, float]) -> Gap | None:
         return None
     import rjieba
 
-    terms = key_terms(info.topic)
-    # a compound the reports never write as one word ('粮食产量') is in scope when its parts are
-    # ('粮食', '产量': the reports write '生产粮食23.4万吨')
-    parts = [w for t in terms for w in rjieba.cut_for_search(t) if len(w) >= 2 and w != t]
-    parts += [alias for t in terms for alias in zh.REPORT_TERMS.get(t, ())]  # '荣誉' is what 获评 names
-    if terms and not any(t in idf or any(t in w for w in _vocabulary_sample(idf, t)) for t in terms + parts):
-        return Gap("scope", f"报告中没有关于“{topic_words(info)}”的内容。")
+    tagged = tagged_key_terms(info.topic)
+    # ...and when it names things, none of them: '做出好吃的红烧肉有什么方法' is not in scope for its 做出
+    nouns = [t for t, flag in tagged if flag.startswith("n") and flag != "nr" or flag in ("vn", "eng", "j", "l")]
+    for terms in ([t for t, _ in tagged], nouns):
+        # a compound the reports never write as one word ('粮食产量') is in scope when its parts are
+        # ('粮食', '产量': the reports write '生产粮食23.4万吨')
+        parts = [w for t in terms for w in rjieba.cut_for_search(t) if len(w) >= 2 and w != t]
+        parts += [alias for t in terms for alias in zh.REPORT_TERMS.get(t, ())]  # '荣誉' is what 获评 names
+        if terms and not any(t in idf or any(t in w for w in _vocabulary_sample(idf, t)) for t in terms + parts):
+            return Gap("scope", f"报告中没有关于“{topic_words(info)}”的内容。")
     return None
 
 
@@ -185,19 +188,32 @@ def place_gap(info: QuestionInfo, hits: list[Hit], evidence: str) -> Gap | None:
 
     titles = " ".join(h.title for h in hits[:3])
     regions = " ".join(region_of(h.title) for h in hits[:3])
+    own = any(zh.place_stem(r) in info.text for r in regions.split())  # the question names the report's region
+    district = any(r.endswith(("区", "县", "旗")) for r in regions.split())
+    if district and not own and _WHOLE.search(info.text) and not _RELATIVE.search(info.text):
+        # '重庆全市的森林覆盖率', '全市每千人口托位数平均是多少' to a district's report: the city it is in
+        # as a whole, not the district's own figure (the report says 全区 of itself)
+        return Gap("place", f"报告中没有{_WHOLE.search(info.text).group(0)}的数据（所检索的是{_regions(hits)}，"
+                            f"只有{regions.split()[0]}的数字）。")
     text = fold(evidence)
     for place in info.places:
         stem = zh.place_stem(place)
         # The stem alone in the text is not enough: '青山' is in '绿水青山' (issue #16).
         if place in text or (stem in zh.PROVINCES and stem in text):
             continue
-        if stem in titles and (stem in regions or any(zh.place_stem(r) in info.text for r in regions.split())):
+        if stem in titles and (stem in regions or own):
             continue  # the report's own region ('黔江'), or a place asked with it ('重庆市黔江区')
         if stem in titles:
             # '重庆市整体的森林覆盖率': the city the district is in, not the district's own figure
             return Gap("place", f"报告中没有{place}整体的数据（所检索的是{_regions(hits)}，只有{regions.split()[0]}的数字）。")
         return Gap("place", f"报告中没有关于{place}的数据（所检索的报告是{_regions(hits)}的）。")
     return None
+
+
+# The whole of the city or province a district or county belongs to, as a question names it.
+_WHOLE = re.compile(r"(?:[\u4e00-\u9fff]{2,3}?[市省])?(?:全市|全省|全境)|[\u4e00-\u9fff]{2,3}?[市省]的?(?:整体|平均|总体)")
+# …unless the district is placed within it ('在全市排第几', '高于全市平均').
+_RELATIVE = re.compile(r"排|第几|名次|位居|居|高于|低于|超过|比|相比|同组|同类")
 
 
 def _regions(hits: list[Hit]) -> str:

@@ -175,7 +175,9 @@ KIND_PATTERNS: list[tuple[str, re.Pattern]] = [
     ("compute", EARLIER),
     ("compute", VS_TARGET),
     ("compute", COMPLEMENT),
-    ("compute", re.compile(r"平均每|一共|总共|合计|加起来|加在一起|总和|之和|相差|差多少|差距|[多少高低快慢]了?多少|"
+    # '比上年多了多少' compares; '城里多了多少绿地' (nothing to compare with) asks how much was added
+    ("compute", re.compile(r"(?:比|较|跟|和|与|同)[^，,。？?]*[多少高低快慢]了?多少")),
+    ("compute", re.compile(r"平均每|一共|总共|合计|加起来|加在一起|总和|之和|相差|差多少|差距|"
                            r"几倍|多少倍|倍数|哪个(更|比较)?[多少高低快慢大小]|哪一?(项|个|类)更|谁更|更[多少高低快慢大小]|"
                            # a threshold to compare with ('是否超过5%'); '是否超过了火电' is a yes/no question
                            r"(是否|有没有)(超过|达到|高于|低于|多于|少于)(?=.*\d)")),

@@ -248,3 +248,13 @@ def test_a_year_s_summary_is_not_the_five_years_review(tmp_path, embedder):
     assistant.add_documents([path])
     summary = assistant.ask("2017年经济社会发展总体情况怎么样？")
     assert "6.9%" in summary.text and "1351万人" in summary.text and "年均增长7.1%" not in summary.text
+
+
+def test_the_city_as_a_whole_and_questions_about_nothing_in_the_reports(bundled):
+    """'重庆全市的…' and '全市…平均是多少' ask the city a district's report belongs to; 在全市排第几
+    places the district in it. A question whose things the reports never name is out of scope
+    even when its verbs occur in them (做出, 推荐)."""
+    assert not bundled.ask("重庆全市的森林覆盖率是多少？").answered
+    assert "全市同组第一" in bundled.ask("城区空气质量优良天数在全市排第几？").text
+    assert not bundled.ask("做出好吃的红烧肉有什么方法？").answered
+    assert "8.4万平方米" in bundled.ask("黔江去年城里多了多少绿地？").text  # nothing to compare with: a fact
