@@ -36,7 +36,7 @@ _COMPUTE_OPS = [("earlier", zh.EARLIER),
                                        r"\b(higher|larger|more|faster)\b", re.I)),
                 ("sum", re.compile(r".", re.S))]
 _OPERAND_SPLIT = re.compile(r"和|与|及|、|以及|跟|还是|比|加上|(?<![增追参施更])加(?![快强大工入])|\band\b|\bvs\.?\b", re.I)
-_COMPUTE_WORDS = re.compile(r"大约|大概|约|一共|总共|合计|加起来|加在一起|总和|之和|相差|差多少|差距|[多少高低快慢]多少|几倍|多少倍|倍数|"
+_COMPUTE_WORDS = re.compile(r"大约|大概|约|一共|总共|合计|加起来|加在一起|加一块儿?|加到一起|合起来|算在一起|总和|之和|相差|差多少|差距|[多少高低快慢]多少|几倍|多少倍|倍数|"
                             r"哪个(更|比较)?[多少高低快慢大小]?|哪一?(项|个|类)更?[多少高低快慢大小]?|谁更[多少高低快慢大小]|"
                             r"更[多少高低快慢大小]|是否|有没有|超过|达到|高于|低于|多于|少于|分别|是|的|多少|几|[？?。]")
 
@@ -196,8 +196,8 @@ def analyse(question: str) -> QuestionInfo:
     if kind == "table":  # the topic without the request's own words ('把…的数字列成表')
         info.topic = topic_of(zh.TABLE_WORDS.sub("", _REPORT_YEAR.sub("", question))) or info.topic
     if kind == "multi":
-        info.parts = split_parts(question)
+        info.parts = split_parts(plain)
     elif kind == "compute":
         info.operation = next(op for op, pattern in _COMPUTE_OPS if pattern.search(question))
-        info.parts = operands(question)
+        info.parts = operands(plain)
     return info

@@ -128,11 +128,16 @@ REPORT_SAYS = re.compile(r"(?:政府工作)?报告(?:里|中|上)?(?:有没有|�
                          r"(?:的|了|过|到)?(?:要)?|(?:是否|有没有)?(?:提到|提及|说到|讲到)(?:了|过)?(?=[吗？?]*$)")
 
 
+# How to give the answer, not what is asked: '（保留一位小数）'.
+_INSTRUCTION = re.compile(r"[（(][^（）()]*(?:保留|精确|四舍五入|取整|小数)[^（）()]*[)）]")
+
+
 def plain_asking(question: str) -> str:
     """The question with spoken question words in their written form and its final particles
     (啊, 呀) dropped: '2016年找工作的形势咋样啊？' -> '2016年找工作的形势怎么样？'."""
     for spoken, written in _SPOKEN:
         question = re.sub(spoken, written, question)
+    question = _INSTRUCTION.sub("", question)
     return _PARTICLES.sub("", question)
 
 
@@ -177,7 +182,7 @@ KIND_PATTERNS: list[tuple[str, re.Pattern]] = [
     ("compute", COMPLEMENT),
     # '比上年多了多少' compares; '城里多了多少绿地' (nothing to compare with) asks how much was added
     ("compute", re.compile(r"(?:比|较|跟|和|与|同)[^，,。？?]*[多少高低快慢]了?多少")),
-    ("compute", re.compile(r"平均每|一共|总共|合计|加起来|加在一起|总和|之和|相差|差多少|差距|"
+    ("compute", re.compile(r"平均每|一共|总共|合计|加起来|加在一起|加一块儿?|加到一起|合起来|算在一起|总和|之和|相差|差多少|差距|"
                            r"几倍|多少倍|倍数|哪个(更|比较)?[多少高低快慢大小]|哪一?(项|个|类)更|谁更|更[多少高低快慢大小]|"
                            # a threshold to compare with ('是否超过5%'); '是否超过了火电' is a yes/no question
                            r"(是否|有没有)(超过|达到|高于|低于|多于|少于)(?=.*\d)")),

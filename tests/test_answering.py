@@ -258,3 +258,11 @@ def test_the_city_as_a_whole_and_questions_about_nothing_in_the_reports(bundled)
     assert "全市同组第一" in bundled.ask("城区空气质量优良天数在全市排第几？").text
     assert not bundled.ask("做出好吃的红烧肉有什么方法？").answered
     assert "8.4万平方米" in bundled.ask("黔江去年城里多了多少绿地？").text  # nothing to compare with: a fact
+
+
+def test_spoken_sums_and_instructions(bundled):
+    """'…一共多少钱啊' and '（保留一位小数）': a particle or an instruction is no operand (issue #16)."""
+    money = bundled.ask("盘活国有资产和盘活存量低效资金，加一块一共多少钱啊？")
+    assert "43.3亿元" in money.text
+    average = bundled.ask("托育机构平均每家多少个托位呀（保留一位小数）？")
+    assert "75.4" in average.text
