@@ -182,6 +182,7 @@ class ExtractiveAnswerer(ListAnswers, MeansAnswers, ComputedAnswers):
         # evidence either way, neither missing from a clause nor counted as found.
         title = fold(unit.hit.title)
         terms = [t for t in checks.subject_terms(info.topic, info.kind in ("how", "yesno"))
+                 # whether it was achieved (完成) is only a yes/no question's to ask of the evidence
                  if not checks.term_present(t, title) and (info.kind == "yesno" or not checks.is_achievement(t))]
         # the predicate of a yes/no question is judged by its verdict (yes_no_verdict), not here
         missing = [t for t in checks.missing_terms(info, unit.sentence + unit.hit.section) if t in terms]

@@ -53,7 +53,7 @@ class ComputedAnswers:
                 return across
         given = [q for q in quantities(info.text) if q.unit not in NOT_AMOUNTS or q.text.endswith("%")]
         # Operands, not the number a question compares against ('有没有超过65%'); a year is an operand.
-        names = [p for p in info.parts if not re.fullmatch(r"[\d.,%％]+", p) or re.fullmatch(r"(19|20)\d{2}", p)]
+        names = [p for p in info.parts if not re.fullmatch(r"了?[\d.,%％]+", p) or re.fullmatch(r"(19|20)\d{2}", p)]
         found = self._respectively(info, names, units) or self._two_ends(info, names, units) or []
         lacking = []
         if not found:
@@ -66,7 +66,7 @@ class ComputedAnswers:
                     found.append((operand, *located))
                     used.add((located[1].hit.doc_id, located[1].start + located[0].start))
         if given and len(found) == 1 and not lacking:
-            if not _COMPARES.search(info.text):
+            if not _COMPARES.search(zh.plain_asking(info.text)):
                 # '改造38个老旧小区一共花了多少钱': the number stated names what is asked about; the
                 # answer is another figure, not that number compared with itself
                 return self.compose_fact(composer, info, hits)
@@ -194,9 +194,12 @@ class ComputedAnswers:
             order = compare(quantity, threshold)
         except Incompatible:
             return composer.answer(f"{composer.quote(unit)}。报告的数字与问题中的{threshold.text}单位不同，无法比较。")
-        if order == 0 and quantity.approximate:
-            order = 1  # '65%以上', '6700余个': at least the number
-        verdict = {1: f"高于{threshold.text}", 0: f"等于{threshold.text}", -1: f"低于{threshold.text}"}[order]
+        at_least = re.match(r"以上|余|多", unit.text[quantity.end:quantity.end + 2])
+        if order == 0 and (quantity.approximate or at_least):
+            # '65%以上' against 65%: it reaches the number, and may exceed it
+            verdict = f"达到{threshold.text}"
+        else:
+            verdict = {1: f"高于{threshold.text}", 0: f"等于{threshold.text}", -1: f"低于{threshold.text}"}[order]
         composer.computed = {"value": verdict, "operation": "compare", "from": [len(composer.citations) + 1]}
         return composer.answer(f"{composer.quote(unit)}，{verdict}{COMPUTED_MARK}。")
 

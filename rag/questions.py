@@ -113,7 +113,7 @@ def operands(question: str) -> list[str]:
         divisor = _content(average.group(2)) or _content(average.group(1))
         return [average.group(3), divisor]
     body = " ".join(ratio.groups()) if ratio else question
-    body = re.sub(r"[的是](?!几倍|多少倍)", "", body)  # '盘活的国有资产': one operand, not two
+    body = re.sub(r"[的是](?!几倍|多少倍|否)", "", body)  # '盘活的国有资产': one operand, not two
     body = _COMPUTE_WORDS.sub(" ", body)
     pieces = [_TRAILING_UNIT.sub("", p.strip(" ，,：:")) for p in _OPERAND_SPLIT.split(body)]
     pieces = [re.sub(r"去年|今年|当年|全年|上年", "", q) for p in pieces for q in p.split()]  # removed words separated the operands

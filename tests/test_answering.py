@@ -266,3 +266,9 @@ def test_spoken_sums_and_instructions(bundled):
     assert "43.3亿元" in money.text
     average = bundled.ask("托育机构平均每家多少个托位呀（保留一位小数）？")
     assert "75.4" in average.text
+
+
+def test_spoken_yes_no_against_a_number(bundled):
+    """'到没到65%啊' is 是否达到65%; '65%以上' reaches 65% (issue #16)."""
+    assert "达到65%" in bundled.ask("黔江森林覆盖率到没到65%啊？").text
+    assert "低于70%" in bundled.ask("森林覆盖率是否达到了70%？").text
