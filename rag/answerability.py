@@ -171,7 +171,9 @@ def out_of_scope(info: QuestionInfo, idf: dict[str, float]) -> Gap | None:
         # a compound the reports never write as one word ('粮食产量') is in scope when its parts are
         # ('粮食', '产量': the reports write '生产粮食23.4万吨')
         parts = [w for t in terms for w in rjieba.cut_for_search(t) if len(w) >= 2 and w != t]
-        parts += [alias for t in terms for alias in zh.REPORT_TERMS.get(t, ())]  # '荣誉' is what 获评 names
+        # '荣誉' is what 获评 names, '经济增长' is 国内生产总值增长
+        aliases = [a for word, said in zh.REPORT_TERMS.items() if word in info.topic for a in said]
+        parts += aliases + [w for a in aliases for w in rjieba.cut_for_search(a) if len(w) >= 2]
         if terms and not any(t in idf or any(t in w for w in _vocabulary_sample(idf, t)) for t in terms + parts):
             return Gap("scope", f"报告中没有关于“{topic_words(info)}”的内容。")
     return None

@@ -68,8 +68,10 @@ def question_kind(question: str, english: bool) -> str:
             # one figure asked over the span ('2013到2017年间裁减了多少') is a fact of the span
             single = other == "fact" and re.search(r"(了|共|累计|总共|一共|合计)(多少|几)|年均|平均每年", question)
             # '每年增长多少' asks each year's growth: 每年 outweighs the one change over the span
-            if (zh.EVERY_YEAR.search(question) or not zh.SPAN_CHANGE.search(question)) and (zh.PER_YEAR.search(question) or
-                                                        other in ("fact", "yesno", "multi") and not single):
+            # '2013到2017年报告说…' asks the span's review, unless it asks each year ('分别')
+            one_answer = zh.SPAN_CHANGE.search(question) or "报告" in question and not zh.PER_YEAR.search(question)
+            if (zh.EVERY_YEAR.search(question) or not one_answer) and (zh.PER_YEAR.search(question) or
+                                                                     other in ("fact", "yesno", "multi") and not single):
                 return "trend"
             continue
         if pattern.search(question):
@@ -192,7 +194,9 @@ def analyse(question: str) -> QuestionInfo:
                         wants_result=bool(zh.RESULT_WORDS.search(question)),
                         places=[] if english else zh.places_named(question), unit="" if english else expected_unit(question))
     if kind == "trend":  # the measure, without the span and the words that ask for a series
-        info.topic = zh.TREND_WORDS.sub("", info.topic) or info.topic
+        topic = re.sub(r"[（(]\s*[)）]", "", zh.TREND_WORDS.sub("", info.topic))
+        # '经济增长预期目标和实际增速' leaves 经济增长增速: one growth word
+        info.topic = re.sub(r"(增长|增速|增幅)(?:增长|增速|增幅)+$", r"\1", topic) or info.topic
     if kind == "table":  # the topic without the request's own words ('把…的数字列成表')
         info.topic = topic_of(zh.TABLE_WORDS.sub("", _REPORT_YEAR.sub("", question))) or info.topic
     if kind == "multi":

@@ -149,6 +149,9 @@ def build_series(table: FigureTable, measure: str, years: list[int], *, kinds: t
     the series' median wins, so a five-year total beside a year's figure is not taken for it."""
     measure = zh.expand_acronyms(measure)
     rate = _as_rate(measure)
+    # the reports' own words for an everyday name ('经济增长' is 国内生产总值增长)
+    queries = [measure] + [measure.replace(word, alias) for word, aliases in zh.REPORT_TERMS.items()
+                           if len(word) >= 2 and word in measure for alias in aliases]
     wanted = set(years)
     # The years around the span too: they set the typical size of the figure (the median), against
     # which a five-year total or another scope's figure beside a year's own stands out.
@@ -165,7 +168,7 @@ def build_series(table: FigureTable, measure: str, years: list[int], *, kinds: t
         named = re.search(r"((?:19|20)\d{2})年", f.measure)
         if named and int(named.group(1)) != f.period:
             continue  # '2015年国内生产总值将达到…' in the 2011 report is about 2015
-        score = similarity(GROWTH_WORDS.sub("", measure) or measure, f.measure)
+        score = max(similarity(GROWTH_WORDS.sub("", q) or q, f.measure) for q in queries)
         reading = _reading(f, rate)
         if score >= MIN_MATCH and reading is not None:
             candidates.setdefault((f.period, f.kind), []).append((score, reading, f))

@@ -169,10 +169,11 @@ TREND = re.compile(YEAR_SPAN.pattern + "|" + EVERY_YEAR.pattern, re.I)
 # Words that ask for each year's figure, not one answer over the span.
 PER_YEAR = re.compile(EVERY_YEAR.pattern + r"|分别|各是|(?<!什么)(?<!哪些)(?<!啥)变化|趋势|走势|怎么变|如何变|哪一?年", re.I)
 # The change over a span, one answer ('2018到2022年高铁运营里程增加了多少', '从多少增加到多少').
-SPAN_CHANGE = re.compile(r"(增加|增长|提高|提升|扩大|减少|下降|降低|缩小)(了|到|至)?(多少|几)|从多少|由多少|报告")
+SPAN_CHANGE = re.compile(r"(增加|增长|提高|提升|扩大|减少|下降|降低|缩小)(了|到|至)?(多少|几)|从多少|由多少")
 # The words of a trend question that say nothing of its measure.
 TREND_WORDS = re.compile(YEAR_SPAN.pattern + r"|(?:19|20)\d{2}|[到至~～—–-]|以来|至今|历年|每年|逐年|各年|每一年|哪一?年|怎么?变的?|变的?$|"
-                         r"分别|怎么变的?|如何变化|变化情况|变化|趋势|走势|情况|列出|列一下|都|各是|"
+                         r"分别|怎么变的?|如何变化|变化情况|变化|趋势|走势|情况|列出|列一下|都|各是|[（(]\s*[)）]|"
+                       r"预算安排|实际执行|执行情况|安排|计划|"
                          r"目标和实际|实际和目标|目标与实际|目标|预期|实际|完成情况|完成|哪一年最[高低多少大小]|最[高低多少大小]的?是?")
 KIND_PATTERNS: list[tuple[str, re.Pattern]] = [
     ("table", TABLE_REQUEST),

@@ -67,3 +67,22 @@ def test_the_plan_part_s_look_back_is_the_year_before(tmp_path, embedder):
     assistant.add_documents([path])
     cells = points(assistant.ask("2010到2011年每年居民消费价格涨幅的目标和实际是多少？"))
     assert cells[(2011, "target")]["text"] == "4%" and cells[(2010, "result")]["text"] == "3.3%"
+
+
+def test_everyday_names_and_plan_words_of_a_series(tmp_path, embedder):
+    """'经济增长预期目标和实际增速' is the reports' 国内生产总值增长, and '预算安排', '（到2025年）',
+    '政府工作报告中的' say nothing of the measure (issue #18)."""
+    reports = {2021: ("国内生产总值增长2.3%。", "国内生产总值增长6%以上，赤字率拟按3.2%左右安排。"),
+               2022: ("国内生产总值增长8.1%。", "国内生产总值增长5.5%左右，赤字率拟按2.8%左右安排。")}
+    paths = []
+    for year, (done, plan) in reports.items():
+        path = tmp_path / f"{year}年政府工作报告.txt"
+        path.write_text(f"{year}年政府工作报告\n一、{year - 1}年工作回顾\n{done}\n二、{year}年主要目标\n{plan}\n", encoding="utf-8")
+        paths.append(path)
+    assistant = Assistant.load(tmp_path / "index", embedder=embedder, build_if_missing=False)
+    assistant.add_documents(paths)
+    growth = points(assistant.ask("2021到2022年经济增长预期目标和实际增速分别是多少？"))
+    assert growth[(2021, "result")]["value"] == 8.1 and growth[(2021, "target")]["value"] == 6
+    assert growth[(2022, "target")]["value"] == 5.5 and (2022, "result") not in growth
+    deficit = points(assistant.ask("2021年到2022年，政府工作报告中的财政赤字率预算安排分别是多少？"))
+    assert deficit[(2021, "target")]["value"] == 3.2 and deficit[(2022, "target")]["value"] == 2.8
