@@ -19,8 +19,8 @@ from .normalize import fold
 from .numbers import MAGNITUDES, quantities
 
 # Words around a measure that do not change what it counts ('全年城镇新增就业', '今年赤字率拟按').
-_PREFIX = re.compile(r"^(?:全年|今年|去年|当年|年末|年底|全国|我国|全县|全区|全市|实现|完成|但|而|并|年|末)+")
-_SUFFIX = re.compile(r"(?:拟按|预期目标|预期|目标|一直|持续|继续|保持|控制|分别|均|全年|低于|不超过|以内|在|将)+$")
+_PREFIX = re.compile(r"^(?:全年|今年|去年|当年|年末|年底|全国|我国|全县|全区|全市|实现|完成|但|而|并|年|末|拟安排|拟|安排)+")
+_SUFFIX = re.compile(r"(?:拟按|预期目标|预期|目标|一直|持续|继续|保持|控制|分别|均|全年|低于|不超过|以内|在|将|规模)+$")
 # A figure of several years is not one year's ('五年累计', '年均', '十四五').
 _MULTI_YEAR = re.compile(r"五年|十年|累计|年均|平均每年|每年|以来|期间|规划期|十[一二三四五六七八九]五|[从由][^，,。；;]{0,30}[到至]")
 _SHARE = re.compile(r"占|比重|比例|之比")
@@ -95,8 +95,10 @@ def similarity(query: str, measure: str) -> float:
     q, m = normalise_measure(query), normalise_measure(measure)
     if bool(_SHARE.search(q)) != bool(_SHARE.search(m)):
         return 0.0  # '占国内生产总值比重' is a share of GDP, not GDP
-    if q and (q in m and len(m) - len(q) <= 3 or m == q):
+    if q and m == q:
         return 1.0
+    if q and q in m and len(m) - len(q) <= 3:
+        return 0.94  # '中央财政赤字' holds 财政赤字 but is a part of it: the measure itself, where given, first
     at = m.find(q) if len(q) >= 3 else -1
     if at >= 0 and GROWTH_WORDS.fullmatch(m[at + len(q):] or "增长"):
         return 0.9  # '失业率' in '城镇登记失业率'; not '国内生产总值' in '单位国内生产总值能耗'
@@ -150,8 +152,9 @@ def build_series(table: FigureTable, measure: str, years: list[int], *, kinds: t
     measure = zh.expand_acronyms(measure)
     rate = _as_rate(measure)
     # the reports' own words for an everyday name ('经济增长' is 国内生产总值增长)
+    # (another word only: '失业率' → '调查失业率' narrows the measure, 登记失业率 is another one)
     queries = [measure] + [measure.replace(word, alias) for word, aliases in zh.REPORT_TERMS.items()
-                           if len(word) >= 2 and word in measure for alias in aliases]
+                           if len(word) >= 2 and word in measure for alias in aliases if word not in alias]
     wanted = set(years)
     # The years around the span too: they set the typical size of the figure (the median), against
     # which a five-year total or another scope's figure beside a year's own stands out.
