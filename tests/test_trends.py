@@ -86,3 +86,19 @@ def test_everyday_names_and_plan_words_of_a_series(tmp_path, embedder):
     assert growth[(2022, "target")]["value"] == 5.5 and (2022, "result") not in growth
     deficit = points(assistant.ask("2021年到2022年，政府工作报告中的财政赤字率预算安排分别是多少？"))
     assert deficit[(2021, "target")]["value"] == 3.2 and deficit[(2022, "target")]["value"] == 2.8
+
+
+def test_the_measure_itself_before_a_part_of_it(tmp_path, embedder):
+    """'财政赤字规模' is the 财政赤字 the plan 拟安排, not the 中央财政赤字 beside it (issue #18)."""
+    plans = {2015: "今年拟安排财政赤字1.62万亿元，比去年增加2700亿元，其中中央财政赤字1.12万亿元。",
+             2016: "今年拟安排财政赤字2.18万亿元，比去年增加5600亿元，其中中央财政赤字1.4万亿元。"}
+    paths = []
+    for year, plan in plans.items():
+        path = tmp_path / f"{year}年政府工作报告.txt"
+        path.write_text(f"{year}年政府工作报告\n一、{year - 1}年工作回顾\n国内生产总值增长7%。\n二、{year}年主要任务\n{plan}\n",
+                        encoding="utf-8")
+        paths.append(path)
+    assistant = Assistant.load(tmp_path / "index", embedder=embedder, build_if_missing=False)
+    assistant.add_documents(paths)
+    cells = points(assistant.ask("2015年至2016年每年财政赤字规模安排是多少？"))
+    assert cells[(2015, "target")]["text"] == "1.62万亿元" and cells[(2016, "target")]["text"] == "2.18万亿元"
