@@ -66,6 +66,23 @@ def write_reports(directory, reports) -> list:
     return paths
 
 
+def text_files(directory, texts: dict) -> list:
+    """One UTF-8 file per (name, text) in ``directory``; the paths, in order."""
+    directory.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for name, text in texts.items():
+        (directory / name).write_text(text, encoding="utf-8")
+        paths.append(directory / name)
+    return paths
+
+
+def assistant_for(directory, embedder, paths) -> Assistant:
+    """A knowledge base of ``paths`` in ``directory``/index (the real embedder, FAISS on disk)."""
+    assistant = Assistant.load(directory / "index", embedder=embedder, build_if_missing=False)
+    assistant.add_documents(paths)
+    return assistant
+
+
 def report_text(year: int, review: str, plan: str) -> str:
     """A small national-style work report of ``year``: reviews year-1, then plans ``year``."""
     return (f"政府工作报告\n——{year}年3月5日在全国人民代表大会上\n各位代表：\n"

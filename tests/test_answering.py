@@ -3,6 +3,7 @@ import pytest
 
 from rag.questions import split_parts as split_question
 from rag.conversation import resolve_follow_up
+from tests.conftest import assistant_for, text_files, write_reports
 
 
 def _check_citations(assistant, answer):
@@ -93,12 +94,7 @@ MEANS = ("2019年政府工作报告\n一、2018年工作回顾\n针对融资难�
 def test_how_gives_the_means_and_why_the_reason(tmp_path, embedder):
     """Among sentences as close to the question, how takes the one with the means (not the one
     saying the problem is still open) and why the one that gives a reason (issue #16)."""
-    from rag import Assistant
-
-    path = tmp_path / "2019年政府工作报告.txt"
-    path.write_text(MEANS, encoding="utf-8")
-    assistant = Assistant.load(tmp_path / "index", embedder=embedder, build_if_missing=False)
-    assistant.add_documents([path])
+    assistant = assistant_for(tmp_path, embedder, text_files(tmp_path, {"2019年政府工作报告.txt": MEANS}))
     how = assistant.ask("2018年怎么缓解小微企业融资难融资贵？")
     assert "降低存款准备金率" in how.text and "尚未有效缓解" not in how.text
     why = assistant.ask("2019年经济增长目标为什么定在6%—6.5%？")
@@ -128,12 +124,7 @@ YEARS = ("2023年政府工作报告\n一、2022年工作回顾\n过去一年，�
 def test_one_year_is_not_answered_by_an_average_or_a_change(tmp_path, embedder):
     """'2022年居民消费价格涨了多少' is that year's rise, not the five years' average; '财政收入是多少' is
     the amount, not its change against the year before (issue #16)."""
-    from rag import Assistant
-
-    path = tmp_path / "2023年政府工作报告.txt"
-    path.write_text(YEARS, encoding="utf-8")
-    assistant = Assistant.load(tmp_path / "index", embedder=embedder, build_if_missing=False)
-    assistant.add_documents([path])
+    assistant = assistant_for(tmp_path, embedder, text_files(tmp_path, {"2023年政府工作报告.txt": YEARS}))
     prices = assistant.ask("2022年居民消费价格涨了多少？")
     assert "2%" in prices.text and "2.1%" not in prices.text
     assert "20.4万亿元" in assistant.ask("2022年全国财政收入是多少？").text
@@ -145,14 +136,10 @@ def test_one_year_is_not_answered_by_an_average_or_a_change(tmp_path, embedder):
 def test_a_list_asked_of_the_report_is_what_its_colon_introduces(tmp_path, embedder):
     """'报告提出的主要预期目标有哪些': 提出 is how the question is asked, and the answer is the
     targets the lead-in '今年发展主要预期目标是：' introduces, not the lead-in (issue #16)."""
-    from tests.conftest import write_reports
-    from rag import Assistant
-
     paths = write_reports(tmp_path / "reports", [(2024, "国内生产总值增长5.2%。",
                                                    "国内生产总值增长5%左右；城镇新增就业1200万人以上；居民消费价格涨幅3%左右。"
                                                    "提出上述预期目标，综合考虑了国内外形势和各方面因素。")])
-    assistant = Assistant.load(tmp_path / "index", embedder=embedder, build_if_missing=False)
-    assistant.add_documents(paths)
+    assistant = assistant_for(tmp_path, embedder, paths)
     targets = assistant.ask("2024年政府工作报告提出的主要预期目标有哪些？")
     assert all(t in targets.text for t in ("5%左右", "1200万人以上", "3%左右"))
     said = assistant.ask("2024年政府工作报告是否提到了城镇新增就业？")
@@ -162,14 +149,10 @@ def test_a_list_asked_of_the_report_is_what_its_colon_introduces(tmp_path, embed
 def test_follow_ups_that_name_the_next_year_the_result_or_another_measure(tmp_path, embedder):
     """'那第二年呢' is the year after; '实际完成了多少' after a target asks that year's result; '那
     粮食产量呢' (one set phrase to jieba) replaces the measure asked before (issue #16)."""
-    from tests.conftest import write_reports
-    from rag import Assistant
-
     paths = write_reports(tmp_path / "reports", [
         (2018, "国内生产总值增长6.9%，粮食产量6.18亿吨。", "国内生产总值增长6.5%左右。"),
         (2019, "国内生产总值增长6.6%，粮食产量6.58亿吨。", "国内生产总值增长6%－6.5%。")])
-    assistant = Assistant.load(tmp_path / "index", embedder=embedder, build_if_missing=False)
-    assistant.add_documents(paths)
+    assistant = assistant_for(tmp_path, embedder, paths)
     result = assistant.ask("实际完成了多少？", history=["2018年政府工作报告定的国内生产总值增长目标是多少？"])
     assert "6.6%" in result.text and "6.5%左右" not in result.text
     assert "6.6%" in assistant.ask("那第二年呢？", history=["2017年国内生产总值增长多少？"]).text
@@ -203,15 +186,11 @@ def test_a_year_s_result_against_its_target_however_it_is_asked(tmp_path, embedd
     """'超出预期目标多少', '与当年预期目标相比…超出了多少', '比年初目标低了多少': the result from
     the next year's report, the target from the year's own, both rates (not 114万亿元) and never
     a five years' average (issue #16)."""
-    from tests.conftest import write_reports
-    from rag import Assistant
-
     paths = write_reports(tmp_path / "reports", [
         (2021, "国内生产总值增长2.3%。", "国内生产总值增长6%以上，城镇新增就业1100万人以上。"),
         (2022, "国内生产总值达到114万亿元，增长8.1%。城镇新增就业1269万人。", "国内生产总值增长5.5%左右。"),
         (2023, "过去五年，国内生产总值年均增长5.2%。全年国内生产总值增长3%。", "国内生产总值增长5%左右。")])
-    assistant = Assistant.load(tmp_path / "index", embedder=embedder, build_if_missing=False)
-    assistant.add_documents(paths)
+    assistant = assistant_for(tmp_path, embedder, paths)
     assert "2.1个百分点" in assistant.ask("2021年国内生产总值增速超出预期目标多少个百分点？").text
     assert "169万人" in assistant.ask("与当年预期目标相比，2021年城镇新增就业超出了多少？").text
     below = assistant.ask("2022年实际经济增速比年初目标低了多少？")
@@ -221,13 +200,9 @@ def test_a_year_s_result_against_its_target_however_it_is_asked(tmp_path, embedd
 def test_yes_no_compares_the_subject_s_figure_and_a_final_figure_is_a_result(tmp_path, embedder):
     """'留抵退税规模是2.5万亿元吗' compares 留抵退税's 1.5万亿元, not the sentence's first amount;
     '最后是多少' asks the result, so a year with only a plan is refused, what there is labelled."""
-    from tests.conftest import write_reports
-    from rag import Assistant
-
     paths = write_reports(tmp_path / "reports", [
         (2025, "粮食产量1.4万亿斤。", "预计全年退税减税约2.5万亿元，其中留抵退税约1.5万亿元。粮食产量1.4万亿斤左右。")])
-    assistant = Assistant.load(tmp_path / "index", embedder=embedder, build_if_missing=False)
-    assistant.add_documents(paths)
+    assistant = assistant_for(tmp_path, embedder, paths)
     assert assistant.ask("2025年政府工作报告预计的留抵退税规模是2.5万亿元吗？").text.startswith("不是，报告中是1.5万亿元")
     final = assistant.ask("2025年粮食产量最后是多少？")
     assert not final.answered and final.text.startswith("报告中没有2025年的实际结果")
@@ -236,16 +211,11 @@ def test_yes_no_compares_the_subject_s_figure_and_a_final_figure_is_a_result(tmp
 def test_a_year_s_summary_is_not_the_five_years_review(tmp_path, embedder):
     """'2017年经济社会发展总体情况怎么样' in a report reviewing 2013–2017 and 2017: the paragraph
     of 2017, not the five years' (issue #16)."""
-    from rag import Assistant
-
-    path = tmp_path / "2018年政府工作报告.txt"
-    path.write_text("2018年政府工作报告\n一、过去五年工作回顾\n"
+    assistant = assistant_for(tmp_path, embedder, text_files(tmp_path, {"2018年政府工作报告.txt": "2018年政府工作报告\n一、过去五年工作回顾\n"
                     "五年来，经济实力跃上新台阶。国内生产总值从54万亿元增加到82.7万亿元，年均增长7.1%，占世界经济比重从11.4%"
                     "提高到15%左右，财政收入从11.7万亿元增加到17.3万亿元，城镇新增就业年均1300万人以上，粮食生产能力达到1.2万亿斤。\n"
                     "刚刚过去的2017年，经济社会发展主要目标任务全面完成。国内生产总值增长6.9%，居民收入增长7.3%，城镇新增就业1351万人。\n"
-                    "二、2018年经济社会发展总体要求和政策取向\n今年发展主要预期目标是：国内生产总值增长6.5%左右。\n", encoding="utf-8")
-    assistant = Assistant.load(tmp_path / "index", embedder=embedder, build_if_missing=False)
-    assistant.add_documents([path])
+                    "二、2018年经济社会发展总体要求和政策取向\n今年发展主要预期目标是：国内生产总值增长6.5%左右。\n"}))
     summary = assistant.ask("2017年经济社会发展总体情况怎么样？")
     assert "6.9%" in summary.text and "1351万人" in summary.text and "年均增长7.1%" not in summary.text
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from rag import Assistant
+from tests.conftest import assistant_for, text_files
 
 REPORTS = {
     "1995年政府工作报告.txt": "1995年政府工作报告\n一、1994年工作回顾\n国内生产总值达到４３８００亿元，比上年增长百分之十一点八。\n"
@@ -19,13 +20,7 @@ REPORTS = {
 @pytest.fixture(scope="module")
 def shelf(tmp_path_factory, embedder) -> Assistant:
     folder = tmp_path_factory.mktemp("shelf")
-    paths = []
-    for name, text in REPORTS.items():
-        (folder / name).write_text(text, encoding="utf-8")
-        paths.append(folder / name)
-    assistant = Assistant.load(folder / "index", embedder=embedder, build_if_missing=False)
-    assistant.add_documents(paths)
-    return assistant
+    return assistant_for(folder, embedder, text_files(folder, REPORTS))
 
 
 def points(answer) -> dict[tuple[int, str], dict]:
@@ -61,10 +56,7 @@ LOOK_BACK = ("2011年政府工作报告\n一、2010年工作回顾\n粮食产量
 
 def test_the_plan_part_s_look_back_is_the_year_before(tmp_path, embedder):
     """'过去一年，…涨幅控制在3.3%' under 三、2011年的工作 is 2010's result, not 2011's target."""
-    path = tmp_path / "2011年政府工作报告.txt"
-    path.write_text(LOOK_BACK, encoding="utf-8")
-    assistant = Assistant.load(tmp_path / "index", embedder=embedder, build_if_missing=False)
-    assistant.add_documents([path])
+    assistant = assistant_for(tmp_path, embedder, text_files(tmp_path, {"2011年政府工作报告.txt": LOOK_BACK}))
     cells = points(assistant.ask("2010到2011年每年居民消费价格涨幅的目标和实际是多少？"))
     assert cells[(2011, "target")]["text"] == "4%" and cells[(2010, "result")]["text"] == "3.3%"
 
@@ -74,13 +66,9 @@ def test_everyday_names_and_plan_words_of_a_series(tmp_path, embedder):
     '政府工作报告中的' say nothing of the measure (issue #18)."""
     reports = {2021: ("国内生产总值增长2.3%。", "国内生产总值增长6%以上，赤字率拟按3.2%左右安排。"),
                2022: ("国内生产总值增长8.1%。", "国内生产总值增长5.5%左右，赤字率拟按2.8%左右安排。")}
-    paths = []
-    for year, (done, plan) in reports.items():
-        path = tmp_path / f"{year}年政府工作报告.txt"
-        path.write_text(f"{year}年政府工作报告\n一、{year - 1}年工作回顾\n{done}\n二、{year}年主要目标\n{plan}\n", encoding="utf-8")
-        paths.append(path)
-    assistant = Assistant.load(tmp_path / "index", embedder=embedder, build_if_missing=False)
-    assistant.add_documents(paths)
+    assistant = assistant_for(tmp_path, embedder, text_files(tmp_path, {
+        f"{year}年政府工作报告.txt": f"{year}年政府工作报告\n一、{year - 1}年工作回顾\n{done}\n二、{year}年主要目标\n{plan}\n"
+        for year, (done, plan) in reports.items()}))
     growth = points(assistant.ask("2021到2022年经济增长预期目标和实际增速分别是多少？"))
     assert growth[(2021, "result")]["value"] == 8.1 and growth[(2021, "target")]["value"] == 6
     assert growth[(2022, "target")]["value"] == 5.5 and (2022, "result") not in growth
@@ -92,13 +80,8 @@ def test_the_measure_itself_before_a_part_of_it(tmp_path, embedder):
     """'财政赤字规模' is the 财政赤字 the plan 拟安排, not the 中央财政赤字 beside it (issue #18)."""
     plans = {2015: "今年拟安排财政赤字1.62万亿元，比去年增加2700亿元，其中中央财政赤字1.12万亿元。",
              2016: "今年拟安排财政赤字2.18万亿元，比去年增加5600亿元，其中中央财政赤字1.4万亿元。"}
-    paths = []
-    for year, plan in plans.items():
-        path = tmp_path / f"{year}年政府工作报告.txt"
-        path.write_text(f"{year}年政府工作报告\n一、{year - 1}年工作回顾\n国内生产总值增长7%。\n二、{year}年主要任务\n{plan}\n",
-                        encoding="utf-8")
-        paths.append(path)
-    assistant = Assistant.load(tmp_path / "index", embedder=embedder, build_if_missing=False)
-    assistant.add_documents(paths)
+    assistant = assistant_for(tmp_path, embedder, text_files(tmp_path, {
+        f"{year}年政府工作报告.txt": f"{year}年政府工作报告\n一、{year - 1}年工作回顾\n国内生产总值增长7%。\n二、{year}年主要任务\n{plan}\n"
+        for year, plan in plans.items()}))
     cells = points(assistant.ask("2015年至2016年每年财政赤字规模安排是多少？"))
     assert cells[(2015, "target")]["text"] == "1.62万亿元" and cells[(2016, "target")]["text"] == "2.18万亿元"
