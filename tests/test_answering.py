@@ -208,14 +208,17 @@ def test_yes_no_compares_the_subject_s_figure_and_a_final_figure_is_a_result(tmp
     assert not final.answered and final.text.startswith("报告中没有2025年的实际结果")
 
 
+FIVE_YEARS = ("2018年政府工作报告\n一、过去五年工作回顾\n"
+              "五年来，经济实力跃上新台阶。国内生产总值从54万亿元增加到82.7万亿元，年均增长7.1%，占世界经济比重从11.4%"
+              "提高到15%左右，财政收入从11.7万亿元增加到17.3万亿元，城镇新增就业年均1300万人以上，粮食生产能力达到1.2万亿斤。\n"
+              "刚刚过去的2017年，经济社会发展主要目标任务全面完成。国内生产总值增长6.9%，居民收入增长7.3%，城镇新增就业1351万人。\n"
+              "二、2018年经济社会发展总体要求和政策取向\n今年发展主要预期目标是：国内生产总值增长6.5%左右。\n")
+
+
 def test_a_year_s_summary_is_not_the_five_years_review(tmp_path, embedder):
     """'2017年经济社会发展总体情况怎么样' in a report reviewing 2013–2017 and 2017: the paragraph
     of 2017, not the five years' (issue #16)."""
-    assistant = assistant_for(tmp_path, embedder, text_files(tmp_path, {"2018年政府工作报告.txt": "2018年政府工作报告\n一、过去五年工作回顾\n"
-                    "五年来，经济实力跃上新台阶。国内生产总值从54万亿元增加到82.7万亿元，年均增长7.1%，占世界经济比重从11.4%"
-                    "提高到15%左右，财政收入从11.7万亿元增加到17.3万亿元，城镇新增就业年均1300万人以上，粮食生产能力达到1.2万亿斤。\n"
-                    "刚刚过去的2017年，经济社会发展主要目标任务全面完成。国内生产总值增长6.9%，居民收入增长7.3%，城镇新增就业1351万人。\n"
-                    "二、2018年经济社会发展总体要求和政策取向\n今年发展主要预期目标是：国内生产总值增长6.5%左右。\n"}))
+    assistant = assistant_for(tmp_path, embedder, text_files(tmp_path, {"2018年政府工作报告.txt": FIVE_YEARS}))
     summary = assistant.ask("2017年经济社会发展总体情况怎么样？")
     assert "6.9%" in summary.text and "1351万人" in summary.text and "年均增长7.1%" not in summary.text
 
