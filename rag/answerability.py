@@ -166,7 +166,8 @@ def out_of_scope(info: QuestionInfo, idf: dict[str, float]) -> Gap | None:
 
     tagged = tagged_key_terms(info.topic)
     # ...and when it names things, none of them: '做出好吃的红烧肉有什么方法' is not in scope for its 做出
-    nouns = [t for t, flag in tagged if flag.startswith("n") and flag != "nr" or flag in ("vn", "eng", "j", "l")]
+    # (not names: jieba tags a stray pair of characters as one, "比比" in "占比比")
+    nouns = [t for t, flag in tagged if flag.startswith("n") and not flag.startswith("nr") or flag in ("vn", "eng", "j", "l")]
     for terms in ([t for t, _ in tagged], nouns):
         # a compound the reports never write as one word ('粮食产量') is in scope when its parts are
         # ('粮食', '产量': the reports write '生产粮食23.4万吨')
