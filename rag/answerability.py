@@ -128,7 +128,10 @@ def term_present(term: str, text: str) -> bool:
         return any(d.search(term) and d.search(text) for d in _DIRECTIONS)
     chars = [ch for ch in term if "\u4e00" <= ch <= "\u9fff"]
     if len(chars) >= 3:
-        return sum(ch in text for ch in chars) * 3 >= len(chars) * 2
+        # and its head (a compound's last two characters: 造林 of 营造林, 工资 of 平均工资) is there,
+        # unless it is a measure word's ending ('粮食产量' is told as 生产粮食…万吨)
+        head = _MEASURE_SUFFIX.search(term) or term[-2:] in text
+        return sum(ch in text for ch in chars) * 3 >= len(chars) * 2 and bool(head)
     stem = _MEASURE_SUFFIX.sub("", term)
     if stem != term and stem:
         return stem in text

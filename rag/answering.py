@@ -29,12 +29,12 @@ from .citing import Answer, Citation, Composer, plan_label, refusal_text
 from .computing import ASKS_CHANGE, COMPUTED_MARK, ComputedAnswers, from_to
 from .conversation import follow_up_candidates
 from .crosslingual import chinese_terms, with_chinese_terms
-from .evidence import NO_SUBJECT, Clause, clause_bounds, clauses_of, is_heading, names_terms, whole_fact
+from .evidence import NO_SUBJECT, Clause, clause_bounds, clauses_of, fact_bounds, is_heading, names_terms, whole_fact
 from .lexical import idf_table, tokenize
 from .lists import ListAnswers
 from .means import MeansAnswers
 from .normalize import fold
-from .numbers import Incompatible, difference, dimension_of, one_years_figure, quantities
+from .numbers import Incompatible, asks_change, difference, dimension_of, is_change, one_years_figure, quantities
 from .questions import QuestionInfo, analyse
 from .retrieval import Hit
 from .sections import ReportSections
@@ -113,7 +113,10 @@ def _answers_one_year(question: str, clause: str, unit_wanted: str = "") -> bool
     question about one year's figure: not an average over years unless one is asked, not a change
     against the year before unless a change is asked."""
     text = zh.strip_footnotes(clause)
-    return any(ExtractiveAnswerer.is_of_unit(q, unit_wanted) and one_years_figure(question, text, q) for q in quantities(text))
+    # a change asked ('经济增速是多少', '增产多少') is a change stated, or the two ends of one (从…到…)
+    change = asks_change(question) and from_to(text) is None
+    return any(ExtractiveAnswerer.is_of_unit(q, unit_wanted) and one_years_figure(question, text, q)
+               and (not change or is_change(text, q)) for q in quantities(text))
 
 
 class ExtractiveAnswerer(ListAnswers, MeansAnswers, ComputedAnswers):
@@ -189,8 +192,10 @@ class ExtractiveAnswerer(ListAnswers, MeansAnswers, ComputedAnswers):
         # The clause that names the measure must say the direction ('失业率降到5.5%，居民消费价格上涨2%'
         # does not say consumer prices fell).
         nouns = [t for t in terms if not checks.is_direction(t)]
-        clauses = [c for c in zh.CLAUSE_BREAK.split(fold(unit.text)) if any(checks.term_present(t, c) for t in nouns)] \
-            or [fold(unit.text)]
+        # (a clause that starts with its verb is read with the one before: '国内生产总值达到74.4万亿元，增长6.7%')
+        text = fold(unit.text)
+        clauses = [text[a:b] for a, b in fact_bounds(text) if any(checks.term_present(t, text[a:b]) for t in nouns)] \
+            or [text]
         missing += [t for t in terms if checks.is_direction(t) and t not in missing
                     and not any(checks.term_present(t, c) for c in clauses)]
         if any(checks.is_direction(t) for t in missing):

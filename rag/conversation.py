@@ -166,12 +166,14 @@ def follow_up_candidates(question: str, history: Iterable) -> list[str]:
     subject = _SUBJECT_TAIL.sub("", last).rstrip("，,？? 的")
     core = _FOLLOW_UP_SHELL.match(_SAME_YEAR.sub("", question.strip())).group(2).strip(" ，,")
     year = next((m.group(0) for q in reversed(previous) for m in [_YEAR.search(q)] if m), "")
-    readings = [rules, subject + core + "？", question]
+    # a follow-up naming a thing of its own replaces the previous one ('那粮食产量呢'): the previous
+    # subject joined to it would be answered as the previous subject's
+    joined = [] if _nouns(core) and rules != question else [subject + core + "？"]
+    readings = [rules, *joined, question]
     if year and not _YEAR.search(question):
         # '当年物价涨了多少？' after a question about 2023: the year carries over, and a reading
         # without it would be answered from any year.
-        readings = [rules, subject + core + "？", year + core + "？"] if rules != question else \
-            [subject + core + "？", year + core + "？"]
+        readings = [rules, *joined, year + core + "？"] if rules != question else [*joined, year + core + "？"]
         readings = [r for r in readings if _YEAR.search(r)]
     if _ASKS_RESULT.search(core) and _TARGET_WORDS.search(subject) and not _TARGET_WORDS.search(core):
         # the same measure and year, now the result: the target's words left out, and no reading

@@ -203,7 +203,11 @@ def has_dimension(text: str, dimension: str) -> bool:
 _SPAN_AVERAGE = re.compile(r"年均(?:增长|增加|提高|上涨|下降|减少|降低)?(?:约|近|超过)?$")
 _AGAINST_LAST_YEAR = re.compile(r"(?:比上年|同比|比去年|较上年)(?:增长|增加|提高|上涨|下降|减少|降低|提升|多|少)了?(?:约|近|超过)?$")
 _ASKS_AVERAGE = re.compile(r"年均|平均|每年")
-_ASKS_CHANGE = re.compile(r"增长|增加|提高|提升|上升|上涨|涨|下降|减少|降低|回落|增速|增幅|降幅|变化|多了|少了|比上年|同比")
+_ASKS_CHANGE = re.compile(r"增长|增加|提高|提升|上升|上涨|涨|下降|减少|降低|回落|增速|增幅|降幅|变化|多了|少了|比上年|同比|增产|减产")
+# A change as a report states it: a rate, or an amount after its verb ('增加1501亿元'), not a level
+# after 达到/增加到 ('国内生产总值增加到121万亿元').
+_CHANGE_VERB = re.compile(r"(?:增长|增加|提高|提升|上升|上涨|下降|减少|降低|回落|增产|减产|多|少)了?(?:约|近|超过)?$")
+RATE_UNITS = ("%", "‰", "个百分点", "百分点")
 
 
 def one_years_figure(question: str, text: str, q: Quantity) -> bool:
@@ -213,3 +217,19 @@ def one_years_figure(question: str, text: str, q: Quantity) -> bool:
     if _SPAN_AVERAGE.search(before) and not _ASKS_AVERAGE.search(question):
         return False
     return not (_AGAINST_LAST_YEAR.search(before) and not _ASKS_CHANGE.search(question))
+
+
+# A measure that is itself an increment: '新增城市绿地8.4万平方米', '新培育科技型企业184家'.
+_INCREMENT = re.compile(r"新增|新建|新培育|新登记|新开工|净增|增产|减产")
+
+
+def is_change(text: str, q: Quantity) -> bool:
+    """The quantity ``q`` of ``text`` states a change: a rate, an amount after its verb, or an
+    amount of a measure that is an increment."""
+    return q.unit in RATE_UNITS or bool(_CHANGE_VERB.search(text[max(0, q.start - 8):q.start])) \
+        or bool(_INCREMENT.search(text[max(0, q.start - 12):q.start]))
+
+
+def asks_change(question: str) -> bool:
+    """'增长多少', '增产多少亿斤', '涨了多少': the question asks how much something changed."""
+    return bool(_ASKS_CHANGE.search(question))
