@@ -128,10 +128,11 @@ def term_present(term: str, text: str) -> bool:
         return any(d.search(term) and d.search(text) for d in _DIRECTIONS)
     chars = [ch for ch in term if "\u4e00" <= ch <= "\u9fff"]
     if len(chars) >= 3:
-        # and its head (a compound's last two characters: 造林 of 营造林, 工资 of 平均工资) is there,
-        # unless it is a measure word's ending ('粮食产量' is told as 生产粮食…万吨)
-        head = _MEASURE_SUFFIX.search(term) or term[-2:] in text
-        return sum(ch in text for ch in chars) * 3 >= len(chars) * 2 and bool(head)
+        # and they stand together, in order ('在校生' in 在校学生; not 平均工资 in '平均为5.1%…工…资'),
+        # unless it is a measure word ('粮食产量' is told as 生产粮食…万吨)
+        present = [ch for ch in chars if ch in text]
+        together = re.search(".{0,2}".join(map(re.escape, present)), text)
+        return len(present) * 3 >= len(chars) * 2 and bool(_MEASURE_SUFFIX.search(term) or together)
     stem = _MEASURE_SUFFIX.sub("", term)
     if stem != term and stem:
         return stem in text

@@ -33,7 +33,7 @@ _ZH_QUANTITY = re.compile(
     + "|".join(map(re.escape, _ZH_UNITS)) + ")")
 # Digits typeset one by one with spaces ('从4 0 个减少到2 9 个', a 1998 report): one number.
 _SPACED = re.compile(r"(?<![\d.])\d(?: \d)+(?![\d.])")
-SAME_UNIT = {"千米": "公里", "名": "人"}
+SAME_UNIT = {"千米": "公里", "名": "人", "位": "人", "场次": "场"}
 # Measure words that count things: a ratio or comparison of two counts is meaningful ('1810个托位'
 # against '394张床位'), a sum of different kinds of things is not.
 COUNT_UNITS = frozenset("个 家 所 座 项 张 名 人 户 条 场 场次 次 人次 批 件 台 辆 套 栋 处 间 床 支 部 篇 只 头".split())
@@ -203,7 +203,7 @@ def has_dimension(text: str, dimension: str) -> bool:
 _SPAN_AVERAGE = re.compile(r"年均(?:增长|增加|提高|上涨|下降|减少|降低)?(?:约|近|超过)?$")
 _AGAINST_LAST_YEAR = re.compile(r"(?:比上年|同比|比去年|较上年)(?:增长|增加|提高|上涨|下降|减少|降低|提升|多|少)了?(?:约|近|超过)?$")
 _ASKS_AVERAGE = re.compile(r"年均|平均|每年")
-_ASKS_CHANGE = re.compile(r"增长|增加|提高|提升|上升|上涨|涨|下降|减少|降低|回落|增速|增幅|降幅|变化|多了|少了|比上年|同比|增产|减产")
+_ASKS_CHANGE = re.compile(r"增长|增加|提高|提升|上升|上涨|涨|下降|减少|降低|回落|增速|增幅|降幅|变化|多了|(?<!多)少了|比上年|同比|增产|减产")
 # A change as a report states it: a rate, or an amount after its verb ('增加1501亿元'), not a level
 # after 达到/增加到 ('国内生产总值增加到121万亿元').
 _CHANGE_VERB = re.compile(r"(?:增长|增加|提高|提升|上升|上涨|下降|减少|降低|回落|增产|减产|多|少)了?(?:约|近|超过)?$")

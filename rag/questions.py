@@ -16,7 +16,9 @@ from .years import years_in_question
 KINDS = ("fact", "list", "summary", "how", "why", "multi", "compute", "yesno", "table", "trend")
 
 # An explicit unit asked for: '多少亩', '几个', '多少万吨'.
-_ASKED_UNIT = re.compile(r"(?:多少|几)(?:万亿|亿|万|千|百)?(" + "|".join(map(re.escape, UNITS)) + ")" + zh.NOT_A_UNIT)
+# ('多少千瓦' asks 千瓦, not 千 瓦: a unit that starts with a magnitude's character is read whole first)
+_ASKED_UNIT = re.compile(r"(?:多少|几)(?:(?!千瓦|千米|百分点)(?:万亿|亿|万|千|百))?(" + "|".join(map(re.escape, UNITS)) + ")"
+                         + zh.NOT_A_UNIT)
 # Words that imply the unit of the answer.
 _UNIT_WORDS = [(re.compile(r"比例|比重|占比|百分之|增速|增幅|[^人]率"), "%"),  # '赤字率' is a share, '赤字' money
                (re.compile(r"多少钱|金额|资金|投资|投入(?!使用|运营|运行)|花了|花费|费用|收入|利润|产值|总值|GDP|赤字|债券?|贷款|税"), "元"),

@@ -245,3 +245,13 @@ def test_spoken_yes_no_against_a_number(bundled):
     """'到没到65%啊' is 是否达到65%; '65%以上' reaches 65% (issue #16)."""
     assert "达到65%" in bundled.ask("黔江森林覆盖率到没到65%啊？").text
     assert "低于70%" in bundled.ask("森林覆盖率是否达到了70%？").text
+
+
+def test_units_and_short_words_as_people_ask_them(bundled):
+    """几名 is counted in 人, 多少千瓦 in 千瓦, 多少场 in 场次; 在校生 is 在校学生 and 到多少了 asks a
+    level, not a change (issue #16)."""
+    assert "62人" in bundled.ask("选派了几名科技特派员下乡？").text
+    assert "24.5万千瓦" in bundled.ask("清洁能源总装机有多少千瓦？").text
+    assert "2250余场次" in bundled.ask("全民健身赛事活动一共办了多少场？").text
+    assert "1.8万人" in bundled.ask("高职院校在校生有多少？").text
+    assert "2万元" in bundled.ask("脱贫人口人均纯收入现在到多少了？").text
