@@ -163,22 +163,23 @@ def missing_terms(info: QuestionInfo, evidence: str) -> list[str]:
 
 
 def out_of_scope(info: QuestionInfo, idf: dict[str, float]) -> Gap | None:
-    """None of the question's words occurs in the reports: it is not about them."""
+    """None of the question's words, or none of the things it names, occurs in the reports: it is not about them."""
     if info.english:
         return None
     import rjieba
 
     tagged = tagged_key_terms(info.topic)
-    # ...and when it names things, none of them: '做出好吃的红烧肉有什么方法' is not in scope for its 做出
-    # (not names: jieba tags a stray pair of characters as one, "比比" in "占比比")
+    # The reports' words for the question's ('荣誉' is what 获评 names, '经济增长' is 国内生产总值增长).
+    aliases = [a for word, said in zh.REPORT_TERMS.items() if word in info.topic for a in said]
+    aliases += [w for a in aliases for w in rjieba.cut_for_search(a) if len(w) >= 2]
+    # Out of scope when none of its words is in the reports, or when it names things and none of
+    # them is ('做出好吃的红烧肉有什么方法': 做出 is, 红烧肉 is not). Names are no things here: jieba
+    # tags a stray pair of characters as one ('比比' in '占比比').
     nouns = [t for t, flag in tagged if flag.startswith("n") and not flag.startswith("nr") or flag in ("vn", "eng", "j", "l")]
     for terms in ([t for t, _ in tagged], nouns):
         # a compound the reports never write as one word ('粮食产量') is in scope when its parts are
         # ('粮食', '产量': the reports write '生产粮食23.4万吨')
-        parts = [w for t in terms for w in rjieba.cut_for_search(t) if len(w) >= 2 and w != t]
-        # '荣誉' is what 获评 names, '经济增长' is 国内生产总值增长
-        aliases = [a for word, said in zh.REPORT_TERMS.items() if word in info.topic for a in said]
-        parts += aliases + [w for a in aliases for w in rjieba.cut_for_search(a) if len(w) >= 2]
+        parts = [w for t in terms for w in rjieba.cut_for_search(t) if len(w) >= 2 and w != t] + aliases
         if terms and not any(t in idf or any(t in w for w in _vocabulary_sample(idf, t)) for t in terms + parts):
             return Gap("scope", f"报告中没有关于“{topic_words(info)}”的内容。")
     return None

@@ -648,14 +648,12 @@ def yes_no_verdict(info: QuestionInfo, quote: str, title: str = "") -> str:
                 value <= q.value if _AT_MOST.search(info.text) else value == q.value
             return "是的，" if holds else f"不是，报告中是{same[0].text}："
     clauses = _clauses(quote)
-    # A clause says a thing by itself; one that starts with its verb ('增长19.3%') with the clause before.
-    # and a clause with the one after it, which often holds the predicate ('城区空气质量优良天数达355天,
-    # 保持全市同组第一')
+    # A clause says a thing by itself; one that starts with its verb ('增长19.3%') with the clause before,
+    # and one with the clause after it when that holds the predicate ('…优良天数达355天,保持全市同组第一').
     contexts = [" ".join(clauses[i - 1:i + 1]) if i and NO_SUBJECT.match(c) else c for i, c in enumerate(clauses)] + \
         [" ".join(clauses[i:i + 2]) for i in range(len(clauses) - 1) if _PREDICATE_START.match(clauses[i + 1])]
     if not terms or any(all(checks.term_present(t, c) for t in terms) for c in contexts):
         return "是的，"
-    subject = yes_no_subject(terms)
     own = [" ".join(clauses[i:i + 2]) if i + 1 < len(clauses) and _PREDICATE_START.match(clauses[i + 1]) else c
            for i, c in enumerate(clauses) if checks.term_present(subject, c)] or clauses
     missing = [t for t in terms[1:] if not any(checks.term_present(t, c) for c in own)]
