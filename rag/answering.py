@@ -34,7 +34,7 @@ from .lexical import idf_table, tokenize
 from .lists import ListAnswers
 from .means import MeansAnswers
 from .normalize import fold
-from .numbers import SAME_UNIT, Incompatible, asks_change, difference, dimension_of, is_change, one_years_figure, quantities
+from .numbers import RATE_UNITS, SAME_UNIT, Incompatible, asks_change, difference, dimension_of, is_change, one_years_figure, quantities
 from .questions import QuestionInfo, analyse
 from .retrieval import Hit
 from .sections import ReportSections
@@ -287,7 +287,7 @@ class ExtractiveAnswerer(ListAnswers, MeansAnswers, ComputedAnswers):
         if not unit_wanted:
             return True
         if unit_wanted == "%":
-            return q.unit in ("%", "‰", "个百分点", "百分点")
+            return q.unit in RATE_UNITS
         return q.kind == SAME_UNIT.get(unit_wanted, unit_wanted) or q.unit == unit_wanted  # 几名 is counted in 人
 
     # ---- the answer -----------------------------------------------------------------------

@@ -33,7 +33,9 @@ _ZH_QUANTITY = re.compile(
     + "|".join(map(re.escape, _ZH_UNITS)) + ")")
 # Digits typeset one by one with spaces ('从4 0 个减少到2 9 个', a 1998 report): one number.
 _SPACED = re.compile(r"(?<![\d.])\d(?: \d)+(?![\d.])")
-SAME_UNIT = {"千米": "公里", "名": "人", "位": "人", "场次": "场"}
+# Units a rate is given in.
+RATE_UNITS = ("%", "‰", "个百分点", "百分点")
+SAME_UNIT = {"千米": "公里", "名": "人", "场次": "场"}
 # Measure words that count things: a ratio or comparison of two counts is meaningful ('1810个托位'
 # against '394张床位'), a sum of different kinds of things is not.
 COUNT_UNITS = frozenset("个 家 所 座 项 张 名 人 户 条 场 场次 次 人次 批 件 台 辆 套 栋 处 间 床 支 部 篇 只 头".split())
@@ -174,7 +176,7 @@ def earlier(amount: Quantity, change: Quantity, falling: bool = False) -> str:
 DIMENSIONS = {
     "length": ("公里", "千米", "米"), "area": ("平方公里", "平方米", "公顷", "亩"),
     "money": ("元", "美元"), "weight": ("吨", "公斤", "斤"), "power": ("千瓦", "瓦"), "energy": ("千瓦时", "度"),
-    "people": ("人", "名", "人次"), "share": ("%", "‰", "个百分点", "百分点"), "days": ("天",),
+    "people": ("人", "名", "人次"), "share": RATE_UNITS, "days": ("天",),
     "volume": ("立方米", "方"), "count": tuple(sorted(COUNT_UNITS)),
 }
 DIMENSION_WORDS = {
@@ -207,7 +209,6 @@ _ASKS_CHANGE = re.compile(r"增长|增加|提高|提升|上升|上涨|涨|下降
 # A change as a report states it: a rate, or an amount after its verb ('增加1501亿元'), not a level
 # after 达到/增加到 ('国内生产总值增加到121万亿元').
 _CHANGE_VERB = re.compile(r"(?:增长|增加|提高|提升|上升|上涨|下降|减少|降低|回落|增产|减产|多|少)了?(?:约|近|超过)?$")
-RATE_UNITS = ("%", "‰", "个百分点", "百分点")
 
 
 def one_years_figure(question: str, text: str, q: Quantity) -> bool:

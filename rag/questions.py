@@ -179,8 +179,6 @@ def expected_unit(question: str) -> str:
     return ""
 
 
-# '各涨了多少', '各有多少': 各 asks for each part, it is no word of the topic ('各涨' is not a measure).
-_EACH = re.compile(r"各(?=有|是|为|涨|增|减|降|少|多|达|占|自)")
 _REPORT_YEAR = re.compile(r"((?:19|20)\d{2})\s*年的?(?:政府)?(?:工作)?报告")
 
 
@@ -191,7 +189,7 @@ def analyse(question: str) -> QuestionInfo:
     kind = question_kind(plain, english)
     report_years = [int(y) for y in _REPORT_YEAR.findall(question)]
     years = [y for y in years_in_question(_REPORT_YEAR.sub("", question))]
-    info = QuestionInfo(question, kind, english, topic_of(_EACH.sub("", _REPORT_YEAR.sub("", zh.REPORT_SAYS.sub("", plain)))), years=years,
+    info = QuestionInfo(question, kind, english, topic_of(zh.EACH.sub("", _REPORT_YEAR.sub("", zh.REPORT_SAYS.sub("", plain)))), years=years,
                         report_years=report_years, wants_plan=bool(zh.PLAN_WORDS.search(question)),
                         wants_result=bool(zh.RESULT_WORDS.search(question)),
                         places=[] if english else zh.places_named(question), unit="" if english else expected_unit(question))

@@ -148,10 +148,10 @@ EARLIER = re.compile(r"(增长|增加|提高|提升|下降|减少|降低)了?(�
 
 # '2024年城镇新增就业比当年预期目标多了多少': the year's result against that year's target.
 # Also with the verb first ('超出预期目标多少') or the target named for comparison ('与当年预期目标相比').
-_TARGET_NAMED = r"(当年|今年|年初|原定|原|预定)?的?(定的|确定的|提出的|制定的)?(预期|计划)?(目标|计划)"
-VS_TARGET = re.compile(r"比" + _TARGET_NAMED + r"(多|少|高|低|快|慢|超)|"
-                       r"(超出|超过|高出|低于|高于|超额完成)了?" + _TARGET_NAMED.replace("(目标|计划)", "目标") + r"(?=[^，,。？?]{0,8}(多少|几))|"
-                       r"(与|和|跟|同)" + _TARGET_NAMED.replace("(目标|计划)", "目标") + r"(相比|比|相差|之间相差|差)[，,]?")
+_TARGET_OF = r"(当年|今年|年初|原定|原|预定)?的?(定的|确定的|提出的|制定的)?(预期|计划)?"
+VS_TARGET = re.compile(r"比" + _TARGET_OF + r"(目标|计划)(多|少|高|低|快|慢|超)|"
+                       r"(超出|超过|高出|低于|高于|超额完成)了?" + _TARGET_OF + r"目标(?=[^，,。？?]{0,8}(多少|几))|"
+                       r"(与|和|跟|同)" + _TARGET_OF + r"目标(相比|比|相差|之间相差|差)[，,]?")
 
 # The rest of a share: '非公办的占多少', '其余的占比'.
 COMPLEMENT = re.compile(r"(?:非|其余|其他|剩下|剩余)[^，,。？?]{0,8}(?:占|比例|比重|多少)")
@@ -199,7 +199,9 @@ KIND_PATTERNS: list[tuple[str, re.Pattern]] = [
                         r"列举|几项|\bwhat (measures|steps|projects|actions)\b|\bwhich\b", re.I)),
     ("yesno", re.compile(r"是否|有没有|是不是|有无|提没提|了没有|没有[？?]?$|吗[？?]?$|\b(is|are|was|were|did|does|has|have)\b.*\?$", re.I)),
 ]
-MULTI_MARKER = re.compile(r"分别|各(?:是|有|为|自|涨|增|减|降|少|多|达|占)")
+# 各 before a verb asks for each part ("各是", "各涨了多少"): no word of the topic.
+EACH = re.compile(r"各(?=是|有|为|自|涨|增|减|降|少|多|达|占)")
+MULTI_MARKER = re.compile(r"分别|" + EACH.pattern)
 CONJUNCTION = re.compile(r"和|与|及|、|以及|跟|还有")
 
 # Plan or target, as opposed to what was achieved. '行动计划' and '规划' name things, not plans asked for.
