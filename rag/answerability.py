@@ -132,13 +132,24 @@ def term_present(term: str, text: str) -> bool:
         # unless it is a measure word ('粮食产量' is told as 生产粮食…万吨)
         present = [ch for ch in chars if ch in text]
         together = re.search(".{0,2}".join(map(re.escape, present)), text)
-        return len(present) * 3 >= len(chars) * 2 and bool(_MEASURE_SUFFIX.search(term) or together)
+        # a one-character noun ending a compound is its head: 房地产税 is no 房地产 (a measure word is
+        # read by its stem)
+        head = chars[-1] in text or bool(_MEASURE_SUFFIX.search(term)) or not _headed(term)
+        return len(present) * 3 >= len(chars) * 2 and head and bool(_MEASURE_SUFFIX.search(term) or together)
     stem = _MEASURE_SUFFIX.sub("", term)
     if stem != term and stem:
         return stem in text
     if len(chars) == 2:
         return any(abs(i - j) <= 3 for i in _positions(chars[0], text) for j in _positions(chars[1], text))
     return False
+
+
+def _headed(term: str) -> bool:
+    """jieba cuts the term into words and the last is a one-character noun ('房地产' '税')."""
+    import rjieba
+
+    tags = rjieba.tag(term)
+    return len(tags) >= 2 and len(tags[-1][0]) == 1 and tags[-1][1] in ("n", "ng")
 
 
 def _positions(ch: str, text: str) -> list[int]:
@@ -237,8 +248,8 @@ def is_plan(hit: Hit) -> bool:
 def time_fit(info: QuestionInfo, hit: Hit, allow_plan: bool = False) -> bool:
     """The passage is about what the question asks: the year's results (or, with ``allow_plan``,
     its plan), or the plan when the question asks for one."""
-    if info.report_years:
-        return hit.year in info.report_years
+    if info.report_years:  # the report named; of it, the year asked when one is ('…报告说上一年')
+        return hit.year in info.report_years and (not info.years or hit.period in info.years)
     if hit.year is None or hit.period is None:
         return True  # a document with no report year: nothing to check against
     if not info.years:

@@ -108,15 +108,18 @@ _TIME = re.compile(r"\d{4}\s*年|[\d一二三四五六七八九十]+\s*(?:月|�
                    r"季度|今年|明年|当年|同年|次年|届时|之前|以前|前(?:完成|建成)|期间")
 
 
-def _answers_one_year(question: str, clause: str, unit_wanted: str = "") -> bool:
+def _answers_one_year(question: str, clause: str, unit_wanted: str = "", sentence: str = "") -> bool:
     """Some figure of ``clause`` (of ``unit_wanted``, as ``_has_answer_number`` reads it) answers a
     question about one year's figure: not an average over years unless one is asked, not a change
     against the year before unless a change is asked."""
     text = zh.strip_footnotes(clause)
     # a change asked ('经济增速是多少', '增产多少') is a change stated, or the two ends of one (从…到…)
     change = asks_change(question) and from_to(text) is None
-    return any(ExtractiveAnswerer.is_of_unit(q, unit_wanted) and one_years_figure(question, text, q)
-               and (not change or is_change(text, q)) for q in quantities(text))
+    # read in its sentence: a span named before the clause holds for it ('五年总体…，政府负债率控制在50%')
+    whole = zh.strip_footnotes(sentence) if sentence and text in zh.strip_footnotes(sentence) else text
+    start = whole.find(text)
+    return any(ExtractiveAnswerer.is_of_unit(q, unit_wanted) and one_years_figure(question, whole, q)
+               and (not change or is_change(whole, q)) for q in quantities(whole) if start <= q.start < start + len(text))
 
 
 class ExtractiveAnswerer(ListAnswers, MeansAnswers, ComputedAnswers):
@@ -242,7 +245,7 @@ class ExtractiveAnswerer(ListAnswers, MeansAnswers, ComputedAnswers):
                 break
             if wants_number and not self._has_answer_number(unit, part_info.unit, part):
                 continue
-            if wants_number and not info.english and not _answers_one_year(part, unit.text, part_info.unit):
+            if wants_number and not info.english and not _answers_one_year(part, unit.text, part_info.unit, unit.sentence):
                 continue
             if _ASKS_WHEN.search(part) and not _TIME.search(zh.strip_footnotes(unit.text)):
                 continue  # '茶园水库预计什么时候完工' is not answered by '导流洞实现贯通'
@@ -323,7 +326,7 @@ class ExtractiveAnswerer(ListAnswers, MeansAnswers, ComputedAnswers):
         if info.kind == "trend":
             return info, hits, False, None  # every year of the span is read from the records
         fitting, plan_only = checks.fitting_hits(info, hits)
-        if info.operation == "vs_target":
+        if info.operation == "vs_target" or (info.kind == "yesno" and info.years and zh.MET_TARGET.search(info.text)):
             fitting, plan_only = checks.year_hits(info, hits), False  # the result and the target, both
         if not fitting:
             refusal = self._other_side(composer, info, hits, checks.time_gap(info, hits))
@@ -525,6 +528,10 @@ class ExtractiveAnswerer(ListAnswers, MeansAnswers, ComputedAnswers):
         return composer.answer(text)
 
     def compose_yesno(self, composer: Composer, info: QuestionInfo, hits: list[Hit]) -> Answer:
+        if zh.MET_TARGET.search(info.text) and info.years:  # whether a year's target was met
+            met = self.target_met(composer, info, hits)
+            if met is not None:
+                return met
         return self.compose_fact(composer, info, hits)
 
 
@@ -542,14 +549,58 @@ def _clauses(text: str) -> list[str]:
 
 def _rival(term: str, clause: str) -> str:
     """A word of the clause that names another thing of the same kind: '银牌' for '金牌', '市级' for
-    '国家级' (same ending, other head). '' when there is none."""
-    if len(term) < 2:
+    '国家级' (same ending, other head; both nouns, and a word of the clause as jieba cuts it:
+    '江入' of '阿蓬江入选' is no rival of 列入, nor 入选 of 列入, verbs being said in many ways).
+    '' when there is none."""
+    import rjieba
+
+    if len(term) < 2 or not _is_noun(term):
         return ""
+    words = {w for w, flag in rjieba.tag(clause) if flag.startswith(("n", "a", "b", "m"))}
     for match in re.finditer(re.escape(term[1:]), clause):
         other = clause[max(0, match.start() - 1):match.end()]
-        if len(other) == len(term) and other != term:
+        if len(other) == len(term) and other != term and other in words:
             return other
     return ""
+
+
+def _is_noun(term: str) -> bool:
+    import rjieba
+
+    tags = rjieba.tag(term)
+    return bool(tags) and tags[-1][1].startswith(("n", "b", "m", "q"))
+
+
+def _parts_said(term: str, clause: str) -> bool:
+    """Each word of a compound the question joins ('任务完成') is in the clause in its own order
+    ('超额完成年度目标任务')."""
+    import rjieba
+
+    parts = [w for w in rjieba.cut(term) if len(w) >= 2]
+    return len(parts) >= 2 and all(checks.term_present(w, clause) for w in parts)
+
+
+def _is_predicate(term: str) -> bool:
+    """A verb of an outcome ('评为', '建成'), said in reports in any of its group's words."""
+    return len(zh.same_predicate(term)) > 1 or checks.is_achievement(term)
+
+
+def _no_subject(clause: str) -> bool:
+    """The clause starts with its verb or an adverb of time or manner: it goes on about the subject
+    named before it."""
+    import rjieba
+
+    tags = rjieba.tag(clause)
+    return bool(NO_SUBJECT.match(clause)) or bool(tags) and tags[0][1] in ("v", "vd", "d", "ad", "p", "t", "c", "l")
+
+
+# A clause that says an outcome of its subject: any verb of ``zh.SAME_PREDICATE`` or of achievement.
+_OUTCOME = re.compile("|".join(sorted({w for g in zh.SAME_PREDICATE for w in g} | {"完工", "贯通", "开工", "启动", "实现"},
+                                      key=len, reverse=True)))
+
+
+# A predicate said not to hold: '物价调控目标没有完成', '尚未建成'.
+_NEGATED = r"(?:没有|没能|未能|尚未|未|没)"
 
 
 def yes_no_subject(terms: list[str]) -> str:
@@ -648,21 +699,60 @@ def yes_no_verdict(info: QuestionInfo, quote: str, title: str = "") -> str:
                 value <= q.value if _AT_MOST.search(info.text) else value == q.value
             return "是的，" if holds else f"不是，报告中是{same[0].text}："
     clauses = _clauses(quote)
+    for clause in clauses:
+        # the quote says the predicate does not hold ('节能减排、物价调控目标没有完成')
+        said = [t for t in terms if checks.term_present(t, clause)]
+        if len(said) == len(terms) and terms:
+            negated = next((m.group(0) for t in terms if checks.is_verb(t)
+                            for m in [re.search(_NEGATED + re.escape(t), clause)] if m), "")
+            if negated:
+                return f"没有，报告中是“{negated}”："
     # A clause says a thing by itself; one that starts with its verb ('增长19.3%') with the clause before,
     # and one with the clause after it when that holds the predicate ('…优良天数达355天,保持全市同组第一').
     contexts = [" ".join(clauses[i - 1:i + 1]) if i and NO_SUBJECT.match(c) else c for i, c in enumerate(clauses)] + \
         [" ".join(clauses[i:i + 2]) for i in range(len(clauses) - 1) if _PREDICATE_START.match(clauses[i + 1])]
-    if not terms or any(all(checks.term_present(t, c) for t in terms) for c in contexts):
+    def said(term: str, clause: str) -> bool:
+        if zh.named_by_report_term(term, info.text, clause):  # '经济增速' said '国内生产总值增长率'
+            return True
+        # a predicate is said in its own words or a same-outcome verb (never '实现贯通' for 建成, which
+        # term_present takes as one direction of change)
+        if checks.is_achievement(term) or (checks.is_verb(term) and not checks.is_direction(term)):
+            return any(v in clause for v in zh.same_predicate(term)) or _parts_said(term, clause)
+        return checks.term_present(term, clause) or _parts_said(term, clause)
+
+    if not terms or any(all(said(t, c) for t in terms) for c in contexts):
         return "是的，"
     own = [" ".join(clauses[i:i + 2]) if i + 1 < len(clauses) and _PREDICATE_START.match(clauses[i + 1]) else c
            for i, c in enumerate(clauses) if checks.term_present(subject, c)] or clauses
-    missing = [t for t in terms[1:] if not any(checks.term_present(t, c) for c in own)]
+    missing = [t for t in terms[1:] if not any(said(t, c) for c in own)]
     for term in missing:
         rival = next((r for c in own for r in [_rival(term, c)] if r), "")
         if rival:
             return f"不是，报告中是“{rival}”而不是“{term}”："
+    if missing and clauses and checks.term_present(subject, clauses[0]) and all(said(t, " ".join(clauses)) for t in terms) \
+            and all(_no_subject(c) for c in clauses[1:] if any(said(t, c) for t in missing)):
+        # a sentence that starts with the subject is about it to its end when its later clauses name
+        # no subject of their own ('以钢铁、煤炭行业为重点去产能，…，超额完成年度目标任务'; not '罗家堡水库
+        # 建成投用，茶园水库导流洞实现贯通')
+        return "是的，"
+    predicates = [t for t in terms if t != subject and _is_predicate(t)]
+    objects = [t for t in terms[1:] if t not in predicates]
+    other = [t for t in missing if t in objects]
+    # (an honour, a listing or a thing built is named exactly: one word of it unsaid is another one)
+    clause = next((c for c in own if predicates and all(said(t, c) for t in predicates)), "")
+    if clause and other and all(not _is_predicate(t) for t in missing):
+        # the subject is said to have the asked outcome of another thing ('高碛社区入选“…百佳范例”' for
+        # 评为…示范村): the report states something else
+        return f"不是，报告中是“{clause}”："
+    stage = next((c for c in own if checks.term_present(subject, c) and _OUTCOME.search(c)), "")
+    if stage and any(_is_predicate(t) for t in missing):
+        # the subject is said to have reached another stage ('茶园水库导流洞实现贯通' for 建成投用,
+        # '全民健身中心主体完工'): the report states something else
+        return f"不是，报告中是“{stage}”："
     if missing:
-        return f"没有，报告没有说{subject}“{''.join(missing)}”，提到的是："
+        # the quote does not state the thing asked, which is no 否 ('列为' may be said '作为'): the
+        # reader is shown what it says instead
+        return f"报告没有说{subject}“{''.join(missing)}”，提到的是："
     return "报告提到："
 
 

@@ -23,6 +23,7 @@ from .embedding import DEFAULT_EMBEDDER, Embedder, make_embedder
 from .figures import region_of
 from .errors import RagError
 from .indexing import FileResult, Indexer, Progress
+from .questions import search_text
 from .retrieval import Hit
 from .sections import ReportSections
 from .store import DocumentRecord, Snapshot
@@ -181,7 +182,7 @@ class Assistant:
 
         def search(text: str) -> list[Hit]:
             # Questions use everyday words ('GDP', '物价'); the reports their own ('国内生产总值', '居民消费价格').
-            return retriever.search(with_report_terms(expand_acronyms(text)), k, doc_ids=doc_ids, years=years)
+            return retriever.search(with_report_terms(expand_acronyms(search_text(text))), k, doc_ids=doc_ids, years=years)
 
         readings = answerer.readings(question, user_turns(history)) if history else [question]
         if len(readings) > 1:

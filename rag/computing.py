@@ -12,7 +12,7 @@ from .evidence import Clause, clause_bounds
 from .normalize import fold
 from decimal import Decimal
 
-from .numbers import (NOT_AMOUNTS, Incompatible, Quantity, compare, difference, earlier, format_value, one_years_figure,
+from .numbers import (NOT_AMOUNTS, Incompatible, Quantity, asks_change, compare, difference, earlier, format_value, one_years_figure,
                       quantities, ratio, total)
 from .questions import QuestionInfo, expected_unit
 from .retrieval import Hit
@@ -30,6 +30,12 @@ _HOW_FAR = re.compile(r"(实际|最终|最后)?(超出|超过|高出|多出|高�
                       r"(多少|几)[^，,。？?]*[？?]?$")
 # Words that compare a reported figure with the number a question states ('有没有达到65%').
 _COMPARES = re.compile(r"超过|达到|突破|高于|低于|多于|少于|不到|以上|以下|以内|是否|有没有|是不是|吗|比|相差|差距|差多少")
+
+
+# A target that is a ceiling ('涨幅控制在3%左右', '4%以内'), and measures that are better lower.
+_CEILING = re.compile(r"以内|以下|不超过|控制在|低于|不高于")
+_RATE_WORD = re.compile(r"增速|增幅|涨幅|降幅|[率比]$")
+_LOWER_IS_BETTER = re.compile(r"价格|物价|CPI|涨幅|失业率|赤字|能耗|排放|负债")
 
 
 class ComputedAnswers:
@@ -136,10 +142,7 @@ class ComputedAnswers:
         from the same year's plan, each cited, and the difference, marked computed."""
         # the measure, without the target named and the words asking how far apart ('…超出了多少？')
         measure = _HOW_FAR.sub("", zh.VS_TARGET.sub("", info.text)).strip("，, ") or info.text
-        results = self._candidates([h for h in hits if not checks.is_plan(h)])
-        targets = self._candidates([h for h in hits if checks.is_plan(h)])
-        result = self._quantity_for(measure, info, results)
-        target = self._quantity_for(measure, info, targets)
+        result, target = self._result_and_target(measure, info, hits)
         if result is None or target is None:
             missing = "实际结果" if result is None else "目标"
             return composer.answer(f"报告中没有找到{measure}的{missing}，无法比较。", answered=False)
@@ -153,6 +156,49 @@ class ComputedAnswers:
         text = f"实际：{composer.quote(got_unit)}；目标：{composer.quote(aim_unit)}；实际{side}目标"
         text += f"{gap}{COMPUTED_MARK}。" if side != "等于" else f"{COMPUTED_MARK}。"
         composer.computed["from"] = [c.n for c in composer.citations]
+        return composer.answer(text)
+
+    def _result_and_target(self, measure: str, info: QuestionInfo, hits: list[Hit]):
+        """The measure's result (from a review) and target (from a plan) among the hits, each as
+        (quantity, clause) or None."""
+        of_year = [h for h in hits if not info.years or h.period in info.years]
+        results = self._candidates([h for h in of_year if not checks.is_plan(h)])
+        targets = self._candidates([h for h in of_year if checks.is_plan(h)])
+        # a growth is a rate ('国内生产总值增长' is 5.2%, not 126万亿元)
+        wanted = "%" if asks_change(measure) or _RATE_WORD.search(measure) else None
+        return (self._quantity_for(measure, info, results, wanted=wanted),
+                self._quantity_for(measure, info, targets, wanted=wanted))
+
+    def target_met(self, composer: Composer, info: QuestionInfo, hits: list[Hit]) -> Answer | None:
+        """'1999年经济增速有没有达到年初的预期': 是 or 没有 by the year's result against the same year's
+        target, both cited. A target stated as a ceiling (以内, 控制在, 不超过) or of a measure that
+        is better lower (prices, unemployment, deficit, energy use) is met from below; others from
+        above. None when the reports lack either figure (then the question is read as a fact)."""
+        measure = zh.MET_TARGET.sub("", info.text)
+        measure = re.sub(r"(?:19|20)\d{2}\s*年|有没有|是否|是不是|能否|吗|没有|了没|了|呢|[？?，,。]", "", measure).strip() or info.text
+        result, target = self._result_and_target(measure, info, hits)
+        if result is None or target is None:
+            return None
+        (got, got_unit), (aim, aim_unit) = result, target
+        # each thing the measure names is in the sentence of each figure: a verdict is never drawn from
+        # a figure of something else ('国有企业实现利润…增长77.7%' for 经济增速)
+        nouns = [t for t in checks.subject_terms(measure) if not checks.is_direction(t)]
+        if not nouns or not all(checks.term_present(t, fold(u.sentence or u.text)) or
+                                zh.named_by_report_term(t, measure, fold(u.sentence or u.text))
+                                for t in nouns for u in (got_unit, aim_unit)):
+            return None
+        try:
+            side = compare(got, aim)
+        except Incompatible:
+            return None
+        aim_text = fold(aim_unit.text)[aim.start:aim.end + 4]
+        ceiling = bool(_CEILING.search(aim_text) or _CEILING.search(fold(aim_unit.text)[max(0, aim.start - 6):aim.start])
+                       or _LOWER_IS_BETTER.search(measure))
+        met = side <= 0 if ceiling else side >= 0
+        verdict = "是的，达到了目标" if met else "没有，未达到目标"
+        text = f"{verdict}：实际{composer.quote(got_unit)}；目标{composer.quote(aim_unit)}{COMPUTED_MARK}。"
+        composer.computed = {"value": "是" if met else "否", "operation": "compare",
+                             "from": [c.n for c in composer.citations]}
         return composer.answer(text)
 
     def _respectively(self, info: QuestionInfo, names: list[str], units: list[Clause]) -> list[tuple[str, Quantity, Clause]] | None:
@@ -229,12 +275,12 @@ class ComputedAnswers:
         return f"合计{approx}{value}", value
 
     def _quantity_for(self, operand: str, info: QuestionInfo, units: list[Clause],
-                      used: frozenset[tuple[str, int]] = frozenset()) -> tuple[Quantity, Clause] | None:
+                      used: frozenset[tuple[str, int]] = frozenset(), wanted: str | None = None) -> tuple[Quantity, Clause] | None:
         """The number the reports give for ``operand`` and the clause it is in: the first amount
         after the operand's most telling word that no other operand took (``used``: document and
         offset of the numbers already taken; no figure counts twice in one computation)."""
         query = operand + ("多少" if not self._wants_number(operand) else "")
-        wanted = expected_unit(operand)
+        wanted = expected_unit(operand) if wanted is None else wanted
         key = [t for t in checks.key_terms(operand) if not any(t in p or p in t for p in info.places)] or [operand]
         for unit, _score, similarity in self.ranked_units(query, units)[:4]:
             if similarity < self.settings.min_evidence:

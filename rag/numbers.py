@@ -205,6 +205,13 @@ def has_dimension(text: str, dimension: str) -> bool:
 _SPAN_AVERAGE = re.compile(r"年均(?:增长|增加|提高|上涨|下降|减少|降低)?(?:约|近|超过)?$")
 _AGAINST_LAST_YEAR = re.compile(r"(?:比上年|同比|比去年|较上年)(?:增长|增加|提高|上涨|下降|减少|降低|提升|多|少)了?(?:约|近|超过)?$")
 _ASKS_AVERAGE = re.compile(r"年均|平均|每年")
+# A figure of a span of years: '五年总体赤字率控制在3%以内', '五年累计减税5.4万亿元' (the five-year review
+# of a report), never one year's figure unless a span is asked ('五年累计', '这几年总共').
+# The span's word holds for the rest of its sentence ('五年总体赤字率控制在3%以内，政府负债率控制在50%左右')
+# unless a year is named after it.
+_SPAN_TOTAL = re.compile(r"(?:(?:[两二三四五六七八九十]|(?<!\d)\d{1,2})年(?:来|间|内|中|里)?(?:总体|累计|合计|共计?|总共|平均|年均)|"
+                         r"(?:过去|近|这)(?:[两二三四五六七八九十]|(?<!\d)\d{1,2})年(?:来|间|里)?)(?!.*(?:去年|今年|当年|\d{4}年))[^。；;]*$")
+_ASKS_SPAN = re.compile(r"累计|总共|合计|总体|期间|以来|(?:[两二三四五六七八九十几]|(?<!\d)\d{1,2})年(?:来|间|内|中|里)?")
 _ASKS_CHANGE = re.compile(r"增长|增加|提高|提升|上升|上涨|涨|下降|减少|降低|回落|增速|增幅|降幅|变化|多了|(?<!多)少了|比上年|同比|增产|减产")
 # A change as a report states it: a rate, or an amount after its verb ('增加1501亿元'), not a level
 # after 达到/增加到 ('国内生产总值增加到121万亿元').
@@ -216,6 +223,8 @@ def one_years_figure(question: str, text: str, q: Quantity) -> bool:
     average over years unless one is asked, not a change against the year before unless a change is."""
     before = text[max(0, q.start - 8):q.start]
     if _SPAN_AVERAGE.search(before) and not _ASKS_AVERAGE.search(question):
+        return False
+    if _SPAN_TOTAL.search(text[max(0, q.start - 80):q.start]) and not _ASKS_SPAN.search(question):
         return False
     return not (_AGAINST_LAST_YEAR.search(before) and not _ASKS_CHANGE.search(question))
 

@@ -180,6 +180,22 @@ def expected_unit(question: str) -> str:
 
 
 _REPORT_YEAR = re.compile(r"((?:19|20)\d{2})\s*年的?(?:政府)?(?:工作)?报告")
+# The year before the report's, as a question names it relative to the report it names
+# ('2015年政府工作报告说上一年粮食产量…', '2023年的报告里，去年实际赤字率'): that year's result.
+_YEAR_BEFORE = re.compile(r"去年|上一?年|过去一年|前一年|上个年度")
+
+
+def search_text(question: str) -> str:
+    """The question as passages are searched for it: a report it names is no word of the passages
+    ('2023年的政府工作报告里，去年实际赤字率' is searched as '2022年实际赤字率'; every passage is a
+    report's, and its title would outrank the figure)."""
+    years = [int(y) for y in _REPORT_YEAR.findall(question)]
+    if not years:
+        return question
+    rest = _REPORT_YEAR.sub("", question)
+    if not years_in_question(rest) and _YEAR_BEFORE.search(rest):
+        return _YEAR_BEFORE.sub(f"{years[0] - 1}年", rest, count=1)
+    return rest if years_in_question(rest) else f"{years[0]}年" + rest
 
 
 def analyse(question: str) -> QuestionInfo:
@@ -189,9 +205,12 @@ def analyse(question: str) -> QuestionInfo:
     kind = question_kind(plain, english)
     report_years = [int(y) for y in _REPORT_YEAR.findall(question)]
     years = [y for y in years_in_question(_REPORT_YEAR.sub("", question))]
+    before = bool(report_years and not years and _YEAR_BEFORE.search(question))
+    if before:
+        years = [y - 1 for y in report_years]
     info = QuestionInfo(question, kind, english, topic_of(zh.EACH.sub("", _REPORT_YEAR.sub("", zh.REPORT_SAYS.sub("", plain)))), years=years,
                         report_years=report_years, wants_plan=bool(zh.PLAN_WORDS.search(question)),
-                        wants_result=bool(zh.RESULT_WORDS.search(question)),
+                        wants_result=before or bool(zh.RESULT_WORDS.search(question)),
                         places=[] if english else zh.places_named(question), unit="" if english else expected_unit(question))
     if kind == "trend":  # the measure, without the span and the words that ask for a series
         topic = re.sub(r"[（(]\s*[)）]", "", zh.TREND_WORDS.sub("", info.topic))

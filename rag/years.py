@@ -11,7 +11,7 @@ import numpy as np
 
 from .chunking import Chunk
 from .normalize import fold
-from .zh import PLAN_WORDS, RESULT_WORDS, VS_TARGET
+from .zh import MET_TARGET, PLAN_WORDS, RESULT_WORDS, VS_TARGET
 
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
 _SHORT_YEAR = re.compile(r"(?<![\d.])((?:19|20)\d{2})(?![\d.%])")
@@ -31,7 +31,8 @@ def asks_for_target(question: str) -> bool:
     """A plan or target is asked for ('2024年的预期目标'), not whether it was met ('目标完成了吗')."""
     # a result compared with its target ('比当年预期目标多了多少') asks what happened first
     # The same word classes as the answerer's (rag.zh), so retrieval and answering agree.
-    return bool(PLAN_WORDS.search(question)) and not RESULT_WORDS.search(question) and not VS_TARGET.search(question)
+    return bool(PLAN_WORDS.search(question)) and not RESULT_WORDS.search(question) and not VS_TARGET.search(question) \
+        and not MET_TARGET.search(question)
 
 
 class YearTiers:

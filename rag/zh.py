@@ -4,6 +4,7 @@ takes its rules from here, so a rule is changed once.
 """
 from __future__ import annotations
 
+import functools
 import re
 
 from .normalize import FOOTNOTE, fold
@@ -100,6 +101,27 @@ REPORT_TERMS = {"物价": ("居民消费价格", "价格"), "经济增速": ("�
                 "建好": ("建成", "完工"), "修好": ("建成", "完工"), "开通": ("通车", "建成投用", "开通")}
 
 
+# Verbs that state the same outcome in reports (a yes/no question's predicate said another way:
+# '列入名录' asked, '入选名录' said). Only outcomes the reports use interchangeably; a stage short of
+# the outcome (导流洞贯通, 开工) is in no group.
+SAME_PREDICATE = (frozenset("列入 入选 纳入 列为 作为 获批 获评 评为 认定为 入围".split()),
+                  frozenset("建成 建成投用 竣工 投用 投入使用 投运 建好 修好".split()),  # not 完工: '主体完工' is a stage
+                  frozenset("完成 实现 达到 达成 做到 超额完成".split()),
+                  frozenset("获得 获 荣获 取得 拿到 拿了 赢得".split()))
+
+
+def same_predicate(term: str) -> frozenset[str]:
+    """The verbs that say ``term`` in reports (``SAME_PREDICATE``), itself included."""
+    return next((group for group in SAME_PREDICATE if term in group), frozenset((term,)))
+
+
+def named_by_report_term(term: str, question: str, text: str) -> bool:
+    """The word is part of an everyday name of the question ('经济' of 经济增速) that the text
+    says in the reports' own words (国内生产总值增长): ``REPORT_TERMS``."""
+    return any(term in word and any(alias in text for alias in aliases)
+               for word, aliases in REPORT_TERMS.items() if len(word) > 2 and word in question)
+
+
 def with_report_terms(text: str) -> str:
     """The text followed by the reports' own terms for its everyday words (for matching, not display)."""
     extra = [alias for word, aliases in REPORT_TERMS.items() if word in text for alias in aliases[:1]]
@@ -153,6 +175,11 @@ VS_TARGET = re.compile(r"比" + _TARGET_OF + r"(目标|计划)(多|少|高|低|�
                        r"(超出|超过|高出|低于|高于|超额完成)了?" + _TARGET_OF + r"目标(?=[^，,。？?]{0,8}(多少|几))|"
                        r"(与|和|跟|同)" + _TARGET_OF + r"目标(相比|比|相差|之间相差|差)[，,]?")
 
+# Whether a year's target was met, asked yes or no ('1999年经济增速有没有达到年初的预期',
+# '2015年外贸目标完成了吗'): the year's result against the same year's target.
+MET_TARGET = re.compile(r"(?:有没有|是否|是不是|能否|有无)?(?:达到|完成|实现|超过|超出|达成|达)了?" + _TARGET_OF + r"(?:的)?(?:目标|预期|计划)(?:目标|任务)?|"
+                        r"(?:预期|目标|计划)(?:目标|任务)?(?:有没有|是否)?(?:达到|完成|实现|达成)了?(?=吗|没|了吗|与否|[？?]|$)")
+
 # The rest of a share: '非公办的占多少', '其余的占比'.
 COMPLEMENT = re.compile(r"(?:非|其余|其他|剩下|剩余)[^，,。？?]{0,8}(?:占|比例|比重|多少)")
 # A table asked for: '把一老一小的数字列成表', '各项指标做成表格'.
@@ -197,7 +224,7 @@ KIND_PATTERNS: list[tuple[str, re.Pattern]] = [
                        r"采取(了)?(什么|哪些)(方式|办法|手段|途径)|用什么(方式|办法)|\bhow\b(?! (many|much))", re.I)),
     ("list", re.compile(r"哪些|有什么|有啥|包括什么|采取(了)?什么|做了什么|什么(工作|措施|举措|项目|活动|荣誉|奖项)|"
                         r"列举|几项|\bwhat (measures|steps|projects|actions)\b|\bwhich\b", re.I)),
-    ("yesno", re.compile(r"是否|有没有|是不是|有无|提没提|了没有|没有[？?]?$|吗[？?]?$|\b(is|are|was|were|did|does|has|have)\b.*\?$", re.I)),
+    ("yesno", re.compile(r"是否|有没有|是不是|有无|提没提|了没有|没有[？?]?$|吗[？?]?$|吧[？?]$|\b(is|are|was|were|did|does|has|have)\b.*\?$", re.I)),
 ]
 # 各 before a verb asks for each part ("各是", "各涨了多少"): no word of the topic.
 EACH = re.compile(r"各(?=是|有|为|自|涨|增|减|降|少|多|达|占)")
@@ -221,23 +248,72 @@ _NOT_PLACES = frozenset("城区 全区 我区 本区 该区 社区 小区 园区
 _NATIONAL = ("中国", "我国", "全国", "国内", "国家", "中华人民共和国")
 
 
+# A name followed by one of these names a school, a road or a team, not the place ('新华小学').
+_INSTITUTION = re.compile(r"^(?:小学|中学|大学|学校|学院|医院|路|街|大道|大街|广场|公园|水库|电站|风电场|队|社区|小区|村|镇|乡|街道|"
+                          r"公司|集团|银行|机场|站|港|桥|隧道|景区|园区|工业园)")
+
+
 def places_named(question: str) -> list[str]:
-    """Places a question names ('酉阳县', '上海', '美国'), as jieba tags them or by their suffix."""
+    """Places a question names ('酉阳县', '酉阳', '上海', '美国'): by their administrative suffix, or
+    as the gazetteer names them (``gazetteer``: every county, city and province of China, full or
+    without its suffix) where jieba tags the word a name and no institution word follows it."""
     import rjieba
 
     tagged = rjieba.tag(fold(question))
+    full, short = gazetteer()
     places: list[str] = []
     for i, (word, flag) in enumerate(tagged):
         following = tagged[i + 1][0] if i + 1 < len(tagged) else ""
         if following in _ADMIN_SUFFIX and flag in ("ns", "nr", "nz", "n"):
             word += following  # '秀山' '县'
+            following = tagged[i + 2][0] if i + 2 < len(tagged) else ""
         suffixed = len(word) >= 3 and word.endswith(_ADMIN_SUFFIX)
         # jieba tags many ordinary words 'ns' ('新建', '惠及'): without an administrative suffix only
-        # the names of provinces, big cities and countries count as places.
+        # the names of provinces, big cities and countries, and of the gazetteer's divisions, count.
         known = flag == "ns" and (word in PROVINCES or place_stem(word) in PROVINCES)
-        if (known or suffixed) and word not in _NOT_PLACES and word not in _NATIONAL and len(word) >= 2:
+        listed = word in full or (word in short and flag in ("ns", "nr", "nz") and not _INSTITUTION.match(following))
+        if (known or suffixed or listed) and word not in _NOT_PLACES and word not in _NATIONAL and len(word) >= 2:
             places.append(word)
     return places
+
+
+@functools.lru_cache(maxsize=1)
+def gazetteer() -> tuple[frozenset[str], frozenset[str]]:
+    """China's administrative divisions (GB/T 2260, as the ``cpca`` package ships them in
+    resources/adcodes.csv, 3,500 names): their full names ('酉阳土家族苗族自治县') and the short
+    names people use ('酉阳': the suffix and the nationalities of an autonomous area taken off).
+    Read from the file: importing cpca would load pandas. Empty when cpca is not installed."""
+    import csv
+    import importlib.util
+    from pathlib import Path
+
+    spec = importlib.util.find_spec("cpca")
+    if spec is None or not spec.origin:
+        return frozenset(), frozenset()
+    resources = Path(spec.origin).parent / "resources"
+    with open(resources / "adcodes.csv", encoding="utf-8") as fh:
+        names = {row["name"] for row in csv.DictReader(fh)}
+    nations = sorted((line.strip() for line in open(resources / "56_nations.csv", encoding="utf-8") if line.strip()),
+                     key=len, reverse=True)
+    nation = re.compile("(?:" + "|".join(map(re.escape, nations + [n[:-1] for n in nations if len(n) > 2])) + ")+$")
+    import rjieba
+
+    short = set()
+    for name in names:
+        stem = place_stem(name)
+        stem = nation.sub("", stem) if stem != name and name.endswith(("自治县", "自治州", "自治区", "自治旗")) else stem
+        tags = rjieba.tag(stem)
+        # a short name that is an everyday word ('解放', '富民', '和平') names no place without its suffix
+        if len(stem) >= 2 and stem not in _NOT_PLACES and stem not in _EVERYDAY_NAMES and len(tags) == 1 \
+                and tags[0][1] in ("ns", "nr", "nz", "nrt", "nrfg"):
+            short.add(stem)
+    return frozenset(names), frozenset(short)
+
+
+# Short names of divisions that reports use as ordinary words (the most frequent such words in the
+# 52 national reports and the bundled one: 和平 670 times, 新建 127, 共和 98, 友谊 46, 惠民 38…).
+_EVERYDAY_NAMES = frozenset("和平 和政 共和 新建 友谊 大城 惠民 兴国 大安 太平 同德 红旗 大通 惠农 同仁 青山 上城 平原 海港 "
+                            "安宁 滨海 大关 金安 南海 东方 光明 前进 胜利 长安 朝阳 新华 城关 永安 长寿 大同 和顺".split())
 
 
 # Provincial-level divisions (GB/T 2260), the largest cities and the countries reports compare with.

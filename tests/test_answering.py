@@ -255,3 +255,49 @@ def test_units_and_short_words_as_people_ask_them(bundled):
     assert "2250余场次" in bundled.ask("全民健身赛事活动一共办了多少场？").text
     assert "1.8万人" in bundled.ask("高职院校在校生有多少？").text
     assert "2万元" in bundled.ask("脱贫人口人均纯收入现在到多少了？").text
+
+
+def test_a_neighbour_named_without_its_suffix_is_another_place(bundled):
+    """酉阳, 石柱, 彭水 are counties beside Qianjiang (the gazetteer of China's divisions, cpca's
+    table): their figures are not the bundled report's, however short the name; a school named
+    after a place (新华小学) is no place."""
+    for question in ("酉阳去年新培育了多少家科技型企业？", "彭水森林覆盖率多少？"):
+        refused = bundled.ask(question)
+        assert not refused.answered and "没有关于" in refused.text, refused.text
+    assert "184家" in bundled.ask("黔江去年新培育了多少家科技型企业？").text
+    assert bundled.ask("新华小学跳绳队在世锦赛上拿的是金牌吧？").text.startswith("不是，报告中是“银牌”")
+
+
+def test_yes_no_reads_outcomes_said_another_way_and_another_stage(bundled):
+    """入选 says 列入; 导流洞实现贯通 is another stage than 建成投用, and 入选“…百佳范例” another
+    honour than 示范村: 不是 with what the report says (issue #16)."""
+    assert bundled.ask("阿蓬江是不是被列入了国家重要湿地名录？").text.startswith("是")
+    assert bundled.ask("茶园水库去年建成投用了吗？").text.startswith("不是，报告中是“茶园水库导流洞实现贯通”")
+    assert bundled.ask("阿蓬江镇高碛社区有没有被评为全国乡村治理示范村？").text.startswith("不是")
+    assert bundled.ask("罗家堡水库建成了吗？").text.startswith("是")
+
+
+TARGETS = [(2012, "国内生产总值增长9.2%。居民消费价格上涨5.4%，节能减排、物价调控目标没有完成。",
+            "国内生产总值增长7.5%。居民消费价格涨幅控制在4%左右。"),
+           (2013, "国内生产总值增长7.8%。居民消费价格上涨2.6%。以钢铁、煤炭行业为重点去产能，全年退出钢铁产能超过2000万吨，"
+                  "超额完成年度目标任务，分流职工得到较好安置。财政赤字率控制在2.1%。",
+            "国内生产总值增长7.5%左右。居民消费价格涨幅3.5%左右。赤字率拟按2%安排。"),
+           (2014, "国内生产总值增长7.7%。居民消费价格上涨3.9%。", "国内生产总值增长7.5%左右。")]
+
+
+def test_whether_a_target_was_met_and_the_year_a_report_names(tmp_path, embedder):
+    """'有没有达到预期': the year's result against the same year's target, each cited; a ceiling
+    (涨幅控制在) is met from below; '没有完成' in the quote is 没有; a sentence that starts with its
+    subject is about it to its end. '2014年政府工作报告说上一年…' asks 2013's result, never the
+    2014 plan (issue #16)."""
+    assistant = assistant_for(tmp_path, embedder, write_reports(tmp_path / "reports", TARGETS))
+    met = assistant.ask("2013年经济增速有没有达到年初的预期？")
+    assert met.text.startswith("是的，达到了目标") and "7.7%" in met.text and "7.5%左右" in met.text, met.text
+    met = assistant.ask("2012年居民消费价格涨幅达到目标了吗？")  # 2.6% under a ceiling of 4%左右
+    assert met.text.startswith("是的") and "2.6%" in met.text, met.text
+    missed = assistant.ask("2013年居民消费价格涨幅达到目标了吗？")  # 3.9% over 3.5%左右
+    assert missed.text.startswith("没有") and "3.9%" in missed.text and "3.5%左右" in missed.text, missed.text
+    assert assistant.ask("2011年物价调控目标完成了吗？").text.startswith("没有")
+    assert assistant.ask("2012年钢铁去产能的任务完成了吗？").text.startswith("是")
+    before = assistant.ask("2014年政府工作报告说上一年国内生产总值增长多少？")
+    assert "7.7%" in before.text and "7.5%" not in before.text, before.text

@@ -83,3 +83,15 @@ def test_numbers_written_as_older_reports_write_them():
     # numerals that are no amounts: an ordinal, a list marker, a plan's name, a one-character count
     assert quantities("一是建成三个公园，第十二个五年计划，十四五规划") == []
     assert [q.value for q in quantities("2019 2020年")] == [Decimal(2019)]  # years stay apart
+
+
+def test_a_span_s_figure_is_no_one_year_s():
+    """'五年总体赤字率控制在3%以内，政府负债率控制在50%左右': both five-year figures (the span holds
+    to the sentence's end unless a year is named after it); a span asked takes them (issue #16)."""
+    from rag.numbers import one_years_figure, quantities
+
+    text = "合理把握赤字规模，五年总体赤字率控制在3%以内，政府负债率控制在50%左右"
+    assert not any(one_years_figure("2022年赤字率最后控制在了多少", text, q) for q in quantities(text))
+    assert all(one_years_figure("五年总体赤字率是多少", text, q) for q in quantities(text))
+    later = "过去五年，国内生产总值增长到121万亿元，去年增长3%"
+    assert [one_years_figure("2022年经济增长多少", later, q) for q in quantities(later)] == [False, True]

@@ -98,3 +98,14 @@ def test_the_chinese_words_for_an_english_question_s_terms():
 def test_what_the_report_says_is_the_asking_not_the_topic():
     assert "提出" not in analyse("2024年政府工作报告提出的主要预期目标有哪些？").topic
     assert analyse("发放育儿补贴，2025年政府工作报告是否提到了？").topic == "发放育儿补贴"
+
+
+def test_a_report_named_is_searched_by_the_year_it_speaks_of():
+    """'2023年的政府工作报告里，去年…' is 2022's result from the 2023 report; the report's name is
+    no word of its passages (issue #16)."""
+    from rag.questions import analyse, search_text
+
+    info = analyse("2023年的政府工作报告里，去年实际赤字率是多少？")
+    assert info.report_years == [2023] and info.years == [2022] and info.wants_result
+    assert "2022年" in search_text(info.text) and "报告" not in search_text(info.text)
+    assert search_text("2019年政府工作报告提出的GDP增长目标是多少") == "2019年提出的GDP增长目标是多少"
