@@ -18,7 +18,10 @@ BLIND = {"blind-qianjiang-a": "qianjiang_a.jsonl", "blind-qianjiang-b": "qianjia
          "blind-qianjiang-d": "qianjiang_d.jsonl", "blind-gov-e": "gov_e.jsonl",  # D, E: written 2026-12-02, after stop 22
          # F, G and the paraphrases of D and E: written 2026-12-02, after stop 23
          "blind-qianjiang-f": "qianjiang_f.jsonl", "blind-gov-g": "gov_g.jsonl",
-         "para-qianjiang-d": "para_d.jsonl", "para-gov-e": "para_e.jsonl"}
+         "para-qianjiang-d": "para_d.jsonl", "para-gov-e": "para_e.jsonl",
+         # H, I and the paraphrases of F and G: written 2026-12-02, after stop 24
+         "blind-qianjiang-h": "qianjiang_h.jsonl", "blind-gov-i": "gov_i.jsonl",
+         "para-qianjiang-f": "para_f.jsonl", "para-gov-g": "para_g.jsonl"}
 
 
 def data_dir(option: str | None = None) -> Path:

@@ -178,6 +178,11 @@ def cell_figures(row_line: str, header: str, start: int, base: dict) -> list[Fig
 # 居民消费价格涨幅控制在 3.3%' (2011 report, under 三、2011年的工作) are results of the year before.
 _LOOKING_BACK = re.compile(r"\s*(?:刚刚)?(?:过去的?一年|去年|上一年)(?!以来)")
 _LOOKING_AHEAD = re.compile(r"\s*(?:今年|明年|今后|(?:19|20)\d{2}年(?!以来))")
+# A sentence that sets a target: plan words, or a figure set 左右 / 以上 / 以内 by 把…, 要…, 力争….
+_TARGET_MARK = re.compile(zh.PLAN_WORDS.pattern + r"|左右|力争|确保|^把|^要")
+# A paragraph opened by a span ('五年来，生态环境状况逐步好转。…能耗、水耗均下降20%以上'): its figures
+# are the span's, of no one year, until a sentence names a year.
+_SPAN_LEAD = re.compile(r"\s*(?:过去|这|近)?(?:[两三四五六七八九十]|\d{1,2})年(?:来|间|中|里)|\s*(?:过去|这|近)(?:[两三四五六七八九十]|\d{1,2})年")
 
 
 def figures_of_chunk(chunk: Chunk, region: str, text: str = "") -> list[Figure]:
@@ -194,6 +199,7 @@ def figures_of_chunk(chunk: Chunk, region: str, text: str = "") -> list[Figure]:
     for line in chunk.text.split("\n"):
         line_start, offset = chunk.start + offset, offset + len(line) + 1
         looking_back = False  # the plan part's look at the year before ('过去一年，…国内生产总值增长10.3%')
+        over_span = False
         if line.startswith("|"):
             header = table_header(text, line_start) if text else ""
             found.extend(cell_figures(line, header, line_start, base))
@@ -203,10 +209,15 @@ def figures_of_chunk(chunk: Chunk, region: str, text: str = "") -> list[Figure]:
         for s_start, s_end in split_sentences(line):
             sentence = line[s_start:s_end]
             if _LOOKING_BACK.match(sentence):
-                looking_back = True
-            elif _LOOKING_AHEAD.match(sentence):
-                looking_back = False
-            base_here = review if looking_back else base
+                looking_back, over_span = True, False
+            elif _LOOKING_AHEAD.match(sentence) or _TARGET_MARK.search(sentence):
+                # a target ends the look back ('去年价格上涨的翘尾影响约有1个百分点。把居民消费价格涨幅
+                # 控制在3.5%左右，是…作出的选择')
+                looking_back = over_span = False
+            if _SPAN_LEAD.match(sentence):
+                over_span = True
+            base_here = dict(review if looking_back else base, period=None) if over_span else \
+                review if looking_back else base
             for a, b in clause_bounds(sentence):
                 clause = sentence[a:b]
                 amounts = [q for q in quantities(clause) if q.unit not in NOT_AMOUNTS]

@@ -85,3 +85,22 @@ def test_the_measure_itself_before_a_part_of_it(tmp_path, embedder):
         for year, plan in plans.items()}))
     cells = points(assistant.ask("2015年至2016年每年财政赤字规模安排是多少？"))
     assert cells[(2015, "target")]["text"] == "1.62万亿元" and cells[(2016, "target")]["text"] == "2.18万亿元"
+
+
+def test_a_target_ends_the_look_back_and_a_span_s_paragraph_is_no_year_s(tmp_path, embedder):
+    """In the plan part, '去年价格上涨的翘尾影响约有1个百分点。把居民消费价格涨幅控制在3.5%左右' is
+    2013's target, not 2012's result; in a review, a paragraph opened by '五年来' gives the five
+    years' figures (能耗下降20%), none of them the year before's (issue #18)."""
+    texts = {
+        "2013年政府工作报告.txt": "2013年政府工作报告\n一、2012年工作回顾\n居民消费价格上涨2.6%。\n"
+                              "二、2013年主要任务\n物价上涨压力较大，去年价格上涨的翘尾影响约有1个百分点。"
+                              "把居民消费价格涨幅控制在3.5%左右，是充分考虑各方面因素后作出的选择。\n",
+        "2018年政府工作报告.txt": "2018年政府工作报告\n一、过去五年工作回顾\n五年来，生态环境状况逐步好转。"
+                              "单位国内生产总值能耗、水耗均下降20%以上。\n2017年单位国内生产总值能耗下降3.7%。\n"
+                              "二、2018年经济社会发展总体要求和政策取向\n单位国内生产总值能耗下降3%以上。\n"}
+    assistant = assistant_for(tmp_path, embedder, text_files(tmp_path, texts))
+    cells = points(assistant.ask("2012到2013年每年居民消费价格涨幅的目标和实际是多少？"))
+    assert cells[(2012, "result")]["text"] == "2.6%" and cells[(2013, "target")]["text"] == "3.5%"
+    energy = points(assistant.ask("2016到2017年每年单位国内生产总值能耗下降多少？"))
+    assert energy[(2017, "result")]["value"] == -3.7, energy
+    assert not any("20%" in p["text"] for p in energy.values()), energy
