@@ -565,6 +565,7 @@ def _rival(term: str, clause: str) -> str:
 
 
 def _is_noun(term: str) -> bool:
+    """jieba tags the term's last word a noun, a distinguishing word, a numeral or a measure word."""
     import rjieba
 
     tags = rjieba.tag(term)
@@ -711,6 +712,7 @@ def yes_no_verdict(info: QuestionInfo, quote: str, title: str = "") -> str:
     # and one with the clause after it when that holds the predicate ('…优良天数达355天,保持全市同组第一').
     contexts = [" ".join(clauses[i - 1:i + 1]) if i and NO_SUBJECT.match(c) else c for i, c in enumerate(clauses)] + \
         [" ".join(clauses[i:i + 2]) for i in range(len(clauses) - 1) if _PREDICATE_START.match(clauses[i + 1])]
+
     def said(term: str, clause: str) -> bool:
         if zh.named_by_report_term(term, info.text, clause):  # '经济增速' said '国内生产总值增长率'
             return True

@@ -287,17 +287,18 @@ def gazetteer() -> tuple[frozenset[str], frozenset[str]]:
     import importlib.util
     from pathlib import Path
 
+    import rjieba
+
     spec = importlib.util.find_spec("cpca")
     if spec is None or not spec.origin:
         return frozenset(), frozenset()
     resources = Path(spec.origin).parent / "resources"
     with open(resources / "adcodes.csv", encoding="utf-8") as fh:
         names = {row["name"] for row in csv.DictReader(fh)}
-    nations = sorted((line.strip() for line in open(resources / "56_nations.csv", encoding="utf-8") if line.strip()),
-                     key=len, reverse=True)
+    with open(resources / "56_nations.csv", encoding="utf-8") as fh:
+        nations = sorted((line.strip() for line in fh if line.strip()), key=len, reverse=True)
+    # '土家族苗族' of 酉阳土家族苗族自治县, also without 族 ('维吾尔' of 新疆维吾尔自治区)
     nation = re.compile("(?:" + "|".join(map(re.escape, nations + [n[:-1] for n in nations if len(n) > 2])) + ")+$")
-    import rjieba
-
     short = set()
     for name in names:
         stem = place_stem(name)
