@@ -702,8 +702,8 @@ def yes_no_verdict(info: QuestionInfo, quote: str, title: str = "") -> str:
     clauses = _clauses(quote)
     for clause in clauses:
         # the quote says the predicate does not hold ('节能减排、物价调控目标没有完成')
-        said = [t for t in terms if checks.term_present(t, clause)]
-        if len(said) == len(terms) and terms:
+        named = [t for t in terms if checks.term_present(t, clause)]
+        if len(named) == len(terms) and terms:
             negated = next((m.group(0) for t in terms if checks.is_verb(t)
                             for m in [re.search(_NEGATED + re.escape(t), clause)] if m), "")
             if negated:

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
+from . import zh
+
 _FOLLOW_UP_SHELL = re.compile(r"^(那么?|那|还有|另外|再问一下|再问|那个)?(.*?)(呢|怎么样|如何|又如何|情况呢)?[？?。!！\s]*$")
 _QUESTION_TAIL = re.compile(r"(是|有|为|达到|共)?(多少|几|哪些|哪个|什么|谁)[^，,]*[？?]?$")
 _YEAR = re.compile(r"(?:19|20)\d{2}年")
@@ -125,7 +127,7 @@ def _switch_year(question: str, previous: list[str]) -> str | None:
 
 # A year named from the previous one: '那第二年呢？' after a question about 2018 asks about 2019.
 _NEXT_YEAR = re.compile(r"第二年|次年|下一年|后一年|翌年|转年")
-_YEAR_BEFORE = re.compile(r"前一年|上一年|头一年")
+_YEAR_BEFORE = zh.YEAR_BEFORE
 # The result asked after a target: '实际完成了多少？' after '2017年政府工作报告定的GDP增速目标是多少？'.
 _ASKS_RESULT = re.compile(r"实际|完成|最后|最终|结果|达标|做到")
 _TARGET_WORDS = re.compile(r"(?:政府工作)?报告(?:里|中)?(?:定|提出|确定|制定|设定|安排)?的?|(?:预期|计划|控制)?目标|预期|计划")

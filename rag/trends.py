@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from . import zh
 from .figures import Figure, FigureTable
 from .normalize import fold
-from .numbers import MAGNITUDES, quantities
+from .numbers import MAGNITUDES, RATE_UNITS, quantities
 
 # Words around a measure that do not change what it counts ('全年城镇新增就业', '今年赤字率拟按').
 _PREFIX = re.compile(r"^(?:全年|今年|去年|当年|年末|年底|全国|我国|全县|全区|全市|实现|完成|但|而|并|年|末|拟安排|拟|安排)+")
@@ -33,7 +33,6 @@ _SAME_THING = re.compile(r"(?:的|人数|总数|总量|总额|数量|规模|水�
 # What a measure is when it is of another ('国内生产总值' + '能耗'): the words a question's measure
 # carries after it are often verbs ('安排', '定为'), so only these make it another measure.
 _OTHER_HEAD = re.compile(r"能耗|水耗|电耗|用水量|排放|比重|比例|占比|密度")
-_RATE_UNITS = ("%", "‰", "个百分点")
 _FALLING = re.compile(r"(?:下降|减少|降低|回落|降幅)$")
 GROWTH_WORDS = re.compile(r"(?:比上年)?(?:增长|增速|增幅|涨幅|上涨|下降|降幅)")
 MIN_MATCH = 0.6  # Dice similarity of measure bigrams, below which a record is another measure
@@ -122,17 +121,17 @@ def _reading(figure: Figure, rate: bool) -> tuple[float, str, str] | None:
     query, else its amount; None when the record holds no such reading."""
     if rate:
         # a fall keeps its word and its sign: '比上年下降0.7%' is -0.7, never a rise of 0.7%
-        if figure.quantity.unit in _RATE_UNITS:
+        if figure.quantity.unit in RATE_UNITS:
             falling = _FALLING.search(figure.measure)
             value = float(_scaled(figure.quantity))
             return ((-value, falling.group(0) + figure.value, figure.quantity.unit) if falling
                     else (value, figure.value, figure.quantity.unit))
         change = quantities(figure.change) if figure.change else []
-        if change and change[0].unit in _RATE_UNITS:
+        if change and change[0].unit in RATE_UNITS:
             sign = -1 if _FALLING.search(figure.change[:change[0].start]) else 1
             return sign * float(change[0].value), figure.change, change[0].unit
         return None
-    if figure.quantity.unit in _RATE_UNITS or not figure.quantity.unit:
+    if figure.quantity.unit in RATE_UNITS or not figure.quantity.unit:
         return None
     q = figure.quantity
     # base units: '5.31亿吨' and '49746万吨' are one series, and so are '4564亿公斤' and '9680亿斤'

@@ -101,6 +101,9 @@ REPORT_TERMS = {"物价": ("居民消费价格", "价格"), "经济增速": ("�
                 "建好": ("建成", "完工"), "修好": ("建成", "完工"), "开通": ("通车", "建成投用", "开通")}
 
 
+# The year before one named ('那前一年呢' after a question about 2018; '2015年报告说上一年…').
+YEAR_BEFORE = re.compile(r"前一年|上一年|头一年")
+
 # Verbs that state the same outcome in reports (a yes/no question's predicate said another way:
 # '列入名录' asked, '入选名录' said). Only outcomes the reports use interchangeably; a stage short of
 # the outcome (导流洞贯通, 开工) is in no group.
