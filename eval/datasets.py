@@ -21,7 +21,9 @@ BLIND = {"blind-qianjiang-a": "qianjiang_a.jsonl", "blind-qianjiang-b": "qianjia
          "para-qianjiang-d": "para_d.jsonl", "para-gov-e": "para_e.jsonl",
          # H, I and the paraphrases of F and G: written 2026-12-02, after stop 24
          "blind-qianjiang-h": "qianjiang_h.jsonl", "blind-gov-i": "gov_i.jsonl",
-         "para-qianjiang-f": "para_f.jsonl", "para-gov-g": "para_g.jsonl"}
+         "para-qianjiang-f": "para_f.jsonl", "para-gov-g": "para_g.jsonl",
+         # J, K, the paraphrases of H and I: written 2026-12-02, after stop 25
+         "blind-qianjiang-j": "qianjiang_j.jsonl"}
 
 
 def data_dir(option: str | None = None) -> Path:
