@@ -23,7 +23,8 @@ BLIND = {"blind-qianjiang-a": "qianjiang_a.jsonl", "blind-qianjiang-b": "qianjia
          "blind-qianjiang-h": "qianjiang_h.jsonl", "blind-gov-i": "gov_i.jsonl",
          "para-qianjiang-f": "para_f.jsonl", "para-gov-g": "para_g.jsonl",
          # J, K, the paraphrases of H and I: written 2026-12-02, after stop 25
-         "blind-qianjiang-j": "qianjiang_j.jsonl", "para-qianjiang-h": "para_h.jsonl", "para-gov-i": "para_i.jsonl"}
+         "blind-qianjiang-j": "qianjiang_j.jsonl", "blind-gov-k": "gov_k.jsonl",
+         "para-qianjiang-h": "para_h.jsonl", "para-gov-i": "para_i.jsonl"}
 
 
 def data_dir(option: str | None = None) -> Path:
