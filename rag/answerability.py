@@ -72,9 +72,11 @@ _ASKING_TAGS = re.compile(r"r|m|mq|t|tg|f|d|dg|p|c|u.*|y|e|o|zg|q|x|i|a|ad|ag|z"
 def subject_terms(topic: str, things_only: bool = False) -> list[str]:
     """The key words whose absence from the evidence means it is about something else: every key
     word but those of the ``_ASKING_TAGS`` (a verb stays: '出生' makes 出生人口 another measure than
-    人口), and any word that says which way a number moved."""
+    人口) and the words that only say a figure is a plan or target (打算, 控制在: the time check's),
+    and any word that says which way a number moved."""
     return [word for word, flag in tagged_key_terms(topic, things_only)
-            if is_direction(word) or not _ASKING_TAGS.fullmatch(flag)]
+            if is_direction(word) or not (_ASKING_TAGS.fullmatch(flag) or zh.PLAN_WORDS.fullmatch(word)
+                                          or zh.TARGET_VERBS.fullmatch(word))]
 
 
 # A measure word's suffix: '粮食产量' is given as '生产粮食…万吨', '人数' as '…人'.
@@ -309,7 +311,7 @@ def topic_words(info: QuestionInfo) -> str:
     """The question's topic for messages: whole, with years and question words taken out. It is
     the user's own words: the analysed topic when it is a stretch of the question, else the
     question without its asking words (the analysed one read '区长谁', '口', issue #16)."""
-    topic = re.sub(r"(?<!\d)(19|20)\d{2}\s*年", "", info.topic)
+    topic = re.sub(r"(?<!\d)(19|20)\d{2}\s*年|\s", "", info.topic)
     topic = zh.PLAN_WORDS.sub("", topic) if info.wants_plan else topic
     topic = re.sub(r"^(?:那么|那)", "", topic)  # a follow-up's '那托位呢'
     if topic and fold(topic) in fold(info.text):

@@ -187,9 +187,10 @@ class ExtractiveAnswerer(ListAnswers, MeansAnswers, ComputedAnswers):
         # A word of the title names what the whole report is about (its region: '黔江'): it is no
         # evidence either way, neither missing from a clause nor counted as found.
         title = fold(unit.hit.title)
+        # whether it was achieved (完成, 建成) is asked of the evidence by a yes/no question's verdict
+        # (yes_no_verdict: 是, 不是 with the stage said, or 报告没有说), never by this check
         terms = [t for t in checks.subject_terms(info.topic, info.kind in ("how", "yesno"))
-                 # whether it was achieved (完成) is only a yes/no question's to ask of the evidence
-                 if not checks.term_present(t, title) and (info.kind == "yesno" or not checks.is_achievement(t))]
+                 if not checks.term_present(t, title) and not checks.is_achievement(t)]
         # the predicate of a yes/no question is judged by its verdict (yes_no_verdict), not here
         missing = [t for t in checks.missing_terms(info, unit.sentence + unit.hit.section) if t in terms]
         # The clause that names the measure must say the direction ('失业率降到5.5%，居民消费价格上涨2%'
@@ -669,7 +670,20 @@ def unmentioned_subject(info: QuestionInfo, quote: str, title: str = "") -> str:
         return ""
     subject = yes_no_subject(terms)
     text = fold(zh.strip_footnotes(quote))
-    return "" if checks.term_present(subject, text) else subject
+    return "" if checks.term_present(subject, text) and not _only_as_modifier(subject, text) else subject
+
+
+def _only_as_modifier(term: str, text: str) -> bool:
+    """Every time the text says the term, it is the modifier of a longer noun with a one-character
+    head ('机场' only in '机场路', a road): the text names another thing."""
+    import rjieba
+
+    words = [w for w, flag in rjieba.tag(text) if term in w]
+    return bool(words) and all(w.startswith(term) and len(w) == len(term) + 1 and w[-1] in _HEADS for w in words)
+
+
+# One-character nouns that head a compound as a kind of thing: 机场路 is a 路, 水库站 a 站.
+_HEADS = frozenset("路街桥站港村镇乡县区园馆院厂场所室楼")
 
 
 def yes_no_verdict(info: QuestionInfo, quote: str, title: str = "") -> str:
@@ -751,6 +765,17 @@ def yes_no_verdict(info: QuestionInfo, quote: str, title: str = "") -> str:
         # the subject is said to have reached another stage ('茶园水库导流洞实现贯通' for 建成投用,
         # '全民健身中心主体完工'): the report states something else
         return f"不是，报告中是“{stage}”："
+    progress = next((c for c in own if checks.term_present(subject, c) and zh.IN_PROGRESS.search(c)), "")
+    # the outcome asked is the predicate just before the aspect ('并网|了没有', '投入使用|了吗') or after
+    # 已经 ('是否已经|建成')
+    done = list(zh.ASKS_COMPLETED.finditer(info.text))
+    outcome = "" if not done else fold(info.text[:done[-1].start()])[-6:] if done[-1].group(0).startswith("了") \
+        else fold(info.text[done[-1].end():])[:6]
+    if progress and any(t in outcome and not zh.IN_PROGRESS.search(t)
+                        and (checks.is_achievement(t) or not checks.is_direction(t)) for t in missing):
+        # an outcome asked of a project the report says is still under way ('金洞风电场并网了没有'
+        # against '金洞风电场等项目加速推进'): it has not come, by the report's own words
+        return f"不是，报告中是“{progress}”："
     if missing:
         # the quote does not state the thing asked, which is no 否 ('列为' may be said '作为'): the
         # reader is shown what it says instead

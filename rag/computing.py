@@ -12,8 +12,8 @@ from .evidence import Clause, clause_bounds
 from .normalize import fold
 from decimal import Decimal
 
-from .numbers import (NOT_AMOUNTS, Incompatible, Quantity, asks_change, compare, difference, earlier, format_value, one_years_figure,
-                      quantities, ratio, total)
+from .numbers import (NOT_AMOUNTS, Incompatible, Quantity, asks_change, compare, difference, earlier, format_value,
+                      in_asked_magnitude, one_years_figure, quantities, ratio, total)
 from .questions import QuestionInfo, expected_unit
 from .retrieval import Hit
 
@@ -34,6 +34,8 @@ _COMPARES = re.compile(r"超过|达到|突破|高于|低于|多于|少于|不到
 
 # A target that is a ceiling ('涨幅控制在3%左右', '4%以内'), and measures that are better lower.
 _CEILING = re.compile(r"以内|以下|不超过|控制在|低于|不高于")
+# A clause that states a target, wherever it stands ('要把全年零售物价上涨幅度控制在百分之十以内').
+_TARGET_SAID = re.compile(r"要把|力争|控制在|预期|目标|计划|左右")
 _RATE_WORD = re.compile(r"增速|增幅|涨幅|降幅|[率比]$")
 _LOWER_IS_BETTER = re.compile(r"价格|物价|CPI|涨幅|失业率|赤字|能耗|排放|负债")
 
@@ -99,7 +101,8 @@ class ComputedAnswers:
         try:
             operation = "average" if info.operation == "ratio" and "平均" in info.text else info.operation
             text, value = self._calculate(operation, cited, approx)
-            text = text.replace("约约", "约")
+            restated = in_asked_magnitude(value, info.text)  # '多少亿元' asked: 3800亿元, not 0.38万亿元
+            text, value = text.replace(value, restated).replace("约约", "约"), restated
         except Incompatible as exc:
             return composer.answer(f"{inputs}。两者单位不同（{exc}），不能直接{_OPERATION_NAMES.get(info.operation, '计算')}。")
         composer.computed = {"value": value, "operation": info.operation,
@@ -161,13 +164,51 @@ class ComputedAnswers:
     def _result_and_target(self, measure: str, info: QuestionInfo, hits: list[Hit]):
         """The measure's result (from a review) and target (from a plan) among the hits, each as
         (quantity, clause) or None."""
+        # The two sit in two reports (the year's review is in the next one): the figure records of
+        # each report first, which know a year's result from its target; then the passages found.
+        recorded = self._year_records(measure, info, info.years[0]) if len(info.years) == 1 else [None, None]
         of_year = [h for h in hits if not info.years or h.period in info.years]
         results = self._candidates([h for h in of_year if not checks.is_plan(h)])
         targets = self._candidates([h for h in of_year if checks.is_plan(h)])
         # a growth is a rate ('国内生产总值增长' is 5.2%, not 126万亿元)
         wanted = "%" if asks_change(measure) or _RATE_WORD.search(measure) else None
-        return (self._quantity_for(measure, info, results, wanted=wanted),
-                self._quantity_for(measure, info, targets, wanted=wanted))
+        nouns = [t for t in checks.subject_terms(measure) if not checks.is_direction(t)]
+
+        def found(units: list[Clause], target: bool) -> tuple[Quantity, Clause] | None:
+            pick = self._quantity_for(measure, info, units, wanted=wanted)
+            if pick is None:
+                return None
+            text = fold(pick[1].sentence or pick[1].text)
+            # every thing the measure names is in the figure's sentence ('…占国内生产总值的比重' is no
+            # growth of it), and a result is no target said in a review ('要把…控制在10%以内')
+            named = all(checks.term_present(t, text) or zh.named_by_report_term(t, measure, text) for t in nouns)
+            return pick if named and (target or not _TARGET_SAID.search(fold(pick[1].text))) else None
+
+        return recorded[0] or found(results, False), recorded[1] or found(targets, True)
+
+    def _year_records(self, measure: str, info: QuestionInfo, year: int) -> list[tuple[Quantity, Clause] | None]:
+        """The year's result and target of the measure from the figure records (``rag.trends``:
+        each from its own year's report, the region the question names), as (quantity, clause)."""
+        if self.figures is None:
+            return [None, None]
+        from .trend_answers import figure_hit
+        from .trends import build_series
+
+        table = self.figures()
+        region = next((r for r in sorted(table.regions()) if any(zh.place_stem(p) in r for p in info.places)), None)
+        series = build_series(table, re.sub(r"(?:19|20)\d{2}\s*年|实际|最终|最后|年初|当年|定的|设定的?|[？?，,。]", "", measure),
+                              [year], region=region)
+        found = []
+        for kind in ("result", "target"):
+            point = series.point(year, kind)
+            if point is None:
+                found.append(None)
+                continue
+            figure = point.figure
+            read = quantities(point.text) if point.text != figure.value else [figure.quantity]
+            clause = Clause(figure_hit(figure), figure.start, figure.end, figure.clause, set(), figure.clause)
+            found.append((read[0], clause) if read else None)
+        return found
 
     def target_met(self, composer: Composer, info: QuestionInfo, hits: list[Hit]) -> Answer | None:
         """'1999年经济增速有没有达到年初的预期': 是 or 没有 by the year's result against the same year's
@@ -177,6 +218,9 @@ class ComputedAnswers:
         measure = zh.MET_TARGET.sub("", info.text)
         measure = re.sub(r"(?:19|20)\d{2}\s*年|有没有|是否|是不是|能否|吗|没有|了没|了|呢|[？?，,。]", "", measure).strip() or info.text
         result, target = self._result_and_target(measure, info, hits)
+        stated = [q for q in quantities(info.text) if q.unit not in NOT_AMOUNTS]
+        if result is not None and target is None and stated:
+            return self._against_stated(composer, info, measure, result, stated[0])
         if result is None or target is None:
             return None
         (got, got_unit), (aim, aim_unit) = result, target
@@ -199,6 +243,23 @@ class ComputedAnswers:
         text = f"{verdict}：实际{composer.quote(got_unit)}；目标{composer.quote(aim_unit)}{COMPUTED_MARK}。"
         composer.computed = {"value": "是" if met else "否", "operation": "compare",
                              "from": [c.n for c in composer.citations]}
+        return composer.answer(text)
+
+    def _against_stated(self, composer: Composer, info: QuestionInfo, measure: str,
+                        result: tuple[Quantity, Clause], stated: Quantity) -> Answer | None:
+        """'1998年GDP增速达到8%的预定目标了吗' when no plan of the year is found: the year's result
+        against the target the question states (the question's number, not a cited one)."""
+        got, unit = result
+        try:
+            side = compare(got, stated)
+        except Incompatible:
+            return None
+        ceiling = bool(_CEILING.search(info.text) or _LOWER_IS_BETTER.search(measure))
+        met = side <= 0 if ceiling else side >= 0
+        verdict = "是的，达到了" if met else "没有，未达到"
+        composer.computed = {"value": "是" if met else "否", "operation": "compare", "from": []}
+        text = f"{verdict}问题所说的{stated.text}：实际{composer.quote(unit)}{COMPUTED_MARK}。报告中没有找到当年的目标原文。"
+        composer.computed["from"] = [c.n for c in composer.citations]
         return composer.answer(text)
 
     def _respectively(self, info: QuestionInfo, names: list[str], units: list[Clause]) -> list[tuple[str, Quantity, Clause]] | None:

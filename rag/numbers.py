@@ -110,6 +110,20 @@ def format_value(value: Decimal, unit: str, magnitude: str = "", places: int = 2
     return f"{'约' if rounded != scaled else ''}{text}{magnitude}{unit}"
 
 
+def in_asked_magnitude(value: str, question: str) -> str:
+    """A computed value restated in the magnitude the question asks for: '0.38万亿元' for '多了多少
+    亿元' is '3800亿元'; the value as it is when the question names no magnitude of its unit."""
+    found = quantities(value)
+    if len(found) != 1 or not found[0].unit:
+        return value
+    q = found[0]
+    asked = re.search(r"(?:多少|几)(万亿|千亿|百亿|亿|万|千|百)?" + re.escape(q.unit), question)
+    if not asked or (asked.group(1) or "") == q.magnitude:
+        return value
+    restated = format_value(q.value, q.unit, asked.group(1) or "", places=2)
+    return ("约" if value.startswith("约") and not restated.startswith("约") else "") + restated
+
+
 def common_magnitude(items: list[Quantity]) -> str:
     """The magnitude the inputs share, else the largest one used (so the result reads like them)."""
     used = {q.magnitude for q in items}

@@ -152,14 +152,24 @@ def _content(text: str) -> str:
     return "".join(words[-2:]) if words else text.strip("的 ")
 
 
+# Words that say which year is meant, not what is asked: '非典那年（2003年）', '十一五开局那年（2006年）',
+# '国际金融危机冲击最重的2009年'. The year itself is read from the question; the event names no measure.
+_YEAR_DESCRIBED = re.compile(r"[^，,。？?\s]{2,16}?(?:那年|那一年)\s*[（(]\s*(?:19|20)\d{2}\s*年?\s*[)）]|"
+                             r"[^，,。？?\s]{2,16}?最[^，,。？?\s的]{1,4}的(?=(?:19|20)\d{2}\s*年)")
+
+
 def topic_of(question: str) -> str:
     """The question without its question words, years and punctuation: what it is about."""
     import rjieba
 
-    text = re.sub(r"(?<!\d)(19|20)\d{2}\s*年(的|度)?|今年|去年|上年|全年|当年|那一年|这一年|同年", "", question)
-    text = zh.QUESTION_PHRASES.sub(" ", text)
-    words = [w for w in rjieba.cut(text) if w not in zh.QUESTION_FILLER_WORDS]
-    return re.sub(r"[？?。！!，,、：:\s]+", "", "".join(words))
+    text = _YEAR_DESCRIBED.sub(" ", question)
+    text = re.sub(r"(?<!\d)(19|20)\d{2}\s*年(的|度)?|今年|去年|上年|全年|当年|那一年|这一年|同年", " ", text)
+    # A question word inside a verb and its object joins them ('发多少电' is about 发电); where a year,
+    # a filler word or punctuation was taken out the topic keeps a space, so its neighbours are never
+    # read as one word ('比1978年多收了' is 比 | 多收, not a verb '比多收'; '50万的村' is no 万村).
+    text = zh.QUESTION_PHRASES.sub("", text)
+    words = [" " if w in zh.QUESTION_FILLER_WORDS else w for w in rjieba.cut(text)]
+    return re.sub(r"[？?。！!，,、：:\s]+", " ", "".join(words)).strip()
 
 
 # '增长了多少', and with words between ('增长实际完成了多少'): a change is asked
@@ -213,7 +223,7 @@ def analyse(question: str) -> QuestionInfo:
                         wants_result=before or bool(zh.RESULT_WORDS.search(question)),
                         places=[] if english else zh.places_named(question), unit="" if english else expected_unit(question))
     if kind == "trend":  # the measure, without the span and the words that ask for a series
-        topic = re.sub(r"[（(]\s*[)）]", "", zh.TREND_WORDS.sub("", info.topic))
+        topic = re.sub(r"[（(]\s*[)）]|\s", "", zh.TREND_WORDS.sub("", info.topic))
         # '经济增长预期目标和实际增速' leaves 经济增长增速: one growth word
         info.topic = re.sub(r"(增长|增速|增幅)(?:增长|增速|增幅)+$", r"\1", topic) or info.topic
     if kind == "table":  # the topic without the request's own words ('把…的数字列成表')

@@ -53,7 +53,7 @@ QUESTION_PHRASES = re.compile(
     r"请问|告诉我|一下|(政府)?(工作)?报告(里|中)?(说|提到|显示|提出)?的?|"
     r"有哪些|哪些|有什么|什么样的?|干什么用|做什么用|什么时候|什么|哪一?年|哪一?天|哪个|哪里|哪儿|何时|何地|多久|多长时间|"
     r"[哪几两]一?[个位项种家所座条名年]|(多少|几)(万亿|亿|万|千|百)?(个百分点|平方公里|平方米|公里|公顷|人次|场次|"
-    r"[米吨亩人户个家元度项所张场名条座天倍次批类栋套辆台件部只头处间床支岁斤])?" + NOT_A_UNIT + r"|多少钱|怎么样|怎样|怎么|如何|为什么|为何|"
+    r"[钱米吨亩人户个家元度项所张场名条座天倍次批类栋套辆台件部只头处间床支岁斤])?" + NOT_A_UNIT + r"|多少钱|怎么样|怎样|怎么|如何|为什么|为何|"
     r"是否|有没有|是不是|有无|提没提|了没有|没有(?=[？?]?$)|吗|呢|分别|各自|一共|总共|合计|加起来|(是)?为了|这些|那些|这样|那样|"
     # the frame of a how-question: '是通过哪些办法实现的' asks for the means, it names no topic
     r"(是)?(通过|靠|用|采取)(了)?(哪些|什么)?(办法|方式|方法|手段|途径|措施|举措)?(来)?(实现|做到|达到|完成)(的)?")
@@ -98,7 +98,10 @@ REPORT_TERMS = {"物价": ("居民消费价格", "价格"), "经济增速": ("�
                 "老百姓": ("群众", "居民", "人民"), "股市": ("资本市场", "股票"), "税负": ("税费", "减税", "负担"),
                 "还债": ("偿债",), "借钱": ("融资", "贷款"),
                 "拿到": ("获", "取得"), "拿了": ("获", "取得"), "得到": ("获", "取得"), "评上": ("获评", "入选"),
-                "建好": ("建成", "完工"), "修好": ("建成", "完工"), "开通": ("通车", "建成投用", "开通")}
+                "建好": ("建成", "完工"), "修好": ("建成", "完工"), "开通": ("通车", "建成投用", "开通"),
+                # everyday short names of the national reports' terms
+                "楼市": ("房地产市场", "房地产"), "通胀": ("通货膨胀",), "自贸区": ("自由贸易试验区", "自由贸易区"),
+                "城里人": ("城镇居民",), "厕所": ("户厕", "改厕", "厕所"), "外贸": ("进出口", "对外贸易")}
 
 
 # The year before one named ('那前一年呢' after a question about 2018; '2015年报告说上一年…').
@@ -111,6 +114,15 @@ SAME_PREDICATE = (frozenset("列入 入选 纳入 列为 作为 获批 获评 �
                   frozenset("建成 建成投用 竣工 投用 投入使用 投运 建好 修好".split()),  # not 完工: '主体完工' is a stage
                   frozenset("完成 实现 达到 达成 做到 超额完成".split()),
                   frozenset("获得 获 荣获 取得 拿到 拿了 赢得".split()))
+
+
+# Stages short of an outcome, said of a project still under way ('金洞风电场等项目加速推进', '康养科技
+#大楼封顶'): a clause saying one of them of its subject says the outcome asked has not come yet.
+IN_PROGRESS = re.compile(r"加速推进|加快推进|有序推进|稳步推进|积极推进|加快建设|开工建设|前期工作|开工|封顶|筹建|在建|"
+                         r"正在建设|加紧建设|启动建设|试运行|推进")
+# A question about an outcome that has come: '并网了没有', '投入使用了吗', '是否已经建成' (the last
+# match is the aspect of the predicate asked).
+ASKS_COMPLETED = re.compile(r"了(?:吗|么|没有|没|嘛)|已经|已")
 
 
 def same_predicate(term: str) -> frozenset[str]:
@@ -173,14 +185,17 @@ EARLIER = re.compile(r"(增长|增加|提高|提升|下降|减少|降低)了?(�
 
 # '2024年城镇新增就业比当年预期目标多了多少': the year's result against that year's target.
 # Also with the verb first ('超出预期目标多少') or the target named for comparison ('与当年预期目标相比').
-_TARGET_OF = r"(当年|今年|年初|原定|原|预定)?的?(定的|确定的|提出的|制定的)?(预期|计划)?"
-VS_TARGET = re.compile(r"比" + _TARGET_OF + r"(目标|计划)(多|少|高|低|快|慢|超)|"
+_TARGET_OF = r"(当年|今年|年初|原定|原|预定)?的?(定的|确定的|提出的|制定的|设定的)?(预期|计划|控制|调控)?"
+VS_TARGET = re.compile(r"比" + _TARGET_OF + r"(目标|计划)(多出|高出|超出|多|少|高|低|快|慢|超|相差|差)|"
                        r"(超出|超过|高出|低于|高于|超额完成)了?" + _TARGET_OF + r"目标(?=[^，,。？?]{0,8}(多少|几))|"
                        r"(与|和|跟|同)" + _TARGET_OF + r"目标(相比|比|相差|之间相差|差)[，,]?")
 
 # Whether a year's target was met, asked yes or no ('1999年经济增速有没有达到年初的预期',
 # '2015年外贸目标完成了吗'): the year's result against the same year's target.
-MET_TARGET = re.compile(r"(?:有没有|是否|是不是|能否|有无)?(?:达到|完成|实现|超过|超出|达成|达)了?" + _TARGET_OF + r"(?:的)?(?:目标|预期|计划)(?:目标|任务)?|"
+MET_TARGET = re.compile(r"(?:有没有|是否|是不是|能否|有无)?(?:达到|完成|实现|超过|超出|达成|达)了?"
+                        # the target's number or measure may stand between ('超过6%的目标', '年初定的增长目标')
+                        r"(?:[\d.]+\s*(?:%|％|万人|万吨|亿元|万亿元)的?)?" + _TARGET_OF +
+                        r"(?:的)?(?:增长|增速|涨幅|调控|控制)?(?:目标|预期|计划)(?:目标|任务)?|"
                         r"(?:预期|目标|计划)(?:目标|任务)?(?:有没有|是否)?(?:达到|完成|实现|达成)了?(?=吗|没|了吗|与否|[？?]|$)")
 
 # The rest of a share: '非公办的占多少', '其余的占比'.
@@ -224,7 +239,8 @@ KIND_PATTERNS: list[tuple[str, re.Pattern]] = [
     ("summary", re.compile(r"怎么样|(成效|效果|进展|情况|表现|成绩|进度|做得)如何|如何评价|(情况|表现|形势|成效|效果)怎样|成效|进展|亮点|成绩|成果|成就|"
                            r"概况|概括|总结|总体|整体|介绍一下|简述|简要|综述")),
     ("how", re.compile(r"怎么做到|如何做到|怎么实现|如何实现|怎么|如何|怎样|通过什么|通过哪些|靠什么|"
-                       r"采取(了)?(什么|哪些)(方式|办法|手段|途径)|用什么(方式|办法)|\bhow\b(?! (many|much))", re.I)),
+                       r"采取(了)?(什么|哪些)(方式|办法|手段|途径)|用什么(方式|办法)|(什么|啥|哪些)(招|招数|法子|手段)|啥(办法|措施|方式)|"
+                       r"\bhow\b(?! (many|much))", re.I)),
     ("list", re.compile(r"哪些|有什么|有啥|包括什么|采取(了)?什么|做了什么|什么(工作|措施|举措|项目|活动|荣誉|奖项)|"
                         r"列举|几项|\bwhat (measures|steps|projects|actions)\b|\bwhich\b", re.I)),
     ("yesno", re.compile(r"是否|有没有|是不是|有无|提没提|了没有|没有[？?]?$|吗[？?]?$|吧[？?]$|\b(is|are|was|were|did|does|has|have)\b.*\?$", re.I)),
@@ -237,6 +253,9 @@ CONJUNCTION = re.compile(r"和|与|及|、|以及|跟|还有")
 # Plan or target, as opposed to what was achieved. '行动计划' and '规划' name things, not plans asked for.
 PLAN_WORDS = re.compile(r"(?<!行动)(?<!超)(?<!按)(?<!原)计划(?!单列)|(?<!规)划定|目标|预期|预计|打算|将要|准备|拟|安排|部署|今后|下一步|"
                         r"\b(plan|target|goal)s?\b", re.I)
+# Verbs that say a figure was set as a target ('物价涨幅准备控制在多少', '目标定为多少'): they tell the
+# plan side, which the time check reads (PLAN_WORDS), and name no measure.
+TARGET_VERBS = re.compile(r"控制|控制在|设定|设定为|定为|定在|定到|定了|确定|设为|安排")
 # '增长了多少' (the perfective 了) asks what happened, not what was planned.
 RESULT_WORDS = re.compile(r"实际|最[后终](?:是|为|达到|实际|完成|增长|下降|多少)|完成了?[吗没]|实现了?[吗没]|达到了?[吗没]|完成了|实现了|达到了|做到了|已经|结果|"
                           r"(增长|增加|提高|提升|下降|减少|降低|新增|建成|完成)了|\b(actual|actually|achieved)\b", re.I)

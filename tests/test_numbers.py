@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import pytest
 
-from rag.numbers import Incompatible, compare, difference, earlier, format_value, quantities, ratio, total
+from rag.numbers import Incompatible, compare, difference, earlier, format_value, in_asked_magnitude, quantities, ratio, total
 
 
 def one(text):
@@ -95,3 +95,12 @@ def test_a_span_s_figure_is_no_one_year_s():
     assert all(one_years_figure("五年总体赤字率是多少", text, q) for q in quantities(text))
     later = "过去五年，国内生产总值增长到121万亿元，去年增长3%"
     assert [one_years_figure("2022年经济增长多少", later, q) for q in quantities(later)] == [False, True]
+
+
+def test_a_computed_value_is_restated_in_the_magnitude_asked():
+    """'多了多少亿元' wants 3800亿元, not 0.38万亿元; without a magnitude asked the value stays."""
+    assert in_asked_magnitude("0.38万亿元", "赤字比上年多了多少亿元？") == "3800亿元"
+    assert in_asked_magnitude("5000亿元", "专项债多安排了多少万亿元") == "0.5万亿元"
+    assert in_asked_magnitude("约1.7万公里", "增加了多少万公里") == "约1.7万公里"
+    assert in_asked_magnitude("1.2万亩", "一共多少亩") == "12000亩"
+    assert in_asked_magnitude("1.2万亩", "一共多少") == "1.2万亩"

@@ -1,6 +1,7 @@
 """What a question asks for (rag.questions): its kind, parts, years, plan or result, places, unit."""
 import pytest
 
+from rag.answerability import subject_terms
 from rag.questions import analyse, operands, split_parts
 
 
@@ -109,3 +110,21 @@ def test_a_report_named_is_searched_by_the_year_it_speaks_of():
     assert info.report_years == [2023] and info.years == [2022] and info.wants_result
     assert "2022年" in search_text(info.text) and "报告" not in search_text(info.text)
     assert search_text("2019年政府工作报告提出的GDP增长目标是多少") == "2019年提出的GDP增长目标是多少"
+
+
+def test_words_taken_out_never_join_their_neighbours():
+    """A year, a filler word or punctuation taken out leaves a break, so no word is made up across
+    it ('比1978年多收' is no verb 比多收, '50万的村' no 万村); a question word inside a verb and its
+    object joins them ('发多少电' is about 发电). An event that names the year ('非典那年（2003年）')
+    is no word of the measure."""
+    assert subject_terms(analyse("1979年粮食产量有多少？比1978年多收了多少？").topic) == ["粮食产量", "多收"]
+    assert "万村" not in subject_terms(analyse("经营性收入超过50万的村有几个？").topic)
+    assert "发电" in subject_terms(analyse("风电场一年发多少电？").topic)
+    described = analyse("非典那年（2003年）城镇新增就业多少人？")
+    assert described.years == [2003] and described.topic == "城镇新增就业"
+    assert "金融危机" not in analyse("国际金融危机冲击最重的2009年，城镇居民人均可支配收入是多少？").topic
+
+
+def test_words_that_only_say_a_target_name_no_measure():
+    """'准备控制在多少' says the figure is a target (the time check's), not what is measured."""
+    assert subject_terms(analyse("2025年物价涨幅准备控制在多少以内？").topic) == ["物价", "涨幅"]
