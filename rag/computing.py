@@ -162,8 +162,8 @@ class ComputedAnswers:
         return composer.answer(text)
 
     def _result_and_target(self, measure: str, info: QuestionInfo, hits: list[Hit]):
-        """The measure's result (from a review) and target (from a plan) among the hits, each as
-        (quantity, clause) or None."""
+        """The measure's result (from a review) and target (from a plan), each as (quantity, clause)
+        or None: from the figure records of the question's one year, else among the hits."""
         # The two sit in two reports (the year's review is in the next one): the figure records of
         # each report first, which know a year's result from its target; then the passages found.
         recorded = self._year_records(measure, info, info.years[0]) if len(info.years) == 1 else [None, None]

@@ -117,10 +117,10 @@ def in_asked_magnitude(value: str, question: str) -> str:
     if len(found) != 1 or not found[0].unit:
         return value
     q = found[0]
-    asked = re.search(r"(?:多少|几)(万亿|千亿|百亿|亿|万|千|百)?" + re.escape(q.unit), question)
-    if not asked or (asked.group(1) or "") == q.magnitude:
+    asked = re.search(r"(?:多少|几)(万亿|千亿|百亿|亿|万|千|百)" + re.escape(q.unit), question)
+    if not asked or asked.group(1) == q.magnitude:
         return value
-    restated = format_value(q.value, q.unit, asked.group(1) or "", places=2)
+    restated = format_value(q.value, q.unit, asked.group(1), places=2)
     return ("约" if value.startswith("约") and not restated.startswith("约") else "") + restated
 
 

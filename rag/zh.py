@@ -116,8 +116,8 @@ SAME_PREDICATE = (frozenset("列入 入选 纳入 列为 作为 获批 获评 �
                   frozenset("获得 获 荣获 取得 拿到 拿了 赢得".split()))
 
 
-# Stages short of an outcome, said of a project still under way ('金洞风电场等项目加速推进', '康养科技
-#大楼封顶'): a clause saying one of them of its subject says the outcome asked has not come yet.
+# Stages short of an outcome, said of a project still under way ('金洞风电场等项目加速推进',
+# '康养科技大楼封顶'): a clause saying one of them of its subject says the outcome asked has not come yet.
 IN_PROGRESS = re.compile(r"加速推进|加快推进|有序推进|稳步推进|积极推进|加快建设|开工建设|前期工作|开工|封顶|筹建|在建|"
                          r"正在建设|加紧建设|启动建设|试运行|推进")
 # A question about an outcome that has come: '并网了没有', '投入使用了吗', '是否已经建成' (the last

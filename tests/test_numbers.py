@@ -102,5 +102,5 @@ def test_a_computed_value_is_restated_in_the_magnitude_asked():
     assert in_asked_magnitude("0.38万亿元", "赤字比上年多了多少亿元？") == "3800亿元"
     assert in_asked_magnitude("5000亿元", "专项债多安排了多少万亿元") == "0.5万亿元"
     assert in_asked_magnitude("约1.7万公里", "增加了多少万公里") == "约1.7万公里"
-    assert in_asked_magnitude("1.2万亩", "一共多少亩") == "12000亩"
+    assert in_asked_magnitude("约2.65万人", "加起来大概有多少人") == "约2.65万人"  # no magnitude asked
     assert in_asked_magnitude("1.2万亩", "一共多少") == "1.2万亩"
