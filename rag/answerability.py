@@ -91,6 +91,8 @@ _DIRECTIONS = [re.compile(r"增长|增加|提高|提升|上升|上涨|扩大|增
                re.compile(r"完成|实现|达到|建成|完工|如期|顺利|超额|超计划|圆满")]
 
 
+# A change said without its direction ('调到', '调整为', '改为'): either direction says it.
+_NEUTRAL_CHANGE = re.compile(r"调整?(?:到|至|为)|变为|变成|改为")
 _TRAILING_DIRECTION = re.compile(r"(.{2,}?)(增长|增加|提高|提升|上升|上涨|扩大|下降|减少|降低|下调|回落|缩小)$")
 
 
@@ -128,6 +130,8 @@ def term_present(term: str, text: str) -> bool:
         return True  # '面积' is answered by '50平方公里'; money words stay words ('投资' is not any 元)
     if is_direction(term):
         return any(d.search(term) and d.search(text) for d in _DIRECTIONS)
+    if _NEUTRAL_CHANGE.fullmatch(term):  # '从多少调到了多少' is answered by '从2000元提高到3500元'
+        return bool(_NEUTRAL_CHANGE.search(text) or any(d.search(text) for d in _DIRECTIONS[:2]))
     chars = [ch for ch in term if "\u4e00" <= ch <= "\u9fff"]
     if len(chars) >= 3:
         # and they stand together, in order ('在校生' in 在校学生; not 平均工资 in '平均为5.1%…工…资'),

@@ -633,7 +633,7 @@ _ORDINAL = re.compile(r"(第|连续)([一二三四五六七八九十两\d]{1,3})
 
 
 # A clause that goes on saying what the clause before it is about: '保持全市同组第一'.
-_PREDICATE_START = re.compile(r"保持|位居|稳居|居|排名|排|列|连续")
+_PREDICATE_START = re.compile(r"保持|位居|稳居|居|排名|排|列|连续|再?创|首次")
 
 
 def _ordinal_conflict(question: str, quote: str) -> str:
@@ -733,7 +733,8 @@ def yes_no_verdict(info: QuestionInfo, quote: str, title: str = "") -> str:
         # a predicate is said in its own words or a same-outcome verb (never '实现贯通' for 建成, which
         # term_present takes as one direction of change)
         if checks.is_achievement(term) or (checks.is_verb(term) and not checks.is_direction(term)):
-            return any(v in clause for v in zh.same_predicate(term)) or _parts_said(term, clause)
+            return any(v in clause for v in zh.same_predicate(term) | set(zh.REPORT_TERMS.get(term, ()))) \
+                or _parts_said(term, clause)
         return checks.term_present(term, clause) or _parts_said(term, clause)
 
     if not terms or any(all(said(t, c) for t in terms) for c in contexts):

@@ -317,3 +317,18 @@ def test_whether_a_target_was_met_and_the_year_a_report_names(tmp_path, embedder
     # no plan of 2011 is loaded: the target the question states is compared, and said to be the question's
     stated = assistant.ask("2011年GDP增速达到10%的预定目标了吗？")
     assert stated.text.startswith("没有，未达到问题所说的10%") and "9.2%" in stated.text, stated.text
+
+
+def test_yes_no_reads_a_predicate_the_next_clause_says_and_the_reports_words():
+    """'…1310万人，创历史新高' says the record of the clause before it; '增速' is said '增长率'; a change
+    asked without its direction ('调到') is said by either direction (issue #16)."""
+    from rag.answerability import term_present
+    from rag.answering import yes_no_verdict
+    from rag.questions import analyse
+
+    record = analyse("2013年城镇新增就业是不是创了历史新高？")
+    assert yes_no_verdict(record, "城镇新增就业1310万人，创历史新高").startswith("是")
+    growth = analyse("国内生产总值增速达到预期目标了吗？")
+    assert yes_no_verdict(growth, "国内生产总值增长率达到预期目标").startswith("是")
+    assert term_present("调到", "个人所得税起征点从2000元提高到3500元")
+    assert not term_present("调到", "个人所得税起征点为3500元")

@@ -128,3 +128,9 @@ def test_words_taken_out_never_join_their_neighbours():
 def test_words_that_only_say_a_target_name_no_measure():
     """'准备控制在多少' says the figure is a target (the time check's), not what is measured."""
     assert subject_terms(analyse("2025年物价涨幅准备控制在多少以内？").topic) == ["物价", "涨幅"]
+
+
+def test_how_big_and_this_is_ask_no_topic():
+    """'多大面积' asks an area (its dimension word stays), '这是' points back: neither names a measure."""
+    assert "大面积" not in subject_terms(analyse("去年治理了多大面积的违法建筑？").topic)
+    assert "这是" not in subject_terms(analyse("粮食产量突破了6亿吨，这是连续第几年增产？").topic)
