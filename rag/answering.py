@@ -34,7 +34,7 @@ from .lexical import idf_table, tokenize
 from .lists import ListAnswers
 from .means import MeansAnswers
 from .normalize import fold
-from .numbers import RATE_UNITS, SAME_UNIT, Incompatible, asks_change, difference, dimension_of, is_change, one_years_figure, quantities
+from .numbers import DIMENSIONS, RATE_UNITS, SAME_UNIT, Incompatible, asks_change, difference, dimension_of, is_change, one_years_figure, quantities
 from .questions import QuestionInfo, analyse
 from .retrieval import Hit
 from .sections import ReportSections
@@ -115,6 +115,8 @@ def _answers_one_year(question: str, clause: str, unit_wanted: str = "", sentenc
     text = zh.strip_footnotes(clause)
     # a change asked ('经济增速是多少', '增产多少') is a change stated, or the two ends of one (从…到…)
     change = asks_change(question) and from_to(text) is None
+    if unit_wanted not in ("", "%") and len(re.findall(r"多少|几", question)) >= 2:
+        change = False  # '卖了多少辆？增长多少？' asks the amount and, apart, its change
     # read in its sentence: a span named before the clause holds for it ('五年总体…，政府负债率控制在50%')
     whole = zh.strip_footnotes(sentence) if sentence and text in zh.strip_footnotes(sentence) else text
     start = whole.find(text)
@@ -292,6 +294,8 @@ class ExtractiveAnswerer(ListAnswers, MeansAnswers, ComputedAnswers):
             return True
         if unit_wanted == "%":
             return q.unit in RATE_UNITS
+        if unit_wanted == "元":  # an amount of money asked is answered in the currency reported (亿美元)
+            return q.unit in DIMENSIONS["money"]
         return q.kind == SAME_UNIT.get(unit_wanted, unit_wanted) or q.unit == unit_wanted  # 几名 is counted in 人
 
     # ---- the answer -----------------------------------------------------------------------
@@ -718,8 +722,10 @@ def yes_no_verdict(info: QuestionInfo, quote: str, title: str = "") -> str:
         # the quote says the predicate does not hold ('节能减排、物价调控目标没有完成')
         named = [t for t in terms if checks.term_present(t, clause)]
         if len(named) == len(terms) and terms:
-            negated = next((m.group(0) for t in terms if checks.is_verb(t)
-                            for m in [re.search(_NEGATED + re.escape(t), clause)] if m), "")
+            # (said with any verb of its outcome: '没有实现…的目标' for 完成)
+            negated = next((m.group(0) for t in terms if checks.is_verb(t) or checks.is_achievement(t)
+                            for v in zh.same_predicate(t)
+                            for m in [re.search(_NEGATED + re.escape(v), clause)] if m), "")
             if negated:
                 return f"没有，报告中是“{negated}”："
     # A clause says a thing by itself; one that starts with its verb ('增长19.3%') with the clause before,

@@ -37,6 +37,7 @@ _CEILING = re.compile(r"以内|以下|不超过|控制在|低于|不高于")
 # A clause that states a target, wherever it stands ('要把全年零售物价上涨幅度控制在百分之十以内').
 _TARGET_SAID = re.compile(r"要把|力争|控制在|预期|目标|计划|左右")
 _RATE_WORD = re.compile(r"增速|增幅|涨幅|降幅|[率比]$")
+_FALLING = re.compile(r"下降|降低|减少|降幅")
 _LOWER_IS_BETTER = re.compile(r"价格|物价|CPI|涨幅|失业率|赤字|能耗|排放|负债")
 
 
@@ -207,7 +208,9 @@ class ComputedAnswers:
             figure = point.figure
             read = quantities(point.text) if point.text != figure.value else [figure.quantity]
             clause = Clause(figure_hit(figure), figure.start, figure.end, figure.clause, set(), figure.clause)
-            found.append((read[0], clause) if read else None)
+            # the quantity as it stands in the clause (its offsets are the clause's, as the hits' are)
+            placed = [q for q in quantities(figure.clause) if read and q.text == read[0].text]
+            found.append(((placed or read)[0], clause) if read else None)
         return found
 
     def target_met(self, composer: Composer, info: QuestionInfo, hits: list[Hit]) -> Answer | None:
@@ -236,8 +239,11 @@ class ComputedAnswers:
         except Incompatible:
             return None
         aim_text = fold(aim_unit.text)[aim.start:aim.end + 4]
-        ceiling = bool(_CEILING.search(aim_text) or _CEILING.search(fold(aim_unit.text)[max(0, aim.start - 6):aim.start])
-                       or _LOWER_IS_BETTER.search(measure))
+        before = fold(aim_unit.text)[max(0, aim.start - 8):aim.start]
+        # a reduction ('能耗降低4%左右') is met from above, though less energy use is better
+        falling = bool(_FALLING.search(before) or _FALLING.search(measure))
+        ceiling = bool(_CEILING.search(aim_text) or _CEILING.search(before[-6:])
+                       or _LOWER_IS_BETTER.search(measure) and not falling)
         met = side <= 0 if ceiling else side >= 0
         verdict = "是的，达到了目标" if met else "没有，未达到目标"
         text = f"{verdict}：实际{composer.quote(got_unit)}；目标{composer.quote(aim_unit)}{COMPUTED_MARK}。"
@@ -254,7 +260,8 @@ class ComputedAnswers:
             side = compare(got, stated)
         except Incompatible:
             return None
-        ceiling = bool(_CEILING.search(info.text) or _LOWER_IS_BETTER.search(measure))
+        falling = bool(_FALLING.search(measure))
+        ceiling = bool(_CEILING.search(info.text) or _LOWER_IS_BETTER.search(measure) and not falling)
         met = side <= 0 if ceiling else side >= 0
         verdict = "是的，达到了" if met else "没有，未达到"
         composer.computed = {"value": "是" if met else "否", "operation": "compare", "from": []}

@@ -332,3 +332,34 @@ def test_yes_no_reads_a_predicate_the_next_clause_says_and_the_reports_words():
     assert yes_no_verdict(growth, "国内生产总值增长率达到预期目标").startswith("是")
     assert term_present("调到", "个人所得税起征点从2000元提高到3500元")
     assert not term_present("调到", "个人所得税起征点为3500元")
+
+
+def test_money_in_another_currency_and_an_amount_asked_with_its_change(tmp_path, embedder):
+    """'用了多少外商直接投资' asks money, answered in the currency reported (亿美元); '卖了多少辆？增长
+    多少？' asks the amount and, apart, its change: the amount need not be a change (issue #16)."""
+    reports = [(2015, "实际使用外商直接投资1196亿美元。全年汽车销售1364万辆，增长46.2%。", "进出口增长6%左右。")]
+    assistant = assistant_for(tmp_path, embedder, write_reports(tmp_path / "reports", reports))
+    money = assistant.ask("2014年我国实际用了多少外商直接投资？")
+    assert money.answered and "1196亿美元" in money.text, money.text
+    cars = assistant.ask("2014年全国汽车卖了多少辆？增长多少？")
+    assert "1364万辆" in cars.text and "46.2%" in cars.text, cars.text
+
+
+def test_yes_no_an_outcome_denied_with_another_verb_of_it_is_no():
+    """'没有实现…的目标' denies 目标完成 (实现 and 完成 say one outcome): 没有, never 是 (issue #16)."""
+    from rag.answering import yes_no_verdict
+    from rag.questions import analyse
+
+    asked = analyse("2006年单位国内生产总值能耗降低的目标完成了吗？")
+    quote = "但是，全国没有实现年初确定的单位国内生产总值能耗降低4%左右、主要污染物排放总量减少2%的目标"
+    assert yes_no_verdict(asked, quote).startswith("没有"), yes_no_verdict(asked, quote)
+
+
+def test_a_reduction_target_is_met_from_above(tmp_path, embedder):
+    """'能耗下降3.4%以上' is met by a fall of 5%: less energy use is better, so a bigger fall meets
+    it (the records of the 2016 and 2017 reports, each cited)."""
+    reports = [(2016, "单位国内生产总值能耗下降5.6%。", "单位国内生产总值能耗下降3.4%以上。"),
+               (2017, "单位国内生产总值能耗下降5%。", "单位国内生产总值能耗下降3.4%以上。")]
+    assistant = assistant_for(tmp_path, embedder, write_reports(tmp_path / "reports", reports))
+    met = assistant.ask("2016年单位GDP能耗下降目标完成了吗？")
+    assert met.text.startswith("是的，达到了目标") and "5%" in met.text and "3.4%以上" in met.text, met.text
