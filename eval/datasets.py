@@ -24,7 +24,9 @@ BLIND = {"blind-qianjiang-a": "qianjiang_a.jsonl", "blind-qianjiang-b": "qianjia
          "para-qianjiang-f": "para_f.jsonl", "para-gov-g": "para_g.jsonl",
          # J, K, the paraphrases of H and I: written 2026-12-02, after stop 25
          "blind-qianjiang-j": "qianjiang_j.jsonl", "blind-gov-k": "gov_k.jsonl",
-         "para-qianjiang-h": "para_h.jsonl", "para-gov-i": "para_i.jsonl"}
+         "para-qianjiang-h": "para_h.jsonl", "para-gov-i": "para_i.jsonl",
+         # L, M: written 2026-12-02, later in stop 26 (after J and K were measured and read)
+         "blind-gov-m": "gov_m.jsonl"}
 
 
 def data_dir(option: str | None = None) -> Path:
