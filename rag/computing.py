@@ -12,8 +12,8 @@ from .evidence import Clause, clause_bounds
 from .normalize import fold
 from decimal import Decimal
 
-from .numbers import (NOT_AMOUNTS, Incompatible, Quantity, asks_change, compare, difference, earlier, format_value,
-                      in_asked_magnitude, one_years_figure, quantities, ratio, total)
+from .numbers import (NOT_AMOUNTS, RATE_UNITS, Incompatible, Quantity, asks_change, compare, difference, earlier, format_value,
+                      in_asked_magnitude, is_change, one_years_figure, quantities, ratio, total)
 from .questions import QuestionInfo, expected_unit
 from .retrieval import Hit
 
@@ -363,8 +363,14 @@ class ComputedAnswers:
                 continue
             anchor = max(present, key=self._weight)
             at = _locate(anchor, plain)
-            after = [q for q in found if q.start >= at]
-            return (after[0] if after else found[-1]), unit
+            # a level, not the change beside it, unless a change is asked ('收入增加910元，达到2027元'
+            # is 2027元 for '城镇居民收入是农村的几倍')
+            levels = [q for q in found if asks_change(operand) or q.unit in RATE_UNITS
+                      or not is_change(unit.text, q, increments=False)]
+            if not levels:
+                continue
+            after = [q for q in levels if q.start >= at]
+            return (after[0] if after else levels[-1]), unit
         return None
 
 

@@ -247,11 +247,11 @@ def one_years_figure(question: str, text: str, q: Quantity) -> bool:
 _INCREMENT = re.compile(r"新增|新建|新培育|新登记|新开工|净增|增产|减产")
 
 
-def is_change(text: str, q: Quantity) -> bool:
-    """The quantity ``q`` of ``text`` states a change: a rate, an amount after its verb, or an
-    amount of a measure that is an increment."""
+def is_change(text: str, q: Quantity, increments: bool = True) -> bool:
+    """The quantity ``q`` of ``text`` states a change: a rate, an amount after its verb, or (unless
+    ``increments`` is False) an amount of a measure that is an increment ('新增城市绿地8.4万平方米')."""
     return q.unit in RATE_UNITS or bool(_CHANGE_VERB.search(text[max(0, q.start - 8):q.start])) \
-        or bool(_INCREMENT.search(text[max(0, q.start - 12):q.start]))
+        or increments and bool(_INCREMENT.search(text[max(0, q.start - 12):q.start]))
 
 
 def asks_change(question: str) -> bool:

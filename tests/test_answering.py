@@ -363,3 +363,12 @@ def test_a_reduction_target_is_met_from_above(tmp_path, embedder):
     assistant = assistant_for(tmp_path, embedder, write_reports(tmp_path / "reports", reports))
     met = assistant.ask("2016年单位GDP能耗下降目标完成了吗？")
     assert met.text.startswith("是的，达到了目标") and "5%" in met.text and "3.4%以上" in met.text, met.text
+
+
+def test_a_ratio_of_levels_takes_the_levels_not_the_changes(tmp_path, embedder):
+    """'收入增加910元，达到1826元': the level is 1826元; a ratio of two incomes never divides the two
+    increases (issue #16: a false 2.8倍)."""
+    reports = [(1993, "城镇居民人均生活费收入增加910元，达到1826元。农村居民人均纯收入增加321元，达到784元。", "")]
+    assistant = assistant_for(tmp_path, embedder, write_reports(tmp_path / "reports", reports))
+    ratio = assistant.ask("1992年城镇居民人均收入是农村居民人均收入的几倍？")
+    assert "2.3倍" in ratio.text and "2.8倍" not in ratio.text, ratio.text
