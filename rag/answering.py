@@ -26,7 +26,7 @@ from typing import Iterator, Protocol
 from . import answerability as checks
 from . import zh
 from .citing import Answer, Citation, Composer, plan_label, refusal_text
-from .computing import ASKS_CHANGE, COMPUTED_MARK, ComputedAnswers, from_to
+from .computing import ASKS_CHANGE, COMPUTED_MARK, ComputedAnswers, asks_target_met, from_to
 from .conversation import follow_up_candidates
 from .crosslingual import chinese_terms, with_chinese_terms
 from .evidence import NO_SUBJECT, Clause, clause_bounds, clauses_of, fact_bounds, is_heading, names_terms, whole_fact
@@ -331,7 +331,7 @@ class ExtractiveAnswerer(ListAnswers, MeansAnswers, ComputedAnswers):
         if info.kind == "trend":
             return info, hits, False, None  # every year of the span is read from the records
         fitting, plan_only = checks.fitting_hits(info, hits)
-        if info.operation == "vs_target" or (info.kind == "yesno" and info.years and zh.MET_TARGET.search(info.text)):
+        if info.operation == "vs_target" or asks_target_met(info):
             fitting, plan_only = checks.year_hits(info, hits), False  # the result and the target, both
         if not fitting:
             refusal = self._other_side(composer, info, hits, checks.time_gap(info, hits))
@@ -533,7 +533,7 @@ class ExtractiveAnswerer(ListAnswers, MeansAnswers, ComputedAnswers):
         return composer.answer(text)
 
     def compose_yesno(self, composer: Composer, info: QuestionInfo, hits: list[Hit]) -> Answer:
-        if zh.MET_TARGET.search(info.text) and info.years:  # whether a year's target was met
+        if asks_target_met(info):
             met = self.target_met(composer, info, hits)
             if met is not None:
                 return met
@@ -690,6 +690,16 @@ def _only_as_modifier(term: str, text: str) -> bool:
 _HEADS = frozenset("路街桥站港村镇乡县区园馆院厂场所室楼")
 
 
+def _asked_outcome(question: str) -> str:
+    """The words of the outcome a question asks has come: the predicate just before its aspect
+    ('并网|了没有', '投入使用|了吗') or after 已经 ('是否已经|建成'); '' when it asks none."""
+    done = list(zh.ASKS_COMPLETED.finditer(question))
+    if not done:
+        return ""
+    last = done[-1]
+    return fold(question[:last.start()])[-6:] if last.group(0).startswith("了") else fold(question[last.end():])[:6]
+
+
 def yes_no_verdict(info: QuestionInfo, quote: str, title: str = "") -> str:
     """是 only when one clause of the quote (with the clause before it) states everything the
     question asks; 否 when the clause that names the subject states something else ('茶园水库导流洞
@@ -773,11 +783,7 @@ def yes_no_verdict(info: QuestionInfo, quote: str, title: str = "") -> str:
         # '全民健身中心主体完工'): the report states something else
         return f"不是，报告中是“{stage}”："
     progress = next((c for c in own if checks.term_present(subject, c) and zh.IN_PROGRESS.search(c)), "")
-    # the outcome asked is the predicate just before the aspect ('并网|了没有', '投入使用|了吗') or after
-    # 已经 ('是否已经|建成')
-    done = list(zh.ASKS_COMPLETED.finditer(info.text))
-    outcome = "" if not done else fold(info.text[:done[-1].start()])[-6:] if done[-1].group(0).startswith("了") \
-        else fold(info.text[done[-1].end():])[:6]
+    outcome = _asked_outcome(info.text)
     if progress and any(t in outcome and not zh.IN_PROGRESS.search(t)
                         and (checks.is_achievement(t) or not checks.is_direction(t)) for t in missing):
         # an outcome asked of a project the report says is still under way ('金洞风电场并网了没有'

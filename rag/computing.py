@@ -41,6 +41,27 @@ _FALLING = re.compile(r"下降|降低|减少|降幅")
 _LOWER_IS_BETTER = re.compile(r"价格|物价|CPI|涨幅|失业率|赤字|能耗|排放|负债")
 
 
+def asks_target_met(info: QuestionInfo) -> bool:
+    """A yes/no question whether a named year's target was met ('2015年外贸目标完成了吗')."""
+    return info.kind == "yesno" and bool(info.years) and bool(zh.MET_TARGET.search(info.text))
+
+
+def _names_measure(measure: str, text: str) -> bool:
+    """Every thing the measure names is in the text, in its words or the reports' (a verdict is never
+    drawn from a figure of something else: '…占国内生产总值的比重' is no growth of it)."""
+    nouns = [t for t in checks.subject_terms(measure) if not checks.is_direction(t)]
+    return all(checks.term_present(t, text) or zh.named_by_report_term(t, measure, text) for t in nouns)
+
+
+def _is_met(side: int, measure: str, ceiling_said: bool, falling_said: bool) -> bool:
+    """Whether a result ``side`` (compare(result, target): -1, 0, 1) meets its target. A ceiling
+    (以内, 控制在) or a measure that is better lower (prices, unemployment, energy use) is met from
+    below, unless it is a reduction ('能耗降低4%左右'), which is met from above."""
+    falling = falling_said or bool(_FALLING.search(measure))
+    ceiling = ceiling_said or bool(_LOWER_IS_BETTER.search(measure)) and not falling
+    return side <= 0 if ceiling else side >= 0
+
+
 class ComputedAnswers:
     """Composes compute answers (a part of ``ExtractiveAnswerer``)."""
 
@@ -173,16 +194,14 @@ class ComputedAnswers:
         targets = self._candidates([h for h in of_year if checks.is_plan(h)])
         # a growth is a rate ('国内生产总值增长' is 5.2%, not 126万亿元)
         wanted = "%" if asks_change(measure) or _RATE_WORD.search(measure) else None
-        nouns = [t for t in checks.subject_terms(measure) if not checks.is_direction(t)]
 
         def found(units: list[Clause], target: bool) -> tuple[Quantity, Clause] | None:
             pick = self._quantity_for(measure, info, units, wanted=wanted)
             if pick is None:
                 return None
-            text = fold(pick[1].sentence or pick[1].text)
-            # every thing the measure names is in the figure's sentence ('…占国内生产总值的比重' is no
-            # growth of it), and a result is no target said in a review ('要把…控制在10%以内')
-            named = all(checks.term_present(t, text) or zh.named_by_report_term(t, measure, text) for t in nouns)
+            # the figure's sentence names the measure, and a result is no target said in a review
+            # ('要把…控制在10%以内')
+            named = _names_measure(measure, fold(pick[1].sentence or pick[1].text))
             return pick if named and (target or not _TARGET_SAID.search(fold(pick[1].text))) else None
 
         return recorded[0] or found(results, False), recorded[1] or found(targets, True)
@@ -227,12 +246,9 @@ class ComputedAnswers:
         if result is None or target is None:
             return None
         (got, got_unit), (aim, aim_unit) = result, target
-        # each thing the measure names is in the sentence of each figure: a verdict is never drawn from
-        # a figure of something else ('国有企业实现利润…增长77.7%' for 经济增速)
+        # each figure's sentence names the measure ('国有企业实现利润…增长77.7%' is no 经济增速)
         nouns = [t for t in checks.subject_terms(measure) if not checks.is_direction(t)]
-        if not nouns or not all(checks.term_present(t, fold(u.sentence or u.text)) or
-                                zh.named_by_report_term(t, measure, fold(u.sentence or u.text))
-                                for t in nouns for u in (got_unit, aim_unit)):
+        if not nouns or not all(_names_measure(measure, fold(u.sentence or u.text)) for u in (got_unit, aim_unit)):
             return None
         try:
             side = compare(got, aim)
@@ -240,11 +256,8 @@ class ComputedAnswers:
             return None
         aim_text = fold(aim_unit.text)[aim.start:aim.end + 4]
         before = fold(aim_unit.text)[max(0, aim.start - 8):aim.start]
-        # a reduction ('能耗降低4%左右') is met from above, though less energy use is better
-        falling = bool(_FALLING.search(before) or _FALLING.search(measure))
-        ceiling = bool(_CEILING.search(aim_text) or _CEILING.search(before[-6:])
-                       or _LOWER_IS_BETTER.search(measure) and not falling)
-        met = side <= 0 if ceiling else side >= 0
+        met = _is_met(side, measure, bool(_CEILING.search(aim_text) or _CEILING.search(before[-6:])),
+                      bool(_FALLING.search(before)))
         verdict = "是的，达到了目标" if met else "没有，未达到目标"
         text = f"{verdict}：实际{composer.quote(got_unit)}；目标{composer.quote(aim_unit)}{COMPUTED_MARK}。"
         composer.computed = {"value": "是" if met else "否", "operation": "compare",
@@ -260,9 +273,7 @@ class ComputedAnswers:
             side = compare(got, stated)
         except Incompatible:
             return None
-        falling = bool(_FALLING.search(measure))
-        ceiling = bool(_CEILING.search(info.text) or _LOWER_IS_BETTER.search(measure) and not falling)
-        met = side <= 0 if ceiling else side >= 0
+        met = _is_met(side, measure, bool(_CEILING.search(info.text)), False)
         verdict = "是的，达到了" if met else "没有，未达到"
         composer.computed = {"value": "是" if met else "否", "operation": "compare", "from": []}
         text = f"{verdict}问题所说的{stated.text}：实际{composer.quote(unit)}{COMPUTED_MARK}。报告中没有找到当年的目标原文。"
