@@ -27,8 +27,8 @@ BLIND = {"blind-qianjiang-a": "qianjiang_a.jsonl", "blind-qianjiang-b": "qianjia
          "para-qianjiang-h": "para_h.jsonl", "para-gov-i": "para_i.jsonl",
          # L, M: written 2026-12-02, later in stop 26 (after J and K were measured and read)
          "blind-gov-m": "gov_m.jsonl", "blind-qianjiang-l": "qianjiang_l.jsonl",
-         # N, O, the paraphrases of L and M: written 2026-12-02, after stop 26
-         "blind-qianjiang-n": "qianjiang_n.jsonl"}
+         # N, O: written 2026-12-02, after stop 26
+         "blind-qianjiang-n": "qianjiang_n.jsonl", "blind-gov-o": "gov_o.jsonl"}
 
 
 def data_dir(option: str | None = None) -> Path:
