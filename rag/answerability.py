@@ -150,6 +150,33 @@ def term_present(term: str, text: str) -> bool:
     return False
 
 
+# jieba's tags of verbs (not verbal nouns) and of place words ('城里', '村里')
+_ASKERS_TAGS = re.compile(r"v|vi|vd|s")
+
+
+def unwritten(term: str, report_text: str, question: str = "") -> bool:
+    """An everyday word that the evidence's report never writes ('打工', '村里', '出去'): its authors
+    say it otherwise (外出务工, 村级, 外出), so a clause of that report lacking it says nothing
+    against the clause; its meaning is the embedder's to match. Only a verb or a place word: never
+    a noun or name ('国家文物局', '充电桩'), a measure word ('吞吐量'), a direction, or a word the lexicon
+    gives the reports' own words for (``zh.REPORT_TERMS``). ``report_text`` is folded and simplified;
+    ``question`` is the question the term is of.
+    On the blind sets of stops 25-26 most refusals that quoted the answer lacked only such words."""
+    import rjieba
+
+    if term in report_text or term in zh.REPORT_TERMS or dimension_of(term) or _MEASURE_SUFFIX.search(term) \
+            or is_direction(term) or is_achievement(term):
+        return False
+    # only verbs and place words ('打工', '城里'): a noun the report never writes may be what the
+    # question counts ('充电桩', '可支配收入'), and then the report does not give it (blind set N)
+    tags = rjieba.tag(term)
+    if len(tags) != 1 or not _ASKERS_TAGS.fullmatch(tags[0][1]):
+        return False
+    # nor a verb that modifies a one-character noun of the question ('充电' of 充电桩: what it counts)
+    words = rjieba.tag(fold(question))
+    return not any(w == term and len(nxt) == 1 and flag[0] in "nq" for (w, _), (nxt, flag) in zip(words, words[1:]))
+
+
 def _headed(term: str) -> bool:
     """jieba cuts the term into words and the last is a one-character noun ('房地产' '税')."""
     import rjieba

@@ -143,6 +143,7 @@ class ExtractiveAnswerer(ListAnswers, MeansAnswers, ComputedAnswers):
         self.regions = regions  # the regions of the loaded reports and their short names ('黔江区', '黔江')
         self._vectors = passage_cache(embedder)  # shared by threads, and by snapshots (rag.vector_cache)
         self._max_idf = max(idf.values(), default=1.0)
+        self._report_texts: dict[str, str] = {}  # doc_id -> its text, folded and simplified
 
     # ---- evidence -------------------------------------------------------------------------
 
@@ -206,12 +207,28 @@ class ExtractiveAnswerer(ListAnswers, MeansAnswers, ComputedAnswers):
                     and not any(checks.term_present(t, c) for c in clauses)]
         if any(checks.is_direction(t) for t in missing):
             return missing  # a rise asked about as a fall (or the reverse) is a false premise
-        weight = sum(self._weight(t) for t in terms) or 1.0
-        if self._forgiven(missing, terms, similarity):
-            return []
         if info.kind == "why" and any(checks.is_verb(t) for t in missing):
             return missing  # a why-question's event ('为什么关闭了光伏电站') must be what the reports say happened
+        # words the clause's report never writes are the asker's, not the report's ('出去打工' for
+        # 外出务工): not missing, as long as some word of the question's subject is in the clause
+        everyday = [t for t in missing if checks.unwritten(t, self._report_text(unit.hit.doc_id), info.text)]
+        if everyday and any(t not in missing for t in nouns):
+            # no evidence either way, like a word of the title: out of the missing share's both sides
+            missing = [t for t in missing if t not in everyday]
+            terms = [t for t in terms if t not in everyday]
+        else:
+            everyday = []
+        weight = sum(self._weight(t) for t in terms) or 1.0
+        if not everyday and self._forgiven(missing, terms, similarity):  # one leniency, not two
+            return []
         return missing if sum(self._weight(t) for t in missing) / weight > self.settings.max_missing else []
+
+    def _report_text(self, doc_id: str) -> str:
+        """The whole text of a report, folded and simplified, for the words its authors use."""
+        if doc_id not in self._report_texts:
+            text = self.sections.text(doc_id) if self.sections is not None else ""
+            self._report_texts[doc_id] = zh.to_simplified(fold(text))
+        return self._report_texts[doc_id]
 
     def _forgiven(self, missing: list[str], terms: list[str], similarity: float) -> bool:
         """One everyday word of the question the clause words otherwise ('农村改厕' for '户厕改造'):

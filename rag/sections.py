@@ -130,3 +130,8 @@ class ReportSections:
     def paragraphs(self, doc_id: str) -> list[Section]:
         document = self._document(doc_id)
         return document.paragraphs() if document else []
+
+    def text(self, doc_id: str) -> str:
+        """The whole text of a document as its chunks rebuild it ('' when it is not indexed)."""
+        document = self._document(doc_id)
+        return document.text if document else ""

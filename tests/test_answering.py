@@ -1,6 +1,7 @@
 """Cited answers from the bundled report with the default, offline extractive answerer."""
 import pytest
 
+from rag import answerability as checks
 from rag.questions import split_parts as split_question
 from rag.conversation import resolve_follow_up
 from tests.conftest import assistant_for, text_files, write_reports
@@ -372,3 +373,19 @@ def test_a_ratio_of_levels_takes_the_levels_not_the_changes(tmp_path, embedder):
     assistant = assistant_for(tmp_path, embedder, write_reports(tmp_path / "reports", reports))
     ratio = assistant.ask("1992年城镇居民人均收入是农村居民人均收入的几倍？")
     assert "2.3倍" in ratio.text and "2.8倍" not in ratio.text, ratio.text
+
+
+def test_words_the_report_never_writes(bundled):
+    """The asker's everyday words that the report never writes ('出去打工' for 外出务工, '村里' for
+    村级) do not refuse the clause; a measure word the report never writes ('吞吐量') and a name
+    still do (issue #16)."""
+    assert "2.4万人" in bundled.ask("去年引导多少脱贫人口出去打工了").text
+    assert "村级事务" in bundled.ask("村里的事务黔江现在用什么办法来管").text
+    assert not bundled.ask("黔江机场旅客吞吐量是多少").answered
+    assert not bundled.ask("去年新增的停车位里配了多少充电桩？").answered
+    assert not bundled.ask("黔江区2023年GDP增长了多少？").answered
+    report = "引导脱贫人口外出务工2.4万人，正阳恐龙化石资源保护发掘获自然资源部批准"
+    assert checks.unwritten("打工", report) and checks.unwritten("村里", report)
+    assert not checks.unwritten("充电桩", report)  # a noun may be what the question counts
+    assert not checks.unwritten("务工", report)  # the report's own word
+    assert not checks.unwritten("国家文物局", report) and not checks.unwritten("吞吐量", report)
