@@ -211,13 +211,11 @@ class ExtractiveAnswerer(ListAnswers, MeansAnswers, ComputedAnswers):
             return missing  # a why-question's event ('为什么关闭了光伏电站') must be what the reports say happened
         # words the clause's report never writes are the asker's, not the report's ('出去打工' for
         # 外出务工): not missing, as long as some word of the question's subject is in the clause
-        everyday = [t for t in missing if checks.unwritten(t, self._report_text(unit.hit.doc_id), info.text)]
-        if everyday and any(t not in missing for t in nouns):
-            # no evidence either way, like a word of the title: out of the missing share's both sides
-            missing = [t for t in missing if t not in everyday]
-            terms = [t for t in terms if t not in everyday]
-        else:
-            everyday = []
+        everyday = [t for t in missing if checks.unwritten(t, self._report_text(unit.hit.doc_id), info.text)] \
+            if any(t not in missing for t in nouns) else []
+        # no evidence either way, like a word of the title: out of the missing share's both sides
+        missing = [t for t in missing if t not in everyday]
+        terms = [t for t in terms if t not in everyday]
         weight = sum(self._weight(t) for t in terms) or 1.0
         if not everyday and self._forgiven(missing, terms, similarity):  # one leniency, not two
             return []
