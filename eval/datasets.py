@@ -28,7 +28,9 @@ BLIND = {"blind-qianjiang-a": "qianjiang_a.jsonl", "blind-qianjiang-b": "qianjia
          # L, M: written 2026-12-02, later in stop 26 (after J and K were measured and read)
          "blind-gov-m": "gov_m.jsonl", "blind-qianjiang-l": "qianjiang_l.jsonl",
          # N, O: written 2026-12-02, after stop 26
-         "blind-qianjiang-n": "qianjiang_n.jsonl", "blind-gov-o": "gov_o.jsonl"}
+         "blind-qianjiang-n": "qianjiang_n.jsonl", "blind-gov-o": "gov_o.jsonl",
+         # the paraphrases of L and M: written 2026-12-02, after stop 27
+         "para-qianjiang-l": "para_l.jsonl", "para-gov-m": "para_m.jsonl"}
 
 
 def data_dir(option: str | None = None) -> Path:
