@@ -30,7 +30,9 @@ BLIND = {"blind-qianjiang-a": "qianjiang_a.jsonl", "blind-qianjiang-b": "qianjia
          # N, O: written 2026-12-02, after stop 26
          "blind-qianjiang-n": "qianjiang_n.jsonl", "blind-gov-o": "gov_o.jsonl",
          # the paraphrases of L and M: written 2026-12-02, after stop 27
-         "para-qianjiang-l": "para_l.jsonl", "para-gov-m": "para_m.jsonl"}
+         "para-qianjiang-l": "para_l.jsonl", "para-gov-m": "para_m.jsonl",
+         # P, Q: written 2026-12-02, after stop 27
+         "blind-qianjiang-p": "qianjiang_p.jsonl"}
 
 
 def data_dir(option: str | None = None) -> Path:
