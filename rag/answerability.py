@@ -104,6 +104,14 @@ def is_verb(term: str) -> bool:
     return len(tags) == 1 and tags[0][1].startswith("v") and tags[0][1] != "vn"
 
 
+def is_noun(term: str) -> bool:
+    """jieba tags the term's last word a noun, a distinguishing word, a numeral or a measure word."""
+    import rjieba
+
+    tags = rjieba.tag(term)
+    return bool(tags) and tags[-1][1].startswith(("n", "b", "m", "q"))
+
+
 def is_achievement(term: str) -> bool:
     """'完成', '实现了': a word that says whether something was achieved (a yes/no question's)."""
     return bool(re.fullmatch(rf"(?:{_DIRECTIONS[2].pattern})(?:到|至|了)?", term))
@@ -146,8 +154,13 @@ def term_present(term: str, text: str) -> bool:
     if stem != term and stem:
         return stem in text
     if len(chars) == 2:
-        return any(abs(i - j) <= 3 for i in _positions(chars[0], text) for j in _positions(chars[1], text))
+        # within one clause: '补足8900亩,生产粮食' says no 亩产
+        return any(abs(i - j) <= 3 and not _CLAUSE_BREAK.search(text[min(i, j):max(i, j)])
+                   for i in _positions(chars[0], text) for j in _positions(chars[1], text))
     return False
+
+
+_CLAUSE_BREAK = re.compile(r"[，,。；;：:！!？?]")
 
 
 # jieba's tags of verbs (not verbal nouns) and of place words ('城里', '村里')

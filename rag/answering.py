@@ -19,6 +19,7 @@ lack and, where they hold something close, what they do say.
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import Iterator, Protocol
@@ -108,6 +109,16 @@ _TIME = re.compile(r"\d{4}\s*年|[\d一二三四五六七八九十]+\s*(?:月|�
                    r"季度|今年|明年|当年|同年|次年|届时|之前|以前|前(?:完成|建成)|期间")
 
 
+def stated_in(q, question: str) -> bool:
+    """The question states the quantity itself, in any numerals ('27%' for '百分之二十七左右')."""
+    return bool(question) and (fold(q.text) in fold(question) or (q.value, q.unit) in _stated(question))
+
+
+@functools.lru_cache(maxsize=256)
+def _stated(question: str) -> frozenset:
+    return frozenset((s.value, s.unit) for s in quantities(question))
+
+
 def _answers_one_year(question: str, clause: str, unit_wanted: str = "", sentence: str = "") -> bool:
     """Some figure of ``clause`` (of ``unit_wanted``, as ``_has_answer_number`` reads it) answers a
     question about one year's figure: not an average over years unless one is asked, not a change
@@ -120,7 +131,8 @@ def _answers_one_year(question: str, clause: str, unit_wanted: str = "", sentenc
     # read in its sentence: a span named before the clause holds for it ('五年总体…，政府负债率控制在50%')
     whole = zh.strip_footnotes(sentence) if sentence and text in zh.strip_footnotes(sentence) else text
     start = whole.find(text)
-    return any(ExtractiveAnswerer.is_of_unit(q, unit_wanted) and one_years_figure(question, whole, q)
+    # a number the question states is none of the answer's ('PM2.5')
+    return any(ExtractiveAnswerer.is_of_unit(q, unit_wanted) and not stated_in(q, question) and one_years_figure(question, whole, q)
                and (not change or is_change(whole, q)) for q in quantities(whole) if start <= q.start < start + len(text))
 
 
@@ -232,7 +244,7 @@ class ExtractiveAnswerer(ListAnswers, MeansAnswers, ComputedAnswers):
         """One everyday word of the question the clause words otherwise ('农村改厕' for '户厕改造'):
         forgiven when the clause matches the question closely in meaning (``forgive_similarity``),
         the other words are there, and the word is a common two-character word, not a name, a
-        measure ('投资', '库容') or a direction."""
+        measure ('投资', '库容', '亩产': ``_PER_UNIT``) or a direction."""
         if len(missing) != 1 or len(terms) < 2:
             return False
         import rjieba
@@ -242,7 +254,7 @@ class ExtractiveAnswerer(ListAnswers, MeansAnswers, ComputedAnswers):
             return False  # the lexicon knows the reports' words for it ('物价': 居民消费价格) and none is there
         tags = rjieba.tag(word)
         common = len(word) == 2 and len(tags) == 1 and tags[0][1] in ("n", "v", "a", "vn", "ad", "an")
-        if not common or dimension_of(word) or checks.is_direction(word):
+        if not common or dimension_of(word) or checks.is_direction(word) or _PER_UNIT.search(word):
             return False
         return similarity >= self.settings.forgive_similarity
 
@@ -298,9 +310,7 @@ class ExtractiveAnswerer(ListAnswers, MeansAnswers, ComputedAnswers):
         """The clause has a number of the wanted unit that the question does not state itself
         ('3岁以下婴幼儿托位数…高于全市平均水平' holds no answer to '…3岁以下托位数平均是多少')."""
         found = quantities(zh.strip_footnotes(unit.text))
-        asked = fold(question)
-        return any(ExtractiveAnswerer.is_of_unit(q, unit_wanted) and not (question and fold(q.text) in asked)
-                   for q in found)
+        return any(ExtractiveAnswerer.is_of_unit(q, unit_wanted) and not stated_in(q, question) for q in found)
 
     @staticmethod
     def is_of_unit(q, unit_wanted: str) -> bool:
@@ -548,11 +558,21 @@ class ExtractiveAnswerer(ListAnswers, MeansAnswers, ComputedAnswers):
         return composer.answer(text)
 
     def compose_yesno(self, composer: Composer, info: QuestionInfo, hits: list[Hit]) -> Answer:
-        if asks_target_met(info):
-            met = self.target_met(composer, info, hits)
-            if met is not None:
-                return met
-        return self.compose_fact(composer, info, hits)
+        if not asks_target_met(info):
+            return self.compose_fact(composer, info, hits)
+        met = self.target_met(composer, info, hits)
+        if met is not None:
+            return met
+        answer = self.compose_fact(composer, info, hits)
+        quotes = [fold(c.quote) for c in answer.citations]
+        if answer.answered and quotes and all(_restates_target(q) for q in quotes):
+            # '1996年物价涨幅压到年初定的10%左右以下了吗' against '物价涨幅要从14.8%降到10%左右': the
+            # target said again is no result, so neither 是 nor 不是
+            first = answer.citations[0]
+            composer.citations = [first]
+            return composer.answer(f"报告中没有找到{info.years[0]}年的实际结果，只有目标：{zh.clean_quote(first.quote)}"
+                                   f"[{first.n}]。", answered=False)
+        return answer
 
 
 def _plain_name(text: str) -> str:
@@ -574,7 +594,7 @@ def _rival(term: str, clause: str) -> str:
     '' when there is none."""
     import rjieba
 
-    if len(term) < 2 or not _is_noun(term):
+    if len(term) < 2 or not checks.is_noun(term):
         return ""
     words = {w for w, flag in rjieba.tag(clause) if flag.startswith(("n", "a", "b", "m"))}
     for match in re.finditer(re.escape(term[1:]), clause):
@@ -582,14 +602,6 @@ def _rival(term: str, clause: str) -> str:
         if len(other) == len(term) and other != term and other in words:
             return other
     return ""
-
-
-def _is_noun(term: str) -> bool:
-    """jieba tags the term's last word a noun, a distinguishing word, a numeral or a measure word."""
-    import rjieba
-
-    tags = rjieba.tag(term)
-    return bool(tags) and tags[-1][1].startswith(("n", "b", "m", "q"))
 
 
 def _parts_said(term: str, clause: str) -> bool:
@@ -620,6 +632,24 @@ _OUTCOME = re.compile("|".join(sorted({w for g in zh.SAME_PREDICATE for w in g} 
                                       key=len, reverse=True)))
 
 
+# A figure per person, per mu or on average ('人均', '亩产', '单产'): a total is no answer to it.
+_PER_UNIT = re.compile(r"均|亩产|单产|每")
+
+
+# A target as a report states it ('要把…控制在百分之十以内', '物价涨幅要从14.8%降到10%左右'): no result.
+_PLAN_SAID = re.compile(r"要把|要从|要[^，,。；]{0,8}?(?:控制|降到|达到|提高到|增加到)|力争|预期|拟|计划|目标")
+# ... unless it says how the target fared ('预期增长目标未能实现', '实际回落到6.1%', '增长率达到预期目标').
+_OUTCOME_SAID = re.compile(r"实际|未能|未|没有|超额|超过|低于|高于|仍然|高达|回落|实现了|完成了|达到了")
+_ACHIEVED = re.compile(r"达到|实现|完成")
+_INTENT = re.compile(r"要|拟|力争|争取|计划|预计")
+
+
+def _restates_target(quote: str) -> bool:
+    """The quote states a target and nothing of how it fared."""
+    fared = _OUTCOME_SAID.search(quote) or _ACHIEVED.search(quote) and not _INTENT.search(quote)
+    return bool(_PLAN_SAID.search(quote)) and not fared
+
+
 # A predicate said not to hold: '物价调控目标没有完成', '尚未建成'.
 _NEGATED = r"(?:没有|没能|未能|尚未|未|没)"
 
@@ -634,16 +664,12 @@ def yes_no_subject(terms: list[str]) -> str:
 _AT_LEAST = re.compile(r"超过|达到|突破|以上|多于|高于|不少于|不低于")
 _AT_MOST = re.compile(r"低于|少于|以内")
 
-# The country a national report is of, as questions name it: never the subject its quote must name
-# ('中国是不是…唯一实现经济正增长的' against '我国是…').
-_COUNTRY = frozenset(("中国", "我国", "全国", "国家", "中华人民共和国", "咱们国家"))
-
 
 def _asked_terms(info: QuestionInfo, title: str) -> list[str]:
     """The words a yes/no question asks about: not its places, the report's own region (in the
     title) or the country."""
     return [t for t in checks.subject_terms(info.topic) if not any(t in p or p in t for p in info.places)
-            and not checks.term_present(t, fold(title)) and t not in _COUNTRY]
+            and not checks.term_present(t, fold(title)) and t not in zh.COUNTRY]
 
 
 # A rank or a run the question states ('排第一', '连续10年'), compared with the quote's own: ranks and

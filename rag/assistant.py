@@ -28,6 +28,7 @@ from .retrieval import Hit
 from .sections import ReportSections
 from .store import DocumentRecord, Snapshot
 from .stores import make_retriever, open_store
+from .years import full_years
 from . import zh
 from .zh import expand_acronyms, with_report_terms
 
@@ -153,7 +154,7 @@ class Assistant:
         query = validate_question(query)
         if k < 1:
             raise RagError(f"k 必须是正整数（收到 {k}）：例如 -k 5。")
-        return self._reader().retriever.search(query, k, doc_ids=doc_ids, years=years, mode=mode)
+        return self._reader().retriever.search(full_years(query), k, doc_ids=doc_ids, years=years, mode=mode)
 
     def ask(self, question: str, history: Iterable | None = None, *, k: int = 5,
             doc_ids: list[str] | None = None, years: list[int] | None = None, mode: str | None = None) -> Answer:
@@ -171,8 +172,9 @@ class Assistant:
         """Text deltas of the answer, then the final ``Answer`` (whose text is authoritative:
         an LLM answer may be corrected by the citation check after streaming)."""
         question = validate_question(question)
-        original, question = question, zh.to_simplified(question)  # '城鎮新增就業' is asked as '城镇新增就业'
-        history = [zh.to_simplified(turn) if isinstance(turn, str) else turn for turn in history or []]
+        # '城鎮新增就業' is asked as '城镇新增就业', '那83年呢' as '那1983年呢'
+        original, question = question, full_years(zh.to_simplified(question))
+        history = [full_years(zh.to_simplified(turn)) for turn in user_turns(history)]
         reader = self._reader()
         answerer = self._answerer(reader, mode)
         retriever = reader.retriever
@@ -184,7 +186,7 @@ class Assistant:
             # Questions use everyday words ('GDP', '物价'); the reports their own ('国内生产总值', '居民消费价格').
             return retriever.search(with_report_terms(expand_acronyms(search_text(text))), k, doc_ids=doc_ids, years=years)
 
-        readings = answerer.readings(question, user_turns(history)) if history else [question]
+        readings = answerer.readings(question, history) if history else [question]
         if len(readings) > 1:
             # A follow-up the rules cannot be sure of: the first reading the reports answer.
             for resolved in readings:

@@ -41,9 +41,37 @@ _FALLING = re.compile(r"下降|降低|减少|降幅")
 _LOWER_IS_BETTER = re.compile(r"价格|物价|CPI|涨幅|失业率|赤字|能耗|排放|负债")
 
 
+# A target the question states itself, asked whether it was reached: '1994年定的把零售物价涨幅控制在
+# 10%以内，最后做到了没有', '2021年说要新开工改造5.3万个城镇老旧小区，年底完成了没'.
+_STATED_PLAN = re.compile(r"定的|说要|要把|打算|预定|提出要|计划")
+_REACHED = re.compile(r"(?:做到|完成|实现|达到|压到|降到|控制住|兑现|办到)[^，,。？?]{0,14}?了?(?=没|吗|与否|[？?]|$)|"
+                      r"(?:有没有|是否|是不是|能否)(?:做到|完成|实现|达到|压到|降到)")
+# the words that bind the stated number to the measure ('控制在…以内'): not the measure's
+_STATED_BOUND = re.compile(r"控制在|压到|降到|达到|提高到|增加到|以内|以下|以上|左右")
+
+
 def asks_target_met(info: QuestionInfo) -> bool:
-    """A yes/no question whether a named year's target was met ('2015年外贸目标完成了吗')."""
-    return info.kind == "yesno" and bool(info.years) and bool(zh.MET_TARGET.search(info.text))
+    """A yes/no question whether a named year's target was met ('2015年外贸目标完成了吗'), or the
+    target it states ('1994年定的…控制在10%以内，最后做到了没有')."""
+    return info.kind == "yesno" and bool(info.years) and bool(zh.MET_TARGET.search(info.text) or _states_target(info.text))
+
+
+def _states_target(text: str) -> bool:
+    return bool(_STATED_PLAN.search(text) and _REACHED.search(text)) and \
+        any(q.unit not in NOT_AMOUNTS for q in quantities(text))
+
+
+def _measure_asked(text: str) -> str:
+    """What a met-target question measures: its words without the year, the target's words and
+    number, and the question's ('1994年定的把零售物价涨幅控制在10%以内，最后做到了没有' -> '零售物价涨幅')."""
+    measure = zh.MET_TARGET.sub("", text)
+    if _states_target(text):
+        for q in quantities(measure):
+            measure = measure.replace(q.text, "")
+        measure = _STATED_BOUND.sub("", _REACHED.sub("", _STATED_PLAN.sub("", measure)))
+        measure = re.sub(r"最后|最终|实际|年底|年初|当年|说|要|把", "", measure)
+    measure = re.sub(r"(?:19|20)\d{2}\s*年|有没有|是否|是不是|能否|吗|没有|了没|没|了|呢|[？?，,。]", "", measure)
+    return measure.strip() or text
 
 
 def _names_measure(measure: str, text: str) -> bool:
@@ -237,8 +265,7 @@ class ComputedAnswers:
         target, both cited. A target stated as a ceiling (以内, 控制在, 不超过) or of a measure that
         is better lower (prices, unemployment, deficit, energy use) is met from below; others from
         above. None when the reports lack either figure (then the question is read as a fact)."""
-        measure = zh.MET_TARGET.sub("", info.text)
-        measure = re.sub(r"(?:19|20)\d{2}\s*年|有没有|是否|是不是|能否|吗|没有|了没|了|呢|[？?，,。]", "", measure).strip() or info.text
+        measure = _measure_asked(info.text)
         result, target = self._result_and_target(measure, info, hits)
         stated = [q for q in quantities(info.text) if q.unit not in NOT_AMOUNTS]
         if result is not None and target is None and stated:

@@ -23,6 +23,7 @@ _RESULT_VERBS = re.compile(r"建成|完成|获评|获批|入选|荣获|获得?|�
                            r"生产|封顶|签订|结对|挂牌|成立|上线|评为|列入|开工|竣工|贯通|首次|率先|首个|第一|领先")
 
 _NAMED = re.compile(r"[“《\"].+?[”》\"]")
+_NAMED_IN = re.compile(r"[“《\"](.+?)[”》\"]")
 
 
 class ListAnswers:
@@ -41,6 +42,12 @@ class ListAnswers:
         gap = checks.place_gap(info, hits, " ".join(s.text for s in sections))
         if gap:
             return composer.answer(gap.message, answered=False)
+        unnamed = self._unnamed_thing(info, hits) if section is None and info.kind == "list" else ""
+        if unnamed:
+            # '2019年对足球改革有啥安排' over a report that never says 足球: its general sentences
+            # would answer some other question
+            return composer.answer(f"报告中没有关于“{checks.topic_words(info)}”的内容（没有提到“{unnamed}”）。",
+                                   answered=False)
         items = self._informative_clauses(info, sections, strict=section is None)
         if not items:
             return self.compose_fact(composer, info, hits)
@@ -50,6 +57,30 @@ class ListAnswers:
         title = re.split(r"[,，。]", section.heading.title)[0] if section else ""
         lead = f"报告在“{title}”部分提到：" if title else "报告提到："
         return composer.answer(lead + "\n" + "\n".join(lines))
+
+    def _unnamed_thing(self, info: QuestionInfo, hits: list[Hit]) -> str:
+        """What a list question is about, when the reports found name none of its things: the
+        nouns and quoted names of its subject, not a place, the report's region or the country ('足球' of
+        '2019年对中国足球改革有啥安排' over the 2019 report, which never says 足球). A noun counts as
+        named in its words, the reports' own (``zh.REPORT_TERMS``) or its parts ('体育比赛': 体育,
+        比赛). '' when some noun is named."""
+        import rjieba
+
+        titles = fold(" ".join(h.title for h in hits[:3]))
+        # (a name the question quotes is one of its things: '“一老一小”')
+        things = [t for t in checks.subject_terms(info.topic) if checks.is_noun(t)] + _NAMED_IN.findall(info.text)
+        nouns = [t for t in things if not checks.term_present(t, titles) and not any(t in p or p in t for p in info.places)
+                 and t not in zh.COUNTRY]
+        texts = [self._report_text(doc_id) for doc_id in dict.fromkeys(h.doc_id for h in hits[:3])]
+
+        def named(noun: str, text: str) -> bool:
+            parts = [w for w in rjieba.cut_for_search(noun) if len(w) >= 2 and w != noun]
+            return checks.term_present(noun, text) or zh.named_by_report_term(noun, info.text, text) \
+                or bool(parts) and all(checks.term_present(w, text) for w in parts)
+
+        if not nouns or any(named(n, t) for n in nouns for t in texts):
+            return ""
+        return "、".join(nouns)
 
     def compose_table(self, composer: Composer, info: QuestionInfo, hits: list[Hit]) -> Answer:
         """'把…的数字列成表': the figure records of the facts a list answer would give, one row

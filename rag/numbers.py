@@ -17,7 +17,7 @@ MAGNITUDES = {"万亿": Decimal(10) ** 12, "千亿": Decimal(10) ** 11, "百亿"
               "千万": Decimal(10) ** 7, "百万": Decimal(10) ** 6, "万": Decimal(10) ** 4, "千": Decimal(1000),
               "百": Decimal(100)}
 # Units, longest first so that '平方公里' wins over '公里'.
-UNITS = sorted(("平方公里 平方米 公里 千米 米 千瓦时 千瓦 瓦 公顷 亩 吨 公斤 斤 元 美元 人次 人 名 户 个 家 所 座 项 张 场次 场 "
+UNITS = sorted(("微克/立方米 微克每立方米 平方公里 平方米 公里 千米 米 千瓦时 千瓦 瓦 公顷 亩 吨 公斤 斤 元 美元 人次 人 名 户 个 家 所 座 项 张 场次 场 "
                 "条 天 倍 次 批 类 栋 套 辆 台 度 个百分点 百分点 % ‰ 件 部 篇 只 头 处 间 床 支 岁 年").split(), key=len, reverse=True)
 _QUANTITY = re.compile(
     r"(?<![\d.])(\d+(?:,\d{3}|\u2060\d)*(?:\.\d+)?)\s*(余|多)?(万亿|千亿|百亿|亿|千万|百万|万|千|百)?(余|多)?("
@@ -35,7 +35,7 @@ _ZH_QUANTITY = re.compile(
 _SPACED = re.compile(r"(?<![\d.])\d(?: \d)+(?![\d.])")
 # Units a rate is given in.
 RATE_UNITS = ("%", "‰", "个百分点", "百分点")
-SAME_UNIT = {"千米": "公里", "名": "人", "场次": "场"}
+SAME_UNIT = {"千米": "公里", "名": "人", "场次": "场", "微克每立方米": "微克/立方米"}
 # Measure words that count things: a ratio or comparison of two counts is meaningful ('1810个托位'
 # against '394张床位'), a sum of different kinds of things is not.
 COUNT_UNITS = frozenset("个 家 所 座 项 张 名 人 户 条 场 场次 次 人次 批 件 台 辆 套 栋 处 间 床 支 部 篇 只 头".split())

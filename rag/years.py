@@ -5,6 +5,7 @@ A report of year Y reviews Y-1 and plans Y. "2023年城镇新增就业多少" as
 """
 from __future__ import annotations
 
+import datetime
 import re
 
 import numpy as np
@@ -19,6 +20,27 @@ _SHORT_YEAR = re.compile(r"(?<![\d.])((?:19|20)\d{2})(?![\d.%])")
 # Tiers: 0 = about the year asked (the review of it, or its plan for target questions);
 # 1 = the same year from the other side, or a report of that year or the next; 2 = unrelated.
 TIER_WEIGHTS = (1.0, 0.55, 0.15)
+
+
+# '83年', '九八年', '那23年呢': a year said with two digits, as people say it. Only where a year can
+# stand (after the start, punctuation, 那/在/到/从/比/和/、…) and not a span ('改革开放40年',
+# '近10年', '三五年内', '20年来'); only the years reports can be of: 1950–1999 and 2000 to this year.
+_TWO_DIGIT_YEAR = re.compile(r"(?:^|(?<=[那在到从至和与跟同比及、是于，,。；;？?！!：:（(\s]))"
+                             r"(\d{2}|[五六七八九〇零一][〇零一二三四五六七八九]|二[〇零一二三四五六])年"
+                             r"(?!来|间|内|代|左右|以来|之|里|的时间|时间|历程|前|后|\d)")
+_ZH_DIGIT = dict(zip("〇零一二三四五六七八九", "00123456789"))
+
+
+def full_years(question: str) -> str:
+    """The question with its two-digit years written out: '那83年呢？' -> '那1983年呢？',
+    '九八年的粮食产量' -> '1998年的粮食产量'; a span ('改革开放40年来') is left as it is."""
+    def full(match: re.Match) -> str:
+        two = "".join(_ZH_DIGIT.get(ch, ch) for ch in match.group(1))
+        if two <= f"{datetime.date.today().year % 100:02d}":
+            return f"20{two}年"
+        return f"19{two}年" if two >= "50" else match.group(0)
+
+    return _TWO_DIGIT_YEAR.sub(full, question)
 
 
 def years_in_question(question: str) -> list[int]:

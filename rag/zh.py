@@ -185,11 +185,14 @@ EARLIER = re.compile(r"(增长|增加|提高|提升|下降|减少|降低)了?(�
                      r"[^？?]{0,12}多少")
 
 # '2024年城镇新增就业比当年预期目标多了多少': the year's result against that year's target.
-# Also with the verb first ('超出预期目标多少') or the target named for comparison ('与当年预期目标相比').
-_TARGET_OF = r"(当年|今年|年初|原定|原|预定)?的?(定的|确定的|提出的|制定的|设定的)?(预期|计划|控制|调控)?"
+# Also with the verb first ('超出预期目标多少'), the target named for comparison ('与当年预期目标相比')
+# or named first ('…增长目标，和当年实际增速相差').
+_TARGET_OF = r"(当年|那年|那一年|今年|年初|原定|原|预定)?的?(定的|确定的|提出的|制定的|设定的)?(预期|计划|控制|调控)?"
 VS_TARGET = re.compile(r"比" + _TARGET_OF + r"(目标|计划)(多出|高出|超出|多|少|高|低|快|慢|超|相差|差)|"
                        r"(超出|超过|高出|低于|高于|超额完成)了?" + _TARGET_OF + r"目标(?=[^，,。？?]{0,8}(多少|几))|"
-                       r"(与|和|跟|同)" + _TARGET_OF + r"目标(相比|比|相差|之间相差|差)[，,]?")
+                       r"(与|和|跟|同)" + _TARGET_OF + r"目标(相比|比|相差|之间相差|差)[，,]?|"
+                       # the target first: '年初定的增长目标，和当年实际增速相差几个百分点'
+                       r"目标[，,]?(与|和|跟|同)(当年|当时|最后)?的?实际[\u4e00-\u9fff]{0,4}?(相比|比|相差|之间相差|差)")
 
 # Whether a year's target was met, asked yes or no ('1999年经济增速有没有达到年初的预期',
 # '2015年外贸目标完成了吗'): the year's result against the same year's target.
@@ -262,6 +265,10 @@ RESULT_WORDS = re.compile(r"实际|最[后终](?:是|为|达到|实际|完成|�
                           r"(增长|增加|提高|提升|下降|减少|降低|新增|建成|完成)了|\b(actual|actually|achieved)\b", re.I)
 
 # ---- places ---------------------------------------------------------------------------------
+
+# The country a national report is of, as questions name it: never the subject its quote must name
+# ('中国是不是…唯一实现经济正增长的' against '我国是…').
+COUNTRY = frozenset(("中国", "我国", "全国", "国家", "中华人民共和国", "咱们国家"))
 
 _ADMIN_SUFFIX = ("特别行政区", "地区", "自治区", "自治州", "自治县", "省", "市", "县", "区", "州", "盟", "旗", "镇", "乡", "村")
 # Words with an administrative suffix that name no particular place.

@@ -148,7 +148,7 @@ def test_a_list_asked_of_the_report_is_what_its_colon_introduces(tmp_path, embed
 
 
 def test_follow_ups_that_name_the_next_year_the_result_or_another_measure(tmp_path, embedder):
-    """'那第二年呢' is the year after; '实际完成了多少' after a target asks that year's result; '那
+    """'那第二年呢' is the year after, '那18年呢' 2018; '实际完成了多少' after a target asks that year's result; '那
     粮食产量呢' (one set phrase to jieba) replaces the measure asked before (issue #16)."""
     paths = write_reports(tmp_path / "reports", [
         (2018, "国内生产总值增长6.9%，粮食产量6.18亿吨。", "国内生产总值增长6.5%左右。"),
@@ -157,6 +157,7 @@ def test_follow_ups_that_name_the_next_year_the_result_or_another_measure(tmp_pa
     result = assistant.ask("实际完成了多少？", history=["2018年政府工作报告定的国内生产总值增长目标是多少？"])
     assert "6.6%" in result.text and "6.5%左右" not in result.text
     assert "6.6%" in assistant.ask("那第二年呢？", history=["2017年国内生产总值增长多少？"]).text
+    assert "6.6%" in assistant.ask("那18年呢？", history=["2017年国内生产总值增长多少？"]).text  # '18年' is 2018
     assert "6.58亿吨" in assistant.ask("那粮食产量呢？", history=["2018年国内生产总值增长多少？"]).text
 
 
@@ -173,12 +174,14 @@ def test_yes_no_reads_ranks_runs_and_groups(bundled):
 
 def test_what_the_report_cannot_say(bundled):
     """The city as a whole is not the district ('重庆市整体的森林覆盖率'); a number the question
-    states is no answer ('3岁以下'); a when-question needs a time in the quote (issue #16)."""
+    states is no answer ('3岁以下'); a figure per mu is no total; a when-question needs a time in
+    the quote (issue #16)."""
     city = bundled.ask("重庆市整体的森林覆盖率是多少？")
     assert not city.answered and "65%" not in city.text
     assert "65%" in bundled.ask("重庆市黔江区森林覆盖率多少？").text  # the district, named with its city
     average = bundled.ask("全重庆每千人口3岁以下婴幼儿托位平均有多少个？")
     assert not average.answered
+    assert not bundled.ask("去年粮食平均亩产是多少？").answered  # a yield per mu, not the total 23.4万吨
     when = bundled.ask("茶园水库什么时候能完工？")
     assert not when.answered and "时间" in when.text
 
@@ -315,9 +318,45 @@ def test_whether_a_target_was_met_and_the_year_a_report_names(tmp_path, embedder
     gap = assistant.ask("2013年GDP实际增速比年初定的目标高了几个百分点？")
     assert "7.7%" in gap.text and "7.5%左右" in gap.text and "0.2个百分点" in gap.text, gap.text
     assert assistant.ask("2013年国内生产总值增速超过7.5%的目标了吗？").text.startswith("是的，达到了目标")
+    first = assistant.ask("2013年年初定的国内生产总值增长目标，和当年实际增速相差几个百分点？")  # the target named first
+    assert "0.2个百分点" in first.text, first.text
     # no plan of 2011 is loaded: the target the question states is compared, and said to be the question's
     stated = assistant.ask("2011年GDP增速达到10%的预定目标了吗？")
     assert stated.text.startswith("没有，未达到问题所说的10%") and "9.2%" in stated.text, stated.text
+
+
+STATED = [(2021, "国内生产总值增长2.3%。", "新开工改造城镇老旧小区5.3万个。要把全年商品零售物价上涨幅度控制在百分之十以内。"
+          "居民消费价格涨幅要从4.8%降到3%左右。"),
+          (2022, "新开工改造城镇老旧小区5.6万个。地级及以上城市细颗粒物（PM2.5）平均浓度下降2.7%，优良天数比例上升至87.5%。"
+                 "发展校园足球，建设一批体育公园。", "国内生产总值增长5.5%左右。")]
+
+
+def test_a_number_the_question_states_is_no_answer_in_any_numerals():
+    from rag.answering import stated_in
+    from rag.numbers import quantities
+
+    said = quantities("城乡居民的实际消费水平五年增长百分之二十七左右")[0]
+    assert stated_in(said, "“七五”计划定的消费水平五年增长27%左右，最后实际完成了多少？")
+    assert not stated_in(said, "“七五”期间消费水平增长了多少？")
+
+
+def test_a_target_the_question_states_a_level_and_a_thing_no_report_names(tmp_path, embedder):
+    """'说要…5.3万个…完成了没' compares the year's result with its target; a target said again is no
+    result (neither 是 nor 不是); a level asked ('浓度是多少微克每立方米') is not how much it moved
+    ('下降2.7%'), nor a number the question states ('PM2.5'); a list about a thing the year's report
+    never names ('足球') is refused, not answered with its general sentences (issue #16)."""
+    assistant = assistant_for(tmp_path, embedder, write_reports(tmp_path / "reports", STATED))
+    met = assistant.ask("2021年说要新开工改造5.3万个城镇老旧小区，年底完成了没？")
+    assert met.text.startswith("是的") and "5.6万个" in met.text, met.text
+    plan = assistant.ask("2021年定的把零售物价涨幅控制在10%以内，最后做到了没有？")
+    assert not plan.answered and not plan.text.startswith(("是", "不是", "没有，")), plan.text
+    again = assistant.ask("2021年居民消费价格涨幅压到年初定的3%左右以下了吗？")  # no 不是 from the 4.8% it starts at
+    assert not again.answered and "只有目标" in again.text, again.text
+    level = assistant.ask("2021年地级及以上城市PM2.5平均浓度是多少微克每立方米？")
+    assert not level.answered and "2.7%" not in level.text.split("相关内容")[0], level.text
+    assert "2.7%" in assistant.ask("2021年PM2.5平均浓度下降了多少？").text
+    football = assistant.ask("2021年政府工作报告对足球改革有啥安排？")
+    assert not football.answered and "足球" in football.text, football.text
 
 
 def test_yes_no_reads_a_predicate_the_next_clause_says_and_the_reports_words():

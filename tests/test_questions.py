@@ -3,6 +3,7 @@ import pytest
 
 from rag.answerability import subject_terms
 from rag.questions import analyse, operands, split_parts
+from rag.years import full_years
 
 
 @pytest.mark.parametrize("question, kind", [
@@ -60,6 +61,20 @@ def test_years_plans_results_and_report_years():
     assert q.years == [2025] and q.wants_result
     q = analyse("2025年政府工作报告提没提发放育儿补贴？")
     assert q.report_years == [2025] and q.years == [] and q.kind == "yesno"
+
+
+@pytest.mark.parametrize("question, full", [
+    ("那83年涨到多少了？", "那1983年涨到多少了？"),
+    ("1982年到83年粮食产量", "1982年到1983年粮食产量"),
+    ("九八年的粮食产量", "1998年的粮食产量"),
+    ("比98年多多少", "比1998年多多少"),
+    ("23年城镇新增就业", "2023年城镇新增就业"),
+    # spans and counts of years stay as they are
+    ("改革开放40年来", "改革开放40年来"), ("近10年", "近10年"), ("三五年内完成", "三五年内完成"),
+    ("建国70年", "建国70年"), ("20年来", "20年来"), ("第5年", "第5年"), ("五六年前", "五六年前"),
+])
+def test_two_digit_years_are_written_out(question, full):
+    assert full_years(question) == full
 
 
 def test_places_units_and_acronyms():
