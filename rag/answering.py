@@ -27,7 +27,7 @@ from typing import Iterator, Protocol
 from . import answerability as checks
 from . import zh
 from .citing import Answer, Citation, Composer, plan_label, refusal_text
-from .computing import ASKS_CHANGE, COMPUTED_MARK, ComputedAnswers, asks_target_met, from_to
+from .computing import ASKS_CHANGE, COMPUTED_MARK, ComputedAnswers, measure_asked, asks_target_met, from_to, is_met
 from .conversation import follow_up_candidates
 from .crosslingual import chinese_terms, with_chinese_terms
 from .evidence import NO_SUBJECT, Clause, clause_bounds, clauses_of, fact_bounds, is_heading, names_terms, whole_fact
@@ -105,7 +105,7 @@ CROSSLINGUAL_NOTE = "摘录式回答对非中文问题只在把握较大时作�
 _YEAR_TOKEN = re.compile(r"(19|20)\d{2}年?")
 # A question asking when (not which year: that is the report's year) wants a time in the clause.
 _ASKS_WHEN = re.compile(r"什么时候|什么时间|何时|几月|哪个月|哪一天|哪天|多久|多长时间")
-_TIME = re.compile(r"\d{4}\s*年|[\d一二三四五六七八九十]+\s*(?:月|日|天|周|个月|年内|年底)|年底|年内|年末|年初|上半年|下半年|"
+_TIME = re.compile(r"\d{4}\s*年|[\d一二三四五六七八九十]+\s*(?:月|日|天|周|个月|年内|年底|小时|分钟|个工作日)|年底|年内|年末|年初|上半年|下半年|"
                    r"季度|今年|明年|当年|同年|次年|届时|之前|以前|前(?:完成|建成)|期间")
 
 
@@ -650,6 +650,12 @@ def _restates_target(quote: str) -> bool:
     return bool(_PLAN_SAID.search(quote)) and not fared
 
 
+# A result set against its target in the review's own words ('略低于8％的预定目标', '超额完成年度目标任务').
+_TARGET_COMPARED = re.compile(r"(略?低于|略?高于|超过|超出|超额完成|未达到|没有达到|未能实现|没有实现|未完成|没有完成|达到|实现|完成)"
+                              r"[^，,。；]{0,10}?(?:预定|预期|计划|年度)?的?(?:调控|增长)?目标")
+_TARGET_FARED = re.compile(r"目标(?:任务)?[^，,。；]{0,4}?((?:未能|没有|未|全面|超额|顺利|如期)?(?:实现|完成|达到))")
+
+
 # A predicate said not to hold: '物价调控目标没有完成', '尚未建成'.
 _NEGATED = r"(?:没有|没能|未能|尚未|未|没)"
 
@@ -715,6 +721,8 @@ def unmentioned_subject(info: QuestionInfo, quote: str, title: str = "") -> str:
         return ""
     subject = yes_no_subject(terms)
     text = fold(zh.strip_footnotes(quote))
+    if zh.named_by_report_term(subject, info.text, text):
+        return ""  # '经济增长' said as the reports say it: 国内生产总值增长
     return "" if checks.term_present(subject, text) and not _only_as_modifier(subject, text) else subject
 
 
@@ -749,6 +757,16 @@ def yes_no_verdict(info: QuestionInfo, quote: str, title: str = "") -> str:
     other = _ordinal_conflict(info.text, quote)
     if other:
         return f"不是，报告中是“{other}”："
+    plain = fold(zh.strip_footnotes(quote))
+    compared = (_TARGET_COMPARED.search(plain) or _TARGET_FARED.search(plain)) if asks_target_met(info) else None
+    if compared:
+        # '虽然略低于8%的预定目标', '预期增长目标未能实现': the report says how the target fared
+        word = compared.group(1)
+        if re.search("未|没有", word):
+            return "没有，"
+        if re.search("完成|实现|达到", word):
+            return "是的，"  # '超额完成' of a target met from below as well
+        return "是的，" if is_met(-1 if "低于" in word else 1, measure_asked(info.text), False, False) else "没有，"
     asked = [q for q in quantities(info.text) if q.unit not in ("", "岁")]
     terms = _asked_terms(info, title)
     # the figure compared is the one whose clause names most of what is asked: in '城镇调查失业率平均

@@ -50,6 +50,10 @@ _REACHED = re.compile(r"(?:做到|完成|实现|达到|压到|降到|控制住|�
 _STATED_BOUND = re.compile(r"控制在|压到|降到|达到|提高到|增加到|以内|以下|以上|左右")
 
 
+# An average asked per day, per firm, per person ('平均每天新开多少家公司'), which a report may state.
+_PER = re.compile(r"平均每([\u4e00-\u9fff])")
+
+
 def asks_target_met(info: QuestionInfo) -> bool:
     """A yes/no question whether a named year's target was met ('2015年外贸目标完成了吗'), or the
     target it states ('1994年定的…控制在10%以内，最后做到了没有')."""
@@ -61,7 +65,7 @@ def _states_target(text: str) -> bool:
         any(q.unit not in NOT_AMOUNTS for q in quantities(text))
 
 
-def _measure_asked(text: str) -> str:
+def measure_asked(text: str) -> str:
     """What a met-target question measures: its words without the year, the target's words and
     number, and the question's ('1994年定的把零售物价涨幅控制在10%以内，最后做到了没有' -> '零售物价涨幅')."""
     measure = zh.MET_TARGET.sub("", text)
@@ -81,7 +85,7 @@ def _names_measure(measure: str, text: str) -> bool:
     return all(checks.term_present(t, text) or zh.named_by_report_term(t, measure, text) for t in nouns)
 
 
-def _is_met(side: int, measure: str, ceiling_said: bool, falling_said: bool) -> bool:
+def is_met(side: int, measure: str, ceiling_said: bool, falling_said: bool) -> bool:
     """Whether a result ``side`` (compare(result, target): -1, 0, 1) meets its target. A ceiling
     (以内, 控制在) or a measure that is better lower (prices, unemployment, energy use) is met from
     below, unless it is a reduction ('能耗降低4%左右'), which is met from above."""
@@ -102,6 +106,9 @@ class ComputedAnswers:
             return self._against_target(composer, info, hits)
         if info.operation == "complement":
             return self._complement(composer, info, units)
+        per = _PER.search(info.text) if info.operation == "ratio" else None
+        if per and any(re.search(rf"(?:平均)?每{per.group(1)}", fold(u.text)) and quantities(u.text) for u in units):
+            return self.compose_fact(composer, info, hits)  # '平均每天新增1.2万户': the report states the average
         if len(info.years) == 2 and info.operation in ("difference", "compare", "sum") and self.figures is not None:
             from .trend_answers import compare_years
 
@@ -265,7 +272,7 @@ class ComputedAnswers:
         target, both cited. A target stated as a ceiling (以内, 控制在, 不超过) or of a measure that
         is better lower (prices, unemployment, deficit, energy use) is met from below; others from
         above. None when the reports lack either figure (then the question is read as a fact)."""
-        measure = _measure_asked(info.text)
+        measure = measure_asked(info.text)
         result, target = self._result_and_target(measure, info, hits)
         stated = [q for q in quantities(info.text) if q.unit not in NOT_AMOUNTS]
         if result is not None and target is None and stated:
@@ -283,7 +290,7 @@ class ComputedAnswers:
             return None
         aim_text = fold(aim_unit.text)[aim.start:aim.end + 4]
         before = fold(aim_unit.text)[max(0, aim.start - 8):aim.start]
-        met = _is_met(side, measure, bool(_CEILING.search(aim_text) or _CEILING.search(before[-6:])),
+        met = is_met(side, measure, bool(_CEILING.search(aim_text) or _CEILING.search(before[-6:])),
                       bool(_FALLING.search(before)))
         verdict = "是的，达到了目标" if met else "没有，未达到目标"
         text = f"{verdict}：实际{composer.quote(got_unit)}；目标{composer.quote(aim_unit)}{COMPUTED_MARK}。"
@@ -300,7 +307,7 @@ class ComputedAnswers:
             side = compare(got, stated)
         except Incompatible:
             return None
-        met = _is_met(side, measure, bool(_CEILING.search(info.text)), False)
+        met = is_met(side, measure, bool(_CEILING.search(info.text)), False)
         verdict = "是的，达到了" if met else "没有，未达到"
         composer.computed = {"value": "是" if met else "否", "operation": "compare", "from": []}
         text = f"{verdict}问题所说的{stated.text}：实际{composer.quote(unit)}{COMPUTED_MARK}。报告中没有找到当年的目标原文。"

@@ -35,7 +35,8 @@ _ZH_QUANTITY = re.compile(
 _SPACED = re.compile(r"(?<![\d.])\d(?: \d)+(?![\d.])")
 # Units a rate is given in.
 RATE_UNITS = ("%", "‰", "个百分点", "百分点")
-SAME_UNIT = {"千米": "公里", "名": "人", "场次": "场", "微克每立方米": "微克/立方米"}
+# ('户' and '家' both count firms and households: '平均每天新增1.2万户' answers '多少家公司')
+SAME_UNIT = {"千米": "公里", "名": "人", "场次": "场", "微克每立方米": "微克/立方米", "户": "家"}
 # Measure words that count things: a ratio or comparison of two counts is meaningful ('1810个托位'
 # against '394张床位'), a sum of different kinds of things is not.
 COUNT_UNITS = frozenset("个 家 所 座 项 张 名 人 户 条 场 场次 次 人次 批 件 台 辆 套 栋 处 间 床 支 部 篇 只 头".split())
@@ -197,7 +198,8 @@ DIMENSION_WORDS = {
     "length": ("多长", "长度", "里程", "多远", "公里数"), "area": ("面积", "多大面积", "规模面积", "占地"),
     "money": ("钱", "金额", "资金", "投资", "投入", "花费", "费用", "多少钱", "经费", "收入", "贷款", "产值", "利润", "税收"),
     "weight": ("产量", "重量", "多重", "吨数"), "power": ("装机", "装机容量", "容量"), "energy": ("发电量", "电量", "用电量"),
-    "people": ("人数", "多少人", "人口", "人员"), "share": ("比例", "比重", "占比", "百分比", "率", "增速", "增幅", "涨幅"),
+    "people": ("人数", "多少人", "人口", "人员"), "share": ("比例", "比重", "占比", "百分比", "率", "增速", "增幅", "涨幅",
+                                                    "增长速度", "增长率", "幅度"),
     "days": ("天数", "多少天"), "volume": ("库容", "蓄水量", "水量", "立方"),
 }
 

@@ -233,4 +233,8 @@ def analyse(question: str) -> QuestionInfo:
     elif kind == "compute":
         info.operation = next(op for op, pattern in _COMPUTE_OPS if pattern.search(question))
         info.parts = operands(plain)
+        asked_sum = next(op for op, pattern in _COMPUTE_OPS if pattern.search(plain)) == "sum"  # not '是否达到65%'
+        if info.operation == "sum" and asked_sum and not _OPERAND_SPLIT.search(_COMPUTE_WORDS.sub(" ", plain)):
+            # '2001年全国高校一共招了多少新生': one thing named, its total is a fact of the reports
+            info.kind, info.operation, info.parts = "fact", "", []
     return info

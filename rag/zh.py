@@ -87,6 +87,7 @@ REPORT_TERMS = {"物价": ("居民消费价格", "价格"), "经济增速": ("�
                 "孩子": ("婴幼儿", "幼儿", "学生"), "盖": ("建成",), "修": ("建成", "修复", "改造"), "搞": ("实施", "开展"),
                 "外地": ("区外", "外来"), "闲置": ("存量", "低效"), "拆": ("治理", "拆除"), "治污": ("污染防治", "治理"),
                 "群众": ("人口", "居民", "群众"), "发电量": ("发电",), "比赛": ("赛事", "竞技比赛"), "运动会": ("赛事",),
+                "公司": ("企业", "市场主体"), "新开": ("新增", "新登记", "新设"),
                 "种树": ("营造林", "造林"), "植树": ("营造林", "造林"), "树林": ("营造林", "森林"), "粮食收成": ("粮食产量",),
                 "农民工": ("农民工",), "就业岗位": ("就业",), "找工作": ("就业",), "工作岗位": ("就业",),
                 "污水": ("雨污", "污水"), "公园": ("口袋公园", "公园"), "停车场": ("停车位",), "车位": ("停车位",),
@@ -133,9 +134,17 @@ def same_predicate(term: str) -> frozenset[str]:
 
 def named_by_report_term(term: str, question: str, text: str) -> bool:
     """The word is part of an everyday name of the question ('经济' of 经济增速) that the text
-    says in the reports' own words (国内生产总值增长): ``REPORT_TERMS``."""
-    return any(term in word and any(alias in text for alias in aliases)
+    says in the reports' own words (国内生产总值增长, also with words between: '国内生产总值比上年
+    增长'): ``REPORT_TERMS``."""
+    return any(term in word and any(alias in text or _words_said(alias, text) for alias in aliases)
                for word, aliases in REPORT_TERMS.items() if len(word) > 2 and word in question)
+
+
+def _words_said(phrase: str, text: str) -> bool:
+    import rjieba
+
+    words = [w for w in rjieba.cut(phrase) if len(w) >= 2]
+    return len(words) >= 2 and all(w in text for w in words)
 
 
 def with_report_terms(text: str) -> str:
@@ -255,7 +264,7 @@ MULTI_MARKER = re.compile(r"分别|" + EACH.pattern)
 CONJUNCTION = re.compile(r"和|与|及|、|以及|跟|还有")
 
 # Plan or target, as opposed to what was achieved. '行动计划' and '规划' name things, not plans asked for.
-PLAN_WORDS = re.compile(r"(?<!行动)(?<!超)(?<!按)(?<!原)计划(?!单列)|(?<!规)划定|目标|预期|预计|打算|将要|准备|拟|安排|部署|今后|下一步|"
+PLAN_WORDS = re.compile(r"(?<!行动)(?<!超)(?<!按)(?<!原)计划(?!单列)|(?<!规)划定|目标|预期|预计|打算|将要|准备|拟|安排|部署|今后|下一步|接下来|"
                         r"\b(plan|target|goal)s?\b", re.I)
 # Verbs that say a figure was set as a target ('物价涨幅准备控制在多少', '目标定为多少'): they tell the
 # plan side, which the time check reads (PLAN_WORDS), and name no measure.

@@ -328,7 +328,9 @@ def test_whether_a_target_was_met_and_the_year_a_report_names(tmp_path, embedder
 STATED = [(2021, "国内生产总值增长2.3%。", "新开工改造城镇老旧小区5.3万个。要把全年商品零售物价上涨幅度控制在百分之十以内。"
           "居民消费价格涨幅要从4.8%降到3%左右。"),
           (2022, "新开工改造城镇老旧小区5.6万个。地级及以上城市细颗粒物（PM2.5）平均浓度下降2.7%，优良天数比例上升至87.5%。"
-                 "发展校园足球，建设一批体育公园。", "国内生产总值增长5.5%左右。")]
+                 "发展校园足球，建设一批体育公园。国内生产总值比上年增长8.1%，高于6%以上的预期目标。"
+                 "进出口总额出现下降，预期增长目标未能实现。全年新登记注册企业增长21.6%，平均每天新增1.2万户。",
+           "国内生产总值增长5.5%左右。过境免签境内停留时间延长至240小时。")]
 
 
 def test_a_number_the_question_states_is_no_answer_in_any_numerals():
@@ -344,7 +346,8 @@ def test_a_target_the_question_states_a_level_and_a_thing_no_report_names(tmp_pa
     """'说要…5.3万个…完成了没' compares the year's result with its target; a target said again is no
     result (neither 是 nor 不是); a level asked ('浓度是多少微克每立方米') is not how much it moved
     ('下降2.7%'), nor a number the question states ('PM2.5'); a list about a thing the year's report
-    never names ('足球') is refused, not answered with its general sentences (issue #16)."""
+    never names ('足球') is refused, not answered with its general sentences; a review's words on
+    the target ('未能实现') decide a yes/no (issue #16)."""
     assistant = assistant_for(tmp_path, embedder, write_reports(tmp_path / "reports", STATED))
     met = assistant.ask("2021年说要新开工改造5.3万个城镇老旧小区，年底完成了没？")
     assert met.text.startswith("是的") and "5.6万个" in met.text, met.text
@@ -357,6 +360,12 @@ def test_a_target_the_question_states_a_level_and_a_thing_no_report_names(tmp_pa
     assert "2.7%" in assistant.ask("2021年PM2.5平均浓度下降了多少？").text
     football = assistant.ask("2021年政府工作报告对足球改革有啥安排？")
     assert not football.answered and "足球" in football.text, football.text
+    # how the review says the target fared: '高于…的预期目标', '预期增长目标未能实现'; 增长速度 is a rate
+    assert assistant.ask("2021年经济增长目标完成了吗？").text.startswith("是的"), "经济增长"
+    assert assistant.ask("2021年外贸目标完成了吗？").text.startswith("没有")
+    assert "8.1%" in assistant.ask("2021年国内生产总值增长速度是多少？").text
+    assert "240小时" in assistant.ask("2022年外国人过境免签最多能待多长时间？").text  # a duration is a time
+    assert "1.2万户" in assistant.ask("2021年平均每天新开多少家公司？").text  # an average the report states
 
 
 def test_yes_no_reads_a_predicate_the_next_clause_says_and_the_reports_words():

@@ -8,6 +8,7 @@ from rag.years import full_years
 
 @pytest.mark.parametrize("question, kind", [
     ("2023年新增城市绿地多少？", "fact"),
+    ("2001年全国高校一共招了多少新生？", "fact"),  # one thing's total: no sum of two
     ("哪个村获评全国乡村治理示范村？", "fact"),
     ("乡村振兴做了哪些工作？", "list"),
     ("采取了什么措施稳就业？", "list"),
