@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from . import zh
 from .lexical import STOPWORDS
 from .normalize import fold
-from .numbers import UNITS, dimension_of, has_dimension
+from .numbers import UNITS, dimension_of, has_dimension, quantities
 from .questions import QuestionInfo
 from .retrieval import Hit
 
@@ -365,3 +365,22 @@ def topic_words(info: QuestionInfo) -> str:
     said = re.sub(r"^(?:请问|那么|那)|(?<!\d)(19|20)\d{2}\s*年", "", re.sub(r"[？?。！!\s]+$", "", info.text))
     said = _ASKING_INSIDE.sub("", _ASKING_END.sub("", said)).strip(" ，,的")
     return said or topic or re.sub(r"[？?。！!]+$", "", info.text)
+
+
+def premise_correction(question: str, quote: str) -> str:
+    """'新增城市绿地8万平方米是哪一年' quoted '8.4万平方米': the number the question states is
+    corrected, never passed over."""
+    asked = [q for q in quantities(question) if q.unit not in ("", "岁")]
+    text = zh.strip_footnotes(quote)
+    given = quantities(text)
+    chars = set(zh.content_chars(question))
+
+    def about(g) -> int:  # how much of the question the number's own clause says ('聘用退休“双高”人才90名')
+        start = max((m.end() for m in re.finditer(r"[，,；;、]", text[:g.start])), default=0)
+        return len(chars & set(zh.content_chars(text[start:g.start])))
+
+    for q in asked:
+        same = sorted((g for g in given if g.kind == q.kind), key=about, reverse=True)
+        if same and all(g.value != q.value for g in same):
+            return f"注意：报告中的数字是{same[0].text}，不是问题中的{q.text}。"
+    return ""

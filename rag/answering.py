@@ -21,11 +21,12 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Iterator, Protocol
 
 from . import answerability as checks
 from . import zh
+from .chunking import split_sentences
 from .citing import Answer, Citation, Composer, plan_label, refusal_text
 from .computing import ASKS_CHANGE, COMPUTED_MARK, ComputedAnswers, measure_asked, asks_target_met, from_to, is_met
 from .conversation import follow_up_candidates
@@ -355,11 +356,13 @@ class ExtractiveAnswerer(ListAnswers, MeansAnswers, ComputedAnswers):
             return info, hits, False, None
         if info.kind == "trend":
             return info, hits, False, None  # every year of the span is read from the records
-        fitting, plan_only = checks.fitting_hits(info, hits)
+        # '按增长19.3%倒推，2022年…多少户' asks 2022's figure from 2023's and its change: 2023's evidence
+        timed = replace(info, years=[y + 1 for y in info.years]) if info.operation == "earlier" else info
+        fitting, plan_only = checks.fitting_hits(timed, hits)
         if info.operation == "vs_target" or asks_target_met(info):
             fitting, plan_only = checks.year_hits(info, hits), False  # the result and the target, both
         if not fitting:
-            refusal = self._other_side(composer, info, hits, checks.time_gap(info, hits))
+            refusal = self._other_side(composer, timed, hits, checks.time_gap(timed, hits))
             return info, hits, False, self._finish(refusal, info, hits)
         gap = checks.place_gap(info, fitting, " ".join(h.text for h in fitting))
         if gap is not None:
@@ -487,7 +490,7 @@ class ExtractiveAnswerer(ListAnswers, MeansAnswers, ComputedAnswers):
         text = f"{prefix}{composer.quote(unit)}"
         # '超过350天了吗' states a threshold, not a figure: nothing to correct when 355天 passes it
         threshold = _AT_LEAST.search(info.text) or _AT_MOST.search(info.text)
-        correction = "" if prefix.startswith("不是") or threshold and prefix else premise_correction(info.text, unit.text)
+        correction = "" if prefix.startswith("不是") or threshold and prefix else checks.premise_correction(info.text, unit.text)
         if correction:
             text += "。" + correction.rstrip("。")
         if change is not None:
@@ -567,8 +570,17 @@ class ExtractiveAnswerer(ListAnswers, MeansAnswers, ComputedAnswers):
         quotes = [fold(c.quote) for c in answer.citations]
         if answer.answered and quotes and all(_restates_target(q) for q in quotes):
             # '1996年物价涨幅压到年初定的10%左右以下了吗' against '物价涨幅要从14.8%降到10%左右': the
-            # target said again is no result, so neither 是 nor 不是
+            # target said again is no result, so neither 是 nor 不是, unless its sentence goes on to
+            # say how it fared ('…实际回落到6.1%，明显低于预定的调控目标')
             first = answer.citations[0]
+            hit = next((h for h in hits if h.chunk_id == first.chunk_id), None)
+            sentence = next(((hit.start + a, hit.start + b, hit.text[a:b]) for a, b in split_sentences(hit.text)
+                             if hit.start + a <= first.start < hit.start + b), None) if hit else None
+            if sentence and (_TARGET_COMPARED.search(fold(sentence[2])) or _TARGET_FARED.search(fold(sentence[2]))) \
+                    and _names_stated_target(info.text, sentence[2]):
+                composer = Composer(info.text, info, self.sections)
+                n = composer.cite(hit, *sentence)
+                return composer.answer(f"{yes_no_verdict(info, sentence[2], hit.title)}{zh.clean_quote(sentence[2])}[{n}]。")
             composer.citations = [first]
             return composer.answer(f"报告中没有找到{info.years[0]}年的实际结果，只有目标：{zh.clean_quote(first.quote)}"
                                    f"[{first.n}]。", answered=False)
@@ -642,6 +654,14 @@ _PLAN_SAID = re.compile(r"要把|要从|要[^，,。；]{0,8}?(?:控制|降到|�
 _OUTCOME_SAID = re.compile(r"实际|未能|未|没有|超额|超过|低于|高于|仍然|高达|回落|实现了|完成了|达到了")
 _ACHIEVED = re.compile(r"达到|实现|完成")
 _INTENT = re.compile(r"要|拟|力争|争取|计划|预计")
+
+
+def _names_stated_target(question: str, sentence: str) -> bool:
+    """The target the question states, if any, is the sentence's target, not where it started
+    from ('要从10%降到6%左右' is a 6% target)."""
+    stated = [(q.value, q.unit) for q in quantities(question) if q.unit not in ("", "年")]
+    return not stated or any((q.value, q.unit) in stated and not sentence[:q.start].endswith("从")
+                             for q in quantities(sentence))
 
 
 def _restates_target(quote: str) -> bool:
@@ -758,7 +778,8 @@ def yes_no_verdict(info: QuestionInfo, quote: str, title: str = "") -> str:
     if other:
         return f"不是，报告中是“{other}”："
     plain = fold(zh.strip_footnotes(quote))
-    compared = (_TARGET_COMPARED.search(plain) or _TARGET_FARED.search(plain)) if asks_target_met(info) else None
+    compared = (_TARGET_COMPARED.search(plain) or _TARGET_FARED.search(plain)) \
+        if asks_target_met(info) and _names_stated_target(info.text, plain) else None
     if compared:
         # '虽然略低于8%的预定目标', '预期增长目标未能实现': the report says how the target fared
         word = compared.group(1)
@@ -861,18 +882,6 @@ def whose(citations: list[Citation]) -> str:
 
     sources = [f"{region_of(c.title) or c.title}{f'{c.year}年' if c.year else ''}" for c in citations]
     return "（数据来自" + "、".join(dict.fromkeys(sources)) + "政府工作报告）"
-
-
-def premise_correction(question: str, quote: str) -> str:
-    """'新增城市绿地8万平方米是哪一年' quoted '8.4万平方米': the number the question states is
-    corrected, never passed over."""
-    asked = [q for q in quantities(question) if q.unit not in ("", "岁")]
-    given = quantities(zh.strip_footnotes(quote))
-    for q in asked:
-        same = [g for g in given if g.kind == q.kind]
-        if same and all(g.value != q.value for g in same):
-            return f"注意：报告中的数字是{same[0].text}，不是问题中的{q.text}。"
-    return ""
 
 
 def _codes(question: str) -> list[str]:

@@ -182,7 +182,8 @@ class ComputedAnswers:
                 continue
             quote = composer.quote(unit)
             composer.computed = {"value": value, "operation": "earlier", "from": [composer.citations[-1].n]}
-            when = zh.EARLIER.search(info.text).group(3)
+            asked = zh.EARLIER.search(info.text)
+            when = asked.group(3) or asked.group(6)
             return composer.answer(f"{quote}，按此推算，{when}约为{value.removeprefix('约')}{COMPUTED_MARK}。")
         return self._partial(composer, info, units)
 

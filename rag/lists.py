@@ -13,7 +13,7 @@ from .chunking import split_sentences
 from .citing import Answer, Composer
 from .evidence import fact_bounds
 from .normalize import fold
-from .numbers import quantities
+from .numbers import one_years_figure, quantities
 from .questions import QuestionInfo
 from .retrieval import Hit
 from .sections import Section
@@ -34,6 +34,16 @@ class ListAnswers:
         or, when no heading matches, the clauses about it in the top passages' sections."""
         if self.sections is None or not hits:
             return self.compose_fact(composer, info, hits)
+        if any(q.unit not in ("", "年", "岁") for q in quantities(info.text)):
+            # '听说治理河道63.9公里，主要治的是哪几条河': the number the question states is checked
+            # first, against the clause closest to the question
+            ranked = self.ranked_units(info.text, self._candidates(hits))
+            # (one year's figures only: '五年年均增长5.2%' corrects no '2022年实现了5.5%的增长')
+            if ranked and ranked[0][2] >= self.settings.min_evidence and \
+                    all(one_years_figure(info.text, ranked[0][0].text, q) for q in quantities(ranked[0][0].text)):
+                correction = checks.premise_correction(info.text, ranked[0][0].text)
+                if correction:
+                    return composer.answer(f"{composer.quote(ranked[0][0])}。{correction}")
         section = self._section_for(info, hits)
         sections = [section] if section else self._nearby_sections(hits)
         if section is None and info.kind == "summary":

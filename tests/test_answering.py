@@ -325,11 +325,12 @@ def test_whether_a_target_was_met_and_the_year_a_report_names(tmp_path, embedder
     assert stated.text.startswith("没有，未达到问题所说的10%") and "9.2%" in stated.text, stated.text
 
 
-STATED = [(2021, "国内生产总值增长2.3%。", "新开工改造城镇老旧小区5.3万个。要把全年商品零售物价上涨幅度控制在百分之十以内。"
+STATED = [(2021, "国内生产总值增长2.3%。", "新开工改造城镇老旧小区5.3万个。要把全年粮食产量稳定在一万三千亿斤以上。"
           "居民消费价格涨幅要从4.8%降到3%左右。"),
           (2022, "新开工改造城镇老旧小区5.6万个。地级及以上城市细颗粒物（PM2.5）平均浓度下降2.7%，优良天数比例上升至87.5%。"
                  "发展校园足球，建设一批体育公园。国内生产总值比上年增长8.1%，高于6%以上的预期目标。"
-                 "进出口总额出现下降，预期增长目标未能实现。全年新登记注册企业增长21.6%，平均每天新增1.2万户。",
+                 "进出口总额出现下降，预期增长目标未能实现。全年新登记注册企业增长21.6%，平均每天新增1.2万户。"
+                 "去年政府工作报告提出，商品零售价格涨幅要从8%降到6%左右，经过努力，实际回落到4.1%，明显低于预定的调控目标。",
            "国内生产总值增长5.5%左右。过境免签境内停留时间延长至240小时。")]
 
 
@@ -351,10 +352,13 @@ def test_a_target_the_question_states_a_level_and_a_thing_no_report_names(tmp_pa
     assistant = assistant_for(tmp_path, embedder, write_reports(tmp_path / "reports", STATED))
     met = assistant.ask("2021年说要新开工改造5.3万个城镇老旧小区，年底完成了没？")
     assert met.text.startswith("是的") and "5.6万个" in met.text, met.text
-    plan = assistant.ask("2021年定的把零售物价涨幅控制在10%以内，最后做到了没有？")
+    plan = assistant.ask("2021年定的把粮食产量稳定在1.3万亿斤以上，最后做到了没有？")
     assert not plan.answered and not plan.text.startswith(("是", "不是", "没有，")), plan.text
     again = assistant.ask("2021年居民消费价格涨幅压到年初定的3%左右以下了吗？")  # no 不是 from the 4.8% it starts at
     assert not again.answered and "只有目标" in again.text, again.text
+    fared = assistant.ask("2021年商品零售价格涨幅压到年初定的6%左右以下了吗？")  # the review's sentence goes on
+    assert fared.text.startswith("是的") and "4.1%" in fared.text, fared.text
+    _check_citations(assistant, fared)
     level = assistant.ask("2021年地级及以上城市PM2.5平均浓度是多少微克每立方米？")
     assert not level.answered and "2.7%" not in level.text.split("相关内容")[0], level.text
     assert "2.7%" in assistant.ask("2021年PM2.5平均浓度下降了多少？").text
@@ -437,3 +441,17 @@ def test_words_the_report_never_writes(bundled):
     assert not checks.unwritten("充电桩", report)  # a noun may be what the question counts
     assert not checks.unwritten("务工", report)  # the report's own word
     assert not checks.unwritten("国家文物局", report) and not checks.unwritten("吞吐量", report)
+
+
+def test_which_few_back_calculation_and_everyday_abbreviations(bundled):
+    """'哪几座' asks a list as '哪些' does; '按去年的增速倒推，2022年…多少' is the value before the
+    change, from 2023's figures; '医保' is 基本医疗保险; '听说' is how it is asked (issue #16)."""
+    reservoirs = bundled.ask("去年黔江哪几座水库建好投用了？")
+    assert reservoirs.kind == "list" and "罗家堡水库" in reservoirs.text, reservoirs.text
+    back = bundled.ask("按去年新登记市场主体的增速倒推，2022年黔江新登记的市场主体大约有多少户？")
+    assert "2022年约为8303户" in back.text, back.text
+    assert "95%" in bundled.ask("医保参保率是多少？").text
+    # a list question stating a wrong number is corrected first, by the number of its own clause
+    rivers = bundled.ask("听说治理河道63.9公里，主要治的是哪几条河？")
+    assert "36.9公里" in rivers.text and "不是问题中的63.9公里" in rivers.text, rivers.text
+    assert "报告中的数字是90名" in bundled.ask("聘用的退休“双高”人才190名主要分布在哪些领域？").text
