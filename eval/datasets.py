@@ -32,7 +32,9 @@ BLIND = {"blind-qianjiang-a": "qianjiang_a.jsonl", "blind-qianjiang-b": "qianjia
          # the paraphrases of L and M: written 2026-12-02, after stop 27
          "para-qianjiang-l": "para_l.jsonl", "para-gov-m": "para_m.jsonl",
          # P, Q: written 2026-12-02, after stop 27
-         "blind-qianjiang-p": "qianjiang_p.jsonl", "blind-gov-q": "gov_q.jsonl"}
+         "blind-qianjiang-p": "qianjiang_p.jsonl", "blind-gov-q": "gov_q.jsonl",
+         # R, S, the paraphrases of P and Q, T6: written 2026-12-03, after stop 28
+         "blind-qianjiang-r": "qianjiang_r.jsonl"}
 
 
 def data_dir(option: str | None = None) -> Path:
