@@ -34,7 +34,8 @@ BLIND = {"blind-qianjiang-a": "qianjiang_a.jsonl", "blind-qianjiang-b": "qianjia
          # P, Q: written 2026-12-02, after stop 27
          "blind-qianjiang-p": "qianjiang_p.jsonl", "blind-gov-q": "gov_q.jsonl",
          # R, S, the paraphrases of P and Q, T6: written 2026-12-03, after stop 28
-         "blind-qianjiang-r": "qianjiang_r.jsonl", "para-qianjiang-p": "para_p.jsonl", "para-gov-q": "para_q.jsonl"}
+         "blind-qianjiang-r": "qianjiang_r.jsonl", "para-qianjiang-p": "para_p.jsonl", "para-gov-q": "para_q.jsonl",
+         "blind-gov-s": "gov_s.jsonl"}
 
 
 def data_dir(option: str | None = None) -> Path:
