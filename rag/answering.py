@@ -36,11 +36,12 @@ from .lexical import idf_table, tokenize
 from .lists import ListAnswers
 from .means import MeansAnswers
 from .normalize import fold
-from .numbers import DIMENSIONS, RATE_UNITS, SAME_UNIT, Incompatible, asks_change, difference, dimension_of, is_change, one_years_figure, quantities
+from .numbers import COUNT_UNITS, DIMENSIONS, PERSON_UNITS, RATE_UNITS, SAME_UNIT, Incompatible, asks_change, difference, dimension_of, is_change, one_years_figure, quantities
 from .questions import QuestionInfo, analyse
 from .retrieval import Hit
 from .sections import ReportSections
 from .vector_cache import passage_cache
+from .years import names_other_year
 
 __all__ = ["Answer", "Citation", "AnswerSettings", "ExtractiveAnswerer", "COMPUTED_MARK", "idf_table",
            "plan_label", "refusal_text"]
@@ -278,6 +279,10 @@ class ExtractiveAnswerer(ListAnswers, MeansAnswers, ComputedAnswers):
                 continue
             if wants_number and not info.english and not _answers_one_year(part, unit.text, part_info.unit, unit.sentence):
                 continue
+            if _ASKS_TOTAL.search(part) and _AVERAGE_SAID.search(fold(unit.text)):
+                continue  # a total asked ('那五年一共新增了多少就业') is no yearly average ('平均每年…')
+            if info.years and names_other_year(part, info.years, _with_qualifier(unit)):
+                continue  # '根据1980年计划，积累率…' is no figure of 1979
             if _ASKS_WHEN.search(part) and not _TIME.search(zh.strip_footnotes(unit.text)):
                 continue  # '茶园水库预计什么时候完工' is not answered by '导流洞实现贯通'
             if not info.english and self._missing(part_info, unit, similarity):
@@ -295,12 +300,34 @@ class ExtractiveAnswerer(ListAnswers, MeansAnswers, ComputedAnswers):
         which often names the subject) and the section hold the question's key words, as far as
         the evidence check allows (``_missing``). The figure record's context, not the sentence:
         a sentence names several things, each figure is of one."""
+        import rjieba
+
         inside = set(_clauses(unit.text))
         clauses = _clauses(unit.sentence or unit.text)
+        opening = rjieba.tag(clauses[0]) if clauses else []
+        per = _PER_HEAD.search(fold(info.text))
         for i, clause in enumerate(clauses):
-            if clause not in inside or not quantities(clause):
+            # (a figure the question does not state itself: '3岁以下' is no answer)
+            if clause not in inside or not any(not stated_in(q, info.text) for q in quantities(clause)):
                 continue
-            context = " ".join(clauses[max(0, i - 1):i + 1])
+            # (and the sentence's opening clause when it states no figure and starts with a verb or
+            # has none: it names what the figures after it are of: '推进国有企业改革,…,盘活国有资产
+            # 40.7亿元', '农民人均纯收入，1982年为270元，1987年提高到463元'; not a thing's own
+            # statement: '麒麟风电场并网发电,…')
+            topical = opening and (opening[0][1] == "v" or not any(flag == "v" for _, flag in opening))
+            head = [clauses[0]] if i >= 2 and topical and not quantities(clauses[0]) else []
+            # the area's total (and what goes on from it: '全区…装机容量达到24.5万千瓦,年发电4.3亿度')
+            # is not the figure of a thing a statement before it names ('麒麟风电场并网发电'); after a
+            # heading it is the heading's ('农民的纯收入，全国平均每人达到三百五十五元')
+            start = i if _WHOLE_AREA.match(clause) else i - 1 if i and _WHOLE_AREA.match(clauses[i - 1]) else -1
+            area = " ".join(clauses[start:i + 1]) if start >= 0 else ""
+            stated = start > 0 and any(flag == "v" for _, flag in rjieba.tag(clauses[start - 1]))
+            if area and stated and not _WHOLE_AREA.search(info.text) and \
+                    self._missing(info, Clause(unit.hit, unit.start, unit.end, area, unit.tokens, area), similarity):
+                continue
+            context = " ".join(head + clauses[max(0, i - 1):i + 1])
+            if per and not _said_per(per.group(0), context):
+                continue  # a figure per head asked ('每千人口拥有的托位') is none of the totals ('托位1810个')
             probe = Clause(unit.hit, unit.start, unit.end, context, unit.tokens, context)
             if not self._missing(info, probe, similarity):
                 return True
@@ -322,6 +349,8 @@ class ExtractiveAnswerer(ListAnswers, MeansAnswers, ComputedAnswers):
             return q.unit in RATE_UNITS
         if unit_wanted == "元":  # an amount of money asked is answered in the currency reported (亿美元)
             return q.unit in DIMENSIONS["money"]
+        if q.unit == "个" and unit_wanted in COUNT_UNITS and unit_wanted not in PERSON_UNITS:
+            return True  # 个 counts anything but people ('多少项服务' is answered by '服务事项105个')
         return q.kind == SAME_UNIT.get(unit_wanted, unit_wanted) or q.unit == unit_wanted  # 几名 is counted in 人
 
     # ---- the answer -----------------------------------------------------------------------
@@ -524,8 +553,10 @@ class ExtractiveAnswerer(ListAnswers, MeansAnswers, ComputedAnswers):
                                        answered=False)
             if close and missing and present:
                 lacking = "、".join(f"“{t}”" for t in missing[:3])
-                return composer.answer(f"报告中没有给出{lacking}的相关数据。报告提到的相关内容是：{composer.quote(unit)}。",
-                                       answered=False)
+                # a number the question states wrongly is corrected here too ('发了6.1亿元…人均多少')
+                correction = checks.premise_correction(info.text, unit.text)
+                return composer.answer(f"报告中没有给出{lacking}的相关数据。报告提到的相关内容是：{composer.quote(unit)}。"
+                                       + correction, answered=False)
         return composer.answer(f"报告中没有找到关于“{topic}”的信息。", answered=False)
 
     def compose_trend(self, composer: Composer, info: QuestionInfo, hits: list[Hit]) -> Answer:
@@ -587,6 +618,18 @@ class ExtractiveAnswerer(ListAnswers, MeansAnswers, ComputedAnswers):
         return answer
 
 
+def _with_qualifier(unit: Clause) -> str:
+    """The clause with the clause before it in its sentence when that one states no figure: it
+    qualifies it ('根据1980年计划，积累率可能进一步降到30%左右')."""
+    text = zh.strip_footnotes(unit.text)
+    sentence = zh.strip_footnotes(unit.sentence or unit.text)
+    start = sentence.find(text)
+    before = _clauses(sentence[:start]) if start > 0 else []
+    if before and not any(q.unit != "年" for q in quantities(before[-1])):
+        return f"{before[-1]}，{text}"
+    return text
+
+
 def _plain_name(text: str) -> str:
     """A name without spaces and dashes, as questions write it ('S205' for 'S-205')."""
     return re.sub(r"[\s\-—–_·]", "", text)
@@ -644,6 +687,29 @@ _OUTCOME = re.compile("|".join(sorted({w for g in zh.SAME_PREDICATE for w in g} 
                                       key=len, reverse=True)))
 
 
+# A figure asked per head, per household or per area ('每千人口', '人均', '户均', '亩产').
+_PER_HEAD = re.compile(r"每(?:十万|万|千|百)?(?:人口|人|户|平方公里|亩)|人均|户均|亩产|单产")
+
+
+# How reports say a figure per head, per household, per mu.
+_PER_SAID = {"人均": re.compile(r"人均|按人口平均|平均每人|每人"), "户均": re.compile(r"户均|平均每户|每户"),
+             "亩产": re.compile(r"亩产|单产|每亩"), "单产": re.compile(r"亩产|单产|每亩")}
+
+
+def _said_per(asked: str, text: str) -> bool:
+    """The text gives a figure per the same head as asked ('人均' said '按人口平均')."""
+    return bool(_PER_SAID[asked].search(text)) if asked in _PER_SAID else asked in text
+
+
+# A total asked, and an average said.
+_ASKS_TOTAL = re.compile(r"一共|总共|累计|合计|总计")
+_AVERAGE_SAID = re.compile(r"平均每年|年均|平均每")
+
+
+# A clause of the whole area's figure ('全区清洁能源总装机容量达到24.5万千瓦').
+_WHOLE_AREA = re.compile(r"全(?:区|市|县|省|国|镇|乡|州)")
+
+
 # A figure per person, per mu or on average ('人均', '亩产', '单产'): a total is no answer to it.
 _PER_UNIT = re.compile(r"均|亩产|单产|每")
 
@@ -694,8 +760,14 @@ _AT_MOST = re.compile(r"低于|少于|以内")
 def _asked_terms(info: QuestionInfo, title: str) -> list[str]:
     """The words a yes/no question asks about: not its places, the report's own region (in the
     title) or the country."""
-    return [t for t in checks.subject_terms(info.topic) if not any(t in p or p in t for p in info.places)
-            and not checks.term_present(t, fold(title)) and t not in zh.COUNTRY]
+    terms = [t for t in checks.subject_terms(info.topic) if not any(t in p or p in t for p in info.places)
+             and not checks.term_present(t, fold(title)) and t not in zh.COUNTRY]
+    # the outcome asked is asked even when jieba cuts it apart ('已经建好了吗': 建/好)
+    outcome = next((w for w in sorted((w for g in zh.SAME_PREDICATE for w in g), key=len, reverse=True)
+                    if w in info.topic), "")
+    if outcome and not any(outcome in t or t in outcome for t in terms):
+        terms.append(outcome)
+    return terms
 
 
 # A rank or a run the question states ('排第一', '连续10年'), compared with the quote's own: ranks and
@@ -828,7 +900,8 @@ def yes_no_verdict(info: QuestionInfo, quote: str, title: str = "") -> str:
             return True
         # a predicate is said in its own words or a same-outcome verb (never '实现贯通' for 建成, which
         # term_present takes as one direction of change)
-        if checks.is_achievement(term) or (checks.is_verb(term) and not checks.is_direction(term)):
+        if checks.is_achievement(term) or (checks.is_verb(term) and not checks.is_direction(term)) \
+                or len(zh.same_predicate(term)) > 1:  # ('投入使用' is said '建成投用')
             return any(v in clause for v in zh.same_predicate(term) | set(zh.REPORT_TERMS.get(term, ()))) \
                 or _parts_said(term, clause)
         return checks.term_present(term, clause) or _parts_said(term, clause)

@@ -78,9 +78,16 @@ def resolve_follow_up(question: str, history: Iterable) -> str:
     if not previous or not is_follow_up(question):
         return question
     last = resolve_follow_up(previous[-1], [previous[-2]]) if len(previous) > 1 else previous[-1]
+    asked_after = re.match(r"^(.+?呢)[，,]\s*(.+)$", question.strip())
+    if asked_after and not _nouns(_QUESTION_TAIL.sub("", asked_after.group(2))):
+        question = asked_after.group(1)  # '出口呢，全年多少？' asks what '出口呢' does
     core = _FOLLOW_UP_SHELL.match(question.strip()).group(2).strip(" ，,")
     new_nouns = _nouns(core)
     old_nouns = _nouns(last)
+    if not new_nouns and _names_one_thing(core):
+        new_nouns = [(core, 0)]  # '出口呢': a verbal noun asked in its own right
+    if new_nouns and not old_nouns:
+        old_nouns = _verbal_nouns(last)  # '2023年进口多少？' then '那出口呢？'
     if new_nouns and old_nouns and not _QUESTION_TAIL.search(core):
         # '那蔬菜呢' -> swap the subject of the previous question.
         word, pos = old_nouns[-1]
@@ -89,6 +96,26 @@ def resolve_follow_up(question: str, history: Iterable) -> str:
         subject = _QUESTION_TAIL.sub("", last).rstrip("，,？? ")
         return subject + core + ("" if core.endswith(("？", "?")) else "？")
     return f"{_QUESTION_TAIL.sub('', last).rstrip('，,？? ')}，{question}"
+
+
+def _names_one_thing(core: str) -> bool:
+    """'出口', '进口', '投资': one word that jieba tags a (verbal) verb, asked about as a thing."""
+    import rjieba
+
+    tags = rjieba.tag(core)
+    return len(tags) == 1 and len(core) >= 2 and tags[0][1] in ("v", "vn") and core not in _GENERIC_SUBJECTS
+
+
+def _verbal_nouns(text: str) -> list[tuple[str, int]]:
+    """The verbal nouns of a question and where they start ('进口' of '2023年进口多少？')."""
+    import rjieba
+
+    found, pos = [], 0
+    for word, flag in rjieba.tag(text):
+        if flag == "vn" and len(word) >= 2:
+            found.append((word, pos))
+        pos += len(word)
+    return found
 
 
 _PLURAL = re.compile(r"它们|他们|两者|二者|这两[个项类者]?|那两[个项类者]?|两项|这些|前面(这|那)?两[个项]?")

@@ -78,7 +78,10 @@ class ListAnswers:
 
         titles = fold(" ".join(h.title for h in hits[:3]))
         # (a name the question quotes is one of its things: '“一老一小”')
-        things = [t for t in checks.subject_terms(info.topic) if checks.is_noun(t)] + _NAMED_IN.findall(info.text)
+        # (nouns that stand together are one thing: '数字人民币', not 人民币 alone)
+        compounds = _noun_phrases(info.topic, info.places + [titles])
+        things = compounds + [t for t in checks.subject_terms(info.topic) if checks.is_noun(t)
+                              and not any(t in c for c in compounds)] + _NAMED_IN.findall(info.text)
         nouns = [t for t in things if not checks.term_present(t, titles) and not any(t in p or p in t for p in info.places)
                  and t not in zh.COUNTRY]
         texts = [self._report_text(doc_id) for doc_id in dict.fromkeys(h.doc_id for h in hits[:3])]
@@ -86,7 +89,7 @@ class ListAnswers:
         def named(noun: str, text: str) -> bool:
             parts = [w for w in rjieba.cut_for_search(noun) if len(w) >= 2 and w != noun]
             return checks.term_present(noun, text) or zh.named_by_report_term(noun, info.text, text) \
-                or bool(parts) and all(checks.term_present(w, text) for w in parts)
+                or bool(parts) and _near_each_other(parts, text)
 
         if not nouns or any(named(n, t) for n in nouns for t in texts):
             return ""
@@ -321,3 +324,37 @@ def _merge_adjacent(items: list[tuple[str, int, int, str]], sections: list[Secti
                 continue
         merged.append((doc_id, start, end, text))
     return merged
+
+
+def _noun_phrases(topic: str, places: list[str]) -> list[str]:
+    """Runs of two or more nouns (or numerals written in words) as jieba tags them: '数字人民币'
+    (数字 m, 人民币 n), '中国足球'; not the places or the words of a plan ('部署')."""
+    import rjieba
+
+    phrases, run = [], []
+    for word, flag in rjieba.tag(topic) + [("", "x")]:
+        other = any(word in p for p in places) or word in zh.COUNTRY or zh.PLAN_WORDS.fullmatch(word) \
+            or word in zh.QUESTION_FILLER_WORDS
+        if not other and (flag.startswith(("n", "b")) or flag == "m" and len(word) >= 2 and not re.search(r"\d", word)):
+            run.append(word)
+            continue
+        if len(run) >= 2:
+            phrases.append("".join(run))
+        run = []
+    return phrases
+
+
+def _near_each_other(parts: list[str], text: str, span: int = 300) -> bool:
+    """Every part is said within ``span`` characters (about a paragraph) of one place where a part
+    stands in its own words: '体育…赛事' of 体育比赛 are, '数字…人民币' of 数字人民币 thousands of
+    characters apart are not."""
+    parts = [p for p in parts if not any(p != q and p in q for q in parts)]  # 人民 is said in 人民币
+
+    def said(word: str, window: str) -> bool:  # in its words or the reports' (比赛: 赛事), never in part
+        return word in window or any(alias in window for alias in zh.REPORT_TERMS.get(word, ()))
+
+    anchor = next((p for p in parts if p in text), "")
+    if not anchor:
+        return all(checks.term_present(w, text) for w in parts)
+    return any(all(said(w, text[max(0, m.start() - span):m.end() + span]) for w in parts)
+               for m in re.finditer(re.escape(anchor), text))

@@ -40,6 +40,8 @@ SAME_UNIT = {"千米": "公里", "名": "人", "场次": "场", "微克每立方
 # Measure words that count things: a ratio or comparison of two counts is meaningful ('1810个托位'
 # against '394张床位'), a sum of different kinds of things is not.
 COUNT_UNITS = frozenset("个 家 所 座 项 张 名 人 户 条 场 场次 次 人次 批 件 台 辆 套 栋 处 间 床 支 部 篇 只 头".split())
+# Units that count people: the general measure word 个 never stands for them.
+PERSON_UNITS = frozenset("名 人 人次 户".split())
 # Not amounts: ages and bare numbers ('3岁以下', '第31届').
 NOT_AMOUNTS = frozenset(("岁", ""))
 
@@ -219,6 +221,8 @@ def has_dimension(text: str, dimension: str) -> bool:
 # a change against the year before ('财政收入比上年增加1501亿元') is no answer to what one year's level
 # was ('2022年物价涨了多少' wants that year's 2%; '1999年财政收入是多少' the amount itself, issue #16).
 _SPAN_AVERAGE = re.compile(r"年均(?:增长|增加|提高|上涨|下降|减少|降低)?(?:约|近|超过)?$")
+# '平均每年城镇新增就业1000多万人': a yearly average, its words before the number in one clause
+_YEARLY_AVERAGE = re.compile(r"平均每年[^，,。；;]*$")
 _AGAINST_LAST_YEAR = re.compile(r"(?:比上年|同比|比去年|较上年)(?:增长|增加|提高|上涨|下降|减少|降低|提升|多|少)了?(?:约|近|超过)?$")
 _ASKS_AVERAGE = re.compile(r"年均|平均|每年")
 # A figure of a span of years: '五年总体赤字率控制在3%以内', '五年累计减税5.4万亿元' (the five-year review
@@ -238,7 +242,8 @@ def one_years_figure(question: str, text: str, q: Quantity) -> bool:
     """The quantity ``q`` of ``text`` can be one year's figure as ``question`` asks it: not an
     average over years unless one is asked, not a change against the year before unless a change is."""
     before = text[max(0, q.start - 8):q.start]
-    if _SPAN_AVERAGE.search(before) and not _ASKS_AVERAGE.search(question):
+    if (_SPAN_AVERAGE.search(before) or _YEARLY_AVERAGE.search(text[max(0, q.start - 20):q.start])) \
+            and not _ASKS_AVERAGE.search(question):
         return False
     if _SPAN_TOTAL.search(text[max(0, q.start - 80):q.start]) and not _ASKS_SPAN.search(question):
         return False

@@ -33,12 +33,12 @@ _COMPUTE_OPS = [("earlier", zh.EARLIER),
                 ("complement", zh.COMPLEMENT),
                 ("vs_target", zh.VS_TARGET),
                 ("ratio", re.compile(r"几倍|多少倍|倍数|平均(?:每|一(?=[个家所人户座张天位名]))|\btimes\b", re.I)),
-                ("difference", re.compile(r"相差|差多少|差距|[多少高低]了?多少|\bdifference\b|\bmore than\b", re.I)),
+                ("difference", re.compile(r"相差|差多少|差距|[多少高低](?:了|出了?)?多少|\bdifference\b|\bmore than\b", re.I)),
                 ("compare", re.compile(r"哪个|哪一|谁更|更[多少高低快慢大小]|是否(超过|达到|高于|低于|多于|少于)|有没有(超过|达到)|"
                                        r"\b(higher|larger|more|faster)\b", re.I)),
                 ("sum", re.compile(r".", re.S))]
 _OPERAND_SPLIT = re.compile(r"和|与|及|、|以及|跟|还是|比|加上|(?<![增追参施更])加(?![快强大工入])|\band\b|\bvs\.?\b", re.I)
-_COMPUTE_WORDS = re.compile(r"大约|大概|约|一共|总共|合计|加起来|加在一起|加一块儿?|加到一起|合起来|算在一起|总和|之和|相差|差多少|差距|[多少高低快慢]多少|几倍|多少倍|倍数|"
+_COMPUTE_WORDS = re.compile(r"大约|大概|约|一共|总共|合计|加起来|加在一起|加一块儿?|加到一起|合起来|算在一起|总和|之和|相差|差多少|差距|[多少高低快慢](?:了|出了?)?多少|几倍|多少倍|倍数|"
                             r"哪个(更|比较)?[多少高低快慢大小]?|哪一?(项|个|类)更?[多少高低快慢大小]?|谁更[多少高低快慢大小]|"
                             r"更[多少高低快慢大小]|是否|有没有|超过|达到|高于|低于|多于|少于|分别|是|的|多少|几|[？?。]")
 
@@ -89,7 +89,13 @@ def split_parts(question: str) -> list[str]:
     body = re.sub(r"[？?。]+$", "", question.strip())
     segments = [s for s in re.split(r"[，,；;]", body) if s.strip()]
     if len(segments) > 1 and all(zh.QUESTION_WORD.search(s) for s in segments):
-        return segments[:4]
+        # a part that only asks ('…排第一的是哪个县，多少钱') is of the part before it
+        parts = []
+        for segment in segments[:4]:
+            if parts and len(zh.content_chars(zh.QUESTION_PHRASES.sub("", segment))) < 2:
+                segment = zh.QUESTION_PHRASES.sub("", parts[-1]) + segment
+            parts.append(segment)
+        return parts
     if not zh.MULTI_MARKER.search(body) and len(re.findall(r"多少|几", body)) < 2:
         return [body]
     parts = zh.CONJUNCTION.split(body)

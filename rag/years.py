@@ -43,9 +43,54 @@ def full_years(question: str) -> str:
     return _TWO_DIGIT_YEAR.sub(full, question)
 
 
+# A year named as what a figure is compared with or counted from ('比1954年增长9%', '从1978年的…'),
+# not as the year the figure is of.
+_BASE_YEAR = re.compile(r"(?:比|较|同|与|和|跟|从|自|由)\s*((?:1[5-9]|20)\d{2})\s*年")
+# a figure that is not a year: a number not followed by 年
+_FIGURE = re.compile(r"\d+(?:\.\d+)?(?!\d|\.\d|\s*年)|[零〇一二三四五六七八九十百千万亿]+(?:万|亿|千|百)[^年]")
+# any year a clause may name, history included ('英国早在一八五四年')
+_ANY_YEAR = re.compile(r"(?<!\d)((?:1[5-9]|20)\d{2})\s*年")
+
+
+def names_other_year(question: str, asked: list[int], text: str) -> bool:
+    """The clause says, before its figure, which year the figure is of, and it is none of the years
+    asked ('根据1980年计划，积累率可能进一步降到30%左右' for 1979), or it compares
+    with another year than the question does ('比一九六四年增长…' for 比1962年). ``text`` is any
+    clause (folded here: Chinese-numeral years are read as digits); False when either names no year."""
+    text = fold(text)
+    bases = {int(y) for y in _BASE_YEAR.findall(text)}
+    # the years said before the figure scope it; those after it compare ('3.5亿千瓦，是1950年到2002年…的总和')
+    figure = _FIGURE.search(text)
+    own = {int(y) for y in _ANY_YEAR.findall(text[:figure.start()] if figure else text)} - bases
+    if asked and own and not own & set(asked):
+        return True
+    asked_bases = {int(y) for y in _BASE_YEAR.findall(fold(question))}
+    return bool(asked_bases and bases and not asked_bases & bases)
+
+
+# The five-year plans by their names ('一五', '“十一五”', '第六个五年计划'): the first for 1953-1957,
+# the second 1958-1962, the third from 1966 (after three years of readjustment), each next one for
+# the next five years (十一五 onwards called 规划).
+_PLAN_ORDINALS = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二", "十三", "十四", "十五"]
+_FIVE_YEAR_PLAN = re.compile(r"第(十[一二三四五]|[一二三四五六七八九十])个五年(?:计划|规划)|"
+                             r"[“\"]?(十[一二三四五]|[一二三四五六七八九])五[”\"]?(?=计划|规划|时期|期间|那五年|这五年|末|初|开局|以来)|"
+                             r"[“\"](十[一二三四五]|[一二三四五六七八九十])五[”\"]")
+
+
+def plan_years(question: str) -> list[int]:
+    """The years of the five-year plan a question names ('十一五那五年' -> 2006…2010), [] when none."""
+    match = _FIVE_YEAR_PLAN.search(question)
+    if not match:
+        return []
+    n = _PLAN_ORDINALS.index(next(g for g in match.groups() if g)) + 1
+    start = 1953 + 5 * (n - 1) if n <= 2 else 1966 + 5 * (n - 3)  # 1963-1965 were years of readjustment
+    return list(range(start, start + 5))
+
+
 def years_in_question(question: str) -> list[int]:
+    """The years a question names ('2023年', '二〇二三年', a five-year plan's years), sorted."""
     text = fold(question)
-    years = [int(y) for y in _YEAR.findall(text)] or [int(y) for y in _SHORT_YEAR.findall(text)]
+    years = [int(y) for y in _YEAR.findall(text)] or [int(y) for y in _SHORT_YEAR.findall(text)] or plan_years(text)
     return sorted(set(years))
 
 

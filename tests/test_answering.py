@@ -455,3 +455,64 @@ def test_which_few_back_calculation_and_everyday_abbreviations(bundled):
     rivers = bundled.ask("听说治理河道63.9公里，主要治的是哪几条河？")
     assert "36.9公里" in rivers.text and "不是问题中的63.9公里" in rivers.text, rivers.text
     assert "报告中的数字是90名" in bundled.ask("聘用的退休“双高”人才190名主要分布在哪些领域？").text
+
+
+def test_the_figure_of_the_thing_asked_and_its_kind(bundled):
+    """A yes/no outcome asked in everyday words is the outcome's ('建好' is 建成; '投入使用' is said
+    '建成投用'), a per-head figure is no total, an area's total is no part's figure, 个 counts what
+    '多少项' asks, a verb-first opening clause names what the figures after it are of, and a
+    wrong number stated with an unanswerable question is still corrected (issue #16)."""
+    assert bundled.ask("茶园水库去年已经建好了吗？").text.startswith("不是")  # only its 导流洞 贯通
+    assert bundled.ask("罗家堡水库是不是已经投入使用了？").text.startswith("是的")
+    assert not bundled.ask("黔江每千人口拥有的3岁以下托位具体是几个？").answered  # only 高于全市平均水平
+    kilin = bundled.ask("麒麟风电场装机多少？")  # 24.5万千瓦 is 全区清洁能源's
+    assert not kilin.answered, kilin.text
+    assert "24.5万千瓦" in bundled.ask("黔江清洁能源总装机多少？").text
+    assert "105个" in bundled.ask("黔江去年“一件事一次办”一共上线了多少项服务？").text
+    assert "40.7亿元" in bundled.ask("国企改革这块，黔江去年盘活了多少国有资产？").text
+    assert "1.7万人" in bundled.ask("去年黔江城里新增就业有多少人？").text
+    relief = bundled.ask("去年给困难群众发了6.1亿元救助资金，人均多少？")
+    assert not relief.answered and "不是问题中的6.1亿元" in relief.text, relief.text
+
+
+def test_requests_said_the_spoken_way(bundled):
+    """'多出多少' compares, '帮我列一下…的几个数' asks a table, '干成了些啥' a list, '排第几' a rank
+    (no topic word), '换算成' how it is asked."""
+    more = bundled.ask("黔江去年蔬菜产量比粮食多出多少万吨？")
+    assert more.kind == "compute" and "5.1万吨" in more.text, more.text
+    table = bundled.ask("帮我列一下黔江去年农业的几个数：新建高标准农田、改造提升农田、粮食产量。")
+    assert table.kind == "table" and "5万亩" in table.text and "23.4万吨" in table.text, table.text
+    assert bundled.ask("去年黔江城市面貌改善方面都干成了些啥？").kind == "list"
+    from rag.questions import analyse
+
+    assert "排第" not in analyse("脱贫人口人均纯收入在重点区县里排第几？").topic
+    assert "换算" not in analyse("空气优良天数换算成优良率是多少？").topic
+
+
+NATIONAL = [(1980, "去年积累率下降到百分之三十四点六。根据1980年计划，积累率可能进一步降到30％左右。",
+             "国民经济继续调整。"),
+            (2000, "全国财政收入11377亿元。外贸出口全年达到1949亿美元，比上年增长6.1％。", "经济增长7％左右。"),
+            (2011, "“十一五”时期，城镇新增就业5771万人。国内生产总值年均增长11.2％。", "城镇新增就业900万人以上。"),
+            (2022, "数字经济加快发展，数字技术与实体经济深度融合。" + "各项民生工作扎实推进。" * 40
+             + "人民币汇率在合理均衡水平上保持基本稳定。", "国内生产总值增长5.5％左右。")]
+
+
+def test_years_plans_and_follow_ups_of_the_national_reports(tmp_path, embedder):
+    """A five-year plan names its years ('十一五' is 2006-2010, reviewed in 2011); a clause that
+    names another year than the one asked is not its figure ('根据1980年计划…' for 1979); '出口呢，
+    全年多少' asks 出口 of the year before; a list about a thing the report names only in parts
+    far apart ('数字…人民币') is refused (issue #16)."""
+    from rag.years import names_other_year, plan_years
+
+    assert plan_years("“十一五”那五年") == list(range(2006, 2011)) and plan_years("一五计划")[0] == 1953
+    assert plan_years("三五计划")[0] == 1966 and plan_years("十五岁以下的儿童") == []
+    assert names_other_year("1963年比1962年增长了多少", [1962, 1963], "工业总产值比一九六四年增长百分之十一")
+    assert not names_other_year("1955年粮食产量多少", [1955], "粮食总产量达到3680亿斤，比1954年增长9%")
+    assistant = assistant_for(tmp_path, embedder, write_reports(tmp_path / "reports", NATIONAL))
+    plan = assistant.ask("“十一五”期间城镇新增就业多少？")
+    assert "5771万人" in plan.text, plan.text
+    rate = assistant.ask("1979年积累率降到多少了？")
+    assert "30％" not in rate.text, rate.text
+    exports = assistant.ask("出口呢，全年多少？", history=["1999年全国财政收入多少？"])
+    assert "1949亿美元" in exports.text, exports.text
+    assert not assistant.ask("2022年报告对推广数字人民币有什么部署？").answered
