@@ -198,16 +198,18 @@ class ExtractiveAnswerer(ListAnswers, MeansAnswers, ComputedAnswers):
         scored = [(u, lexical[id(u)] + self.settings.dense_weight * float(sim), float(sim)) for u, sim in zip(ranked, similarity)]
         return sorted(scored, key=lambda t: -t[1])
 
-    def _missing(self, info: QuestionInfo, unit: Clause, similarity: float = 0.0) -> list[str]:
+    def _missing(self, info: QuestionInfo, unit: Clause, similarity: float = 0.0,
+                 settled: frozenset = frozenset()) -> list[str]:
         """Key words the evidence (the clause's sentence and section) lacks, if they weigh more than
-        the allowed share. Which way a number moved is read from the clause itself."""
+        the allowed share; ``settled`` words are left out (the whole sentence's check has settled
+        them). Which way a number moved is read from the clause itself."""
         # A word of the title names what the whole report is about (its region: '黔江'): it is no
         # evidence either way, neither missing from a clause nor counted as found.
         title = fold(unit.hit.title)
         # whether it was achieved (完成, 建成) is asked of the evidence by a yes/no question's verdict
         # (yes_no_verdict: 是, 不是 with the stage said, or 报告没有说), never by this check
         terms = [t for t in checks.subject_terms(info.topic, info.kind in ("how", "yesno"))
-                 if not checks.term_present(t, title) and not checks.is_achievement(t)]
+                 if not checks.term_present(t, title) and not checks.is_achievement(t) and t not in settled]
         # the predicate of a yes/no question is judged by its verdict (yes_no_verdict), not here
         missing = [t for t in checks.missing_terms(info, unit.sentence + unit.hit.section) if t in terms]
         # The clause that names the measure must say the direction ('失业率降到5.5%，居民消费价格上涨2%'
@@ -304,32 +306,42 @@ class ExtractiveAnswerer(ListAnswers, MeansAnswers, ComputedAnswers):
 
         inside = set(_clauses(unit.text))
         clauses = _clauses(unit.sentence or unit.text)
-        opening = rjieba.tag(clauses[0]) if clauses else []
+        tags = [rjieba.tag(c) for c in clauses]
         per = _PER_HEAD.search(fold(info.text))
+        # (the unit asked, when one figure is asked: '有多少户？比上年增长了多少' asks a rate too)
+        wanted = info.unit if len(re.findall(r"多少|几", info.text)) == 1 else ""
+        # words the whole sentence lacks tell no figure of it from another ('机构改革' of a sentence
+        # about 组成部门): the sentence's own check let them pass
+        absent = frozenset(checks.missing_terms(info, unit.sentence + unit.hit.section))
+
+        def topical(k: int) -> bool:  # a heading: starts with a verb or has none ('推进国有企业改革', '农民的纯收入')
+            return bool(tags[k]) and (tags[k][0][1] == "v" or not any(flag == "v" for _, flag in tags[k]))
+
+        def own_subject(k: int) -> bool:  # starts with what it is about ('高职院校在校学生突破1.8万人')
+            return bool(tags[k]) and tags[k][0][1].startswith("n")
+
         for i, clause in enumerate(clauses):
-            # (a figure the question does not state itself: '3岁以下' is no answer)
-            if clause not in inside or not any(not stated_in(q, info.text) for q in quantities(clause)):
+            # (a figure of the unit asked that the question does not state itself: '3岁以下' is no
+            # answer, nor '连续7年' to 多少人)
+            if clause not in inside or not any(self.is_of_unit(q, wanted) and not stated_in(q, info.text)
+                                               for q in quantities(clause)):
                 continue
-            # (and the sentence's opening clause when it states no figure and starts with a verb or
-            # has none: it names what the figures after it are of: '推进国有企业改革,…,盘活国有资产
-            # 40.7亿元', '农民人均纯收入，1982年为270元，1987年提高到463元'; not a thing's own
-            # statement: '麒麟风电场并网发电,…')
-            topical = opening and (opening[0][1] == "v" or not any(flag == "v" for _, flag in opening))
-            head = [clauses[0]] if i >= 2 and topical and not quantities(clauses[0]) else []
-            # the area's total (and what goes on from it: '全区…装机容量达到24.5万千瓦,年发电4.3亿度')
-            # is not the figure of a thing a statement before it names ('麒麟风电场并网发电'); after a
-            # heading it is the heading's ('农民的纯收入，全国平均每人达到三百五十五元')
-            start = i if _WHOLE_AREA.match(clause) else i - 1 if i and _WHOLE_AREA.match(clauses[i - 1]) else -1
-            area = " ".join(clauses[start:i + 1]) if start >= 0 else ""
-            stated = start > 0 and any(flag == "v" for _, flag in rjieba.tag(clauses[start - 1]))
-            if area and stated and not _WHOLE_AREA.search(info.text) and \
-                    self._missing(info, Clause(unit.hit, unit.start, unit.end, area, unit.tokens, area), similarity):
-                continue
-            context = " ".join(head + clauses[max(0, i - 1):i + 1])
+            # the clause that names what this one goes on about ('全区…装机容量达到24.5万千瓦,年发电4.3亿度')
+            j = next((k for k in range(i, 0, -1) if own_subject(k)), 0)
+            if j > 0 and own_subject(j) and not topical(j - 1):
+                # a thing's own figures after a statement about another ('麒麟风电场并网发电,…,全区
+                # 清洁能源总装机…', '…上线人数连续7年…第一,高职院校在校学生突破1.8万人')
+                context = " ".join(clauses[j:i + 1])
+            else:
+                # with the clause before it, and the sentence's opening heading, which names what the
+                # figures after it are of ('推进国有企业改革,…,盘活国有资产40.7亿元', '农民人均纯收入，
+                # 1982年为270元，1987年提高到463元')
+                head = [clauses[0]] if i >= 2 and topical(0) and not quantities(clauses[0]) else []
+                context = " ".join(head + clauses[max(0, i - 1):i + 1])
             if per and not _said_per(per.group(0), context):
                 continue  # a figure per head asked ('每千人口拥有的托位') is none of the totals ('托位1810个')
             probe = Clause(unit.hit, unit.start, unit.end, context, unit.tokens, context)
-            if not self._missing(info, probe, similarity):
+            if not self._missing(info, probe, similarity, absent):
                 return True
         return False
 
@@ -642,6 +654,9 @@ def _clauses(text: str) -> list[str]:
     return [plain[a:b].strip() for a, b in clause_bounds(plain)]
 
 
+_LEVEL = re.compile(r"全市|全区|全县|市级|区级|县级|(?:重庆|北京|上海|天津)市|[\u4e00-\u9fff]{2}省(?=[\u4e00-\u9fff])")
+
+
 def _rival(term: str, clause: str) -> str:
     """A word of the clause that names another thing of the same kind: '银牌' for '金牌', '市级' for
     '国家级' (same ending, other head; both nouns, and a word of the clause as jieba cuts it:
@@ -649,6 +664,9 @@ def _rival(term: str, clause: str) -> str:
     '' when there is none."""
     import rjieba
 
+    if term in ("全国", "全省"):  # a level: '全国' asked, '重庆市街舞大赛', '全市同组第一' said
+        level = _LEVEL.search(clause)
+        return level.group(0) if level else ""
     if len(term) < 2 or not checks.is_noun(term):
         return ""
     words = {w for w, flag in rjieba.tag(clause) if flag.startswith(("n", "a", "b", "m"))}
@@ -706,10 +724,6 @@ _ASKS_TOTAL = re.compile(r"一共|总共|累计|合计|总计")
 _AVERAGE_SAID = re.compile(r"平均每年|年均|平均每")
 
 
-# A clause of the whole area's figure ('全区清洁能源总装机容量达到24.5万千瓦').
-_WHOLE_AREA = re.compile(r"全(?:区|市|县|省|国|镇|乡|州)")
-
-
 # A figure per person, per mu or on average ('人均', '亩产', '单产'): a total is no answer to it.
 _PER_UNIT = re.compile(r"均|亩产|单产|每")
 
@@ -757,11 +771,24 @@ _AT_LEAST = re.compile(r"超过|达到|突破|以上|多于|高于|不少于|不
 _AT_MOST = re.compile(r"低于|少于|以内")
 
 
+_NAMED_THING = re.compile(r"[“\"].+?[”\"]")
+_HONOUR_FRAME = frozenset("评级 称号 头衔 名号 荣誉称号 评定 认定".split())
+
+
 def _asked_terms(info: QuestionInfo, title: str) -> list[str]:
     """The words a yes/no question asks about: not its places, the report's own region (in the
-    title) or the country."""
+    title), the country when the report is the country's ('全国' of a county's report is a level
+    asked: 全国街舞大赛 is not 重庆市街舞大赛), nor the frame of an honour named in quotes ('拿到
+    “国家一级图书馆”的评级')."""
+    from .figures import region_of
+
+    national = region_of(title) in ("全国", "")
+    honour = bool(_NAMED_THING.search(info.text))
     terms = [t for t in checks.subject_terms(info.topic) if not any(t in p or p in t for p in info.places)
-             and not checks.term_present(t, fold(title)) and t not in zh.COUNTRY]
+             and not checks.term_present(t, fold(title)) and not (national and t in zh.COUNTRY)
+             and not (honour and t in _HONOUR_FRAME)]
+    if not national:  # (too general a word for the evidence check, but a level asked of a county's report)
+        terms += [w for w in ("全国", "全省") if w in info.text and w not in terms]
     # the outcome asked is asked even when jieba cuts it apart ('已经建好了吗': 建/好)
     outcome = next((w for w in sorted((w for g in zh.SAME_PREDICATE for w in g), key=len, reverse=True)
                     if w in info.topic), "")

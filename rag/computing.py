@@ -69,9 +69,10 @@ def measure_asked(text: str) -> str:
     """What a met-target question measures: its words without the year, the target's words and
     number, and the question's ('1994年定的把零售物价涨幅控制在10%以内，最后做到了没有' -> '零售物价涨幅')."""
     measure = zh.MET_TARGET.sub("", text)
+    for q in quantities(measure):  # a number is never the measure ('才900多万人，是不是没达标')
+        measure = measure.replace(q.text, "")
+    measure = re.sub(r"(?:才|只有|仅有?|就)(?=[，,]|$)", "", measure)
     if _states_target(text):
-        for q in quantities(measure):
-            measure = measure.replace(q.text, "")
         measure = _STATED_BOUND.sub("", _REACHED.sub("", _STATED_PLAN.sub("", measure)))
         measure = re.sub(r"最后|最终|实际|年底|年初|当年|说|要|把", "", measure)
     measure = re.sub(r"(?:19|20)\d{2}\s*年|有没有|是否|是不是|能否|吗|没有|了没|没|了|呢|[？?，,。]", "", measure)
@@ -293,8 +294,13 @@ class ComputedAnswers:
         before = fold(aim_unit.text)[max(0, aim.start - 8):aim.start]
         met = is_met(side, measure, bool(_CEILING.search(aim_text) or _CEILING.search(before[-6:])),
                       bool(_FALLING.search(before)))
-        verdict = "是的，达到了目标" if met else "没有，未达到目标"
+        verdict = ("是的，达到了目标" if met else "没有，未达到目标") if not zh.MISSED_TARGET.search(info.text) \
+            else ("不是，达到了目标" if met else "是的，未达到目标")  # '是不是没完成': yes is 'missed'
         text = f"{verdict}：实际{composer.quote(got_unit)}；目标{composer.quote(aim_unit)}{COMPUTED_MARK}。"
+        # a result the question states wrongly is corrected ('才900多万人，是不是没达标')
+        wrong = [q for q in stated if q.kind == got.kind and q.value not in (got.value, aim.value)]
+        if wrong:
+            text += f"注意：报告中的实际数字是{got.text}，不是问题中的{wrong[0].text}。"
         composer.computed = {"value": "是" if met else "否", "operation": "compare",
                              "from": [c.n for c in composer.citations]}
         return composer.answer(text)
@@ -309,7 +315,8 @@ class ComputedAnswers:
         except Incompatible:
             return None
         met = is_met(side, measure, bool(_CEILING.search(info.text)), False)
-        verdict = "是的，达到了" if met else "没有，未达到"
+        verdict = ("是的，达到了" if met else "没有，未达到") if not zh.MISSED_TARGET.search(info.text) \
+            else ("不是，达到了" if met else "是的，未达到")
         composer.computed = {"value": "是" if met else "否", "operation": "compare", "from": []}
         text = f"{verdict}问题所说的{stated.text}：实际{composer.quote(unit)}{COMPUTED_MARK}。报告中没有找到当年的目标原文。"
         composer.computed["from"] = [c.n for c in composer.citations]

@@ -78,13 +78,15 @@ class ListAnswers:
 
         titles = fold(" ".join(h.title for h in hits[:3]))
         # (a name the question quotes is one of its things: '“一老一小”')
-        # (nouns that stand together are one thing: '数字人民币', not 人民币 alone)
-        compounds = _noun_phrases(info.topic, info.places + [titles])
+        texts = [self._report_text(doc_id) for doc_id in dict.fromkeys(h.doc_id for h in hits[:3])]
+        # (nouns that stand together are one thing, a kind of what the last names: '数字人民币' is
+        # not 人民币 alone; when the reports never name the last, the words are the asker's: 城市面貌)
+        compounds = [c for c in _noun_phrases(info.topic, info.places + [titles])
+                     if any(list(rjieba.cut(c))[-1] in t for t in texts)]
         things = compounds + [t for t in checks.subject_terms(info.topic) if checks.is_noun(t)
                               and not any(t in c for c in compounds)] + _NAMED_IN.findall(info.text)
         nouns = [t for t in things if not checks.term_present(t, titles) and not any(t in p or p in t for p in info.places)
                  and t not in zh.COUNTRY]
-        texts = [self._report_text(doc_id) for doc_id in dict.fromkeys(h.doc_id for h in hits[:3])]
 
         def named(noun: str, text: str) -> bool:
             parts = [w for w in rjieba.cut_for_search(noun) if len(w) >= 2 and w != noun]
@@ -328,14 +330,16 @@ def _merge_adjacent(items: list[tuple[str, int, int, str]], sections: list[Secti
 
 def _noun_phrases(topic: str, places: list[str]) -> list[str]:
     """Runs of two or more nouns (or numerals written in words) as jieba tags them: '数字人民币'
-    (数字 m, 人民币 n), '中国足球'; not the places or the words of a plan ('部署')."""
+    (数字 m, 人民币 n), '中国足球'; not the places, the words of a plan ('部署') or distinguishing
+    words ('大型')."""
     import rjieba
 
     phrases, run = [], []
     for word, flag in rjieba.tag(topic) + [("", "x")]:
         other = any(word in p for p in places) or word in zh.COUNTRY or zh.PLAN_WORDS.fullmatch(word) \
             or word in zh.QUESTION_FILLER_WORDS
-        if not other and (flag.startswith(("n", "b")) or flag == "m" and len(word) >= 2 and not re.search(r"\d", word)):
+        # (not a distinguishing word: '大型工程' is any large project)
+        if not other and (flag.startswith("n") or flag == "m" and len(word) >= 2 and not re.search(r"\d", word)):
             run.append(word)
             continue
         if len(run) >= 2:

@@ -516,3 +516,28 @@ def test_years_plans_and_follow_ups_of_the_national_reports(tmp_path, embedder):
     exports = assistant.ask("出口呢，全年多少？", history=["1999年全国财政收入多少？"])
     assert "1949亿美元" in exports.text, exports.text
     assert not assistant.ask("2022年报告对推广数字人民币有什么部署？").answered
+
+
+def test_levels_honours_and_why_frames(bundled):
+    """'全国' asked of a county's report is a level ('重庆市街舞大赛' is not 全国's); an honour named in
+    quotes is asked without its frame ('…的评级'); '能起什么作用' and '图的是啥' ask why."""
+    level = bundled.ask("《黔摆狂欢》拿的是全国街舞大赛金奖吗？")
+    assert level.text.startswith("不是") and "重庆市" in level.text, level.text
+    assert bundled.ask("《黔摆狂欢》拿的是重庆市街舞大赛金奖吗？").text.startswith("是的")
+    assert bundled.ask("区图书馆有没有拿到“国家一级图书馆”的评级？").text.startswith("是的")
+    purpose = bundled.ask("建武陵山生物医药联合研究院的目的是什么？能起什么作用？")
+    assert purpose.kind == "why" and purpose.answered and "技术转化" in purpose.text, purpose.text
+
+
+MISSED = [(2021, "城镇新增就业1186万人。", "城镇新增就业1100万人以上。"),
+          (2022, "城镇新增就业1269万人，城镇调查失业率平均为5.1%。", "城镇新增就业1100万人以上。")]
+
+
+def test_a_target_asked_whether_missed(tmp_path, embedder):
+    """'是不是没达标' asks the other way round: 不是 when the target was met, and the result the
+    question states wrongly is corrected (issue #16)."""
+    assistant = assistant_for(tmp_path, embedder, write_reports(tmp_path / "reports", MISSED))
+    missed = assistant.ask("2021年城镇新增就业才900多万人，是不是没达标？")
+    assert missed.text.startswith("不是，达到了目标") and "1269万人" in missed.text, missed.text
+    assert "不是问题中的900多万人" in missed.text, missed.text
+    assert assistant.ask("2021年城镇新增就业目标完成了吗？").text.startswith("是的，达到了目标")
