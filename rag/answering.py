@@ -201,7 +201,7 @@ class ExtractiveAnswerer(ListAnswers, MeansAnswers, ComputedAnswers):
     def _missing(self, info: QuestionInfo, unit: Clause, similarity: float = 0.0,
                  settled: frozenset = frozenset()) -> list[str]:
         """Key words the evidence (the clause's sentence and section) lacks, if they weigh more than
-        the allowed share; ``settled`` words are left out (the whole sentence's check has settled
+        the allowed share; ``settled`` words are left out (a check of the whole sentence has judged
         them). Which way a number moved is read from the clause itself."""
         # A word of the title names what the whole report is about (its region: '黔江'): it is no
         # evidence either way, neither missing from a clause nor counted as found.
@@ -298,27 +298,39 @@ class ExtractiveAnswerer(ListAnswers, MeansAnswers, ComputedAnswers):
         return None, "measure"
 
     def _figure_fits(self, info: QuestionInfo, unit: Clause, similarity: float = 0.0) -> bool:
-        """Some figure of the clause is the question's: its own clause (with the clause before it,
-        which often names the subject) and the section hold the question's key words, as far as
-        the evidence check allows (``_missing``). The figure record's context, not the sentence:
-        a sentence names several things, each figure is of one."""
+        """Some figure of the clause is the question's: its context (its own clause, with what it
+        goes on from) holds every word of the question's measure that its sentence holds, and the
+        evidence check (``_missing``) passes on it. The figure's context, not the sentence: a
+        sentence names several things, each figure is of one ('国内生产总值增长率达到预期目标，…，
+        全年工业企业实现利润2202亿元，比上年增长52%' gives no growth of 国内生产总值)."""
         import rjieba
 
         inside = set(_clauses(unit.text))
-        clauses = _clauses(unit.sentence or unit.text)
+        sentence = unit.sentence or unit.text
+        clauses = _clauses(sentence)
         tags = [rjieba.tag(c) for c in clauses]
         per = _PER_HEAD.search(fold(info.text))
         # (the unit asked, when one figure is asked: '有多少户？比上年增长了多少' asks a rate too)
         wanted = info.unit if len(re.findall(r"多少|几", info.text)) == 1 else ""
+        title = fold(unit.hit.title)
+        nouns = [t for t in checks.subject_terms(info.topic) if not checks.is_direction(t) and not checks.is_verb(t)
+                 and not checks.term_present(t, title) and not any(t in p or p in t for p in info.places)]
+        folded = fold(zh.strip_footnotes(sentence))
+        # (a word of three characters or more names a measure: 生产总值, 可支配收入; a shorter one
+        # may stand in another clause for something else: '内设机构' is not 机构改革)
+        in_sentence = [t for t in nouns if len(t) >= 3 and checks.term_present(t, folded)]
         # words the whole sentence lacks tell no figure of it from another ('机构改革' of a sentence
-        # about 组成部门): the sentence's own check let them pass
-        absent = frozenset(checks.missing_terms(info, unit.sentence + unit.hit.section))
+        # about 组成部门): the sentence's own check has judged them
+        absent = frozenset(t for t in nouns if not checks.term_present(t, folded))
 
         def topical(k: int) -> bool:  # a heading: starts with a verb or has none ('推进国有企业改革', '农民的纯收入')
             return bool(tags[k]) and (tags[k][0][1] == "v" or not any(flag == "v" for _, flag in tags[k]))
 
         def own_subject(k: int) -> bool:  # starts with what it is about ('高职院校在校学生突破1.8万人')
             return bool(tags[k]) and tags[k][0][1].startswith("n")
+
+        def qualifier(k: int) -> bool:  # '按可比价格计算', '扣除价格因素': says how, not of what
+            return bool(tags[k]) and (tags[k][0][1] == "p" or tags[k][0][0] in ("扣除", "剔除", "折合", "约合"))
 
         for i, clause in enumerate(clauses):
             # (a figure of the unit asked that the question does not state itself: '3岁以下' is no
@@ -333,13 +345,19 @@ class ExtractiveAnswerer(ListAnswers, MeansAnswers, ComputedAnswers):
                 # 清洁能源总装机…', '…上线人数连续7年…第一,高职院校在校学生突破1.8万人')
                 context = " ".join(clauses[j:i + 1])
             else:
-                # with the clause before it, and the sentence's opening heading, which names what the
+                # with the clause before it (over the qualifiers between: '国内生产总值达到126万亿元，
+                # 按可比价格计算，增长5.2%'), and the sentence's opening heading, which names what the
                 # figures after it are of ('推进国有企业改革,…,盘活国有资产40.7亿元', '农民人均纯收入，
                 # 1982年为270元，1987年提高到463元')
-                head = [clauses[0]] if i >= 2 and topical(0) and not quantities(clauses[0]) else []
-                context = " ".join(head + clauses[max(0, i - 1):i + 1])
+                k = i - 1
+                while k > 0 and qualifier(k):
+                    k -= 1
+                head = [clauses[0]] if k >= 1 and topical(0) and not quantities(clauses[0]) else []
+                context = " ".join(head + clauses[max(0, k):i + 1])
             if per and not _said_per(per.group(0), context):
                 continue  # a figure per head asked ('每千人口拥有的托位') is none of the totals ('托位1810个')
+            if any(not checks.term_present(t, context) for t in in_sentence):
+                continue  # another clause of the sentence names the measure; this figure is another's
             probe = Clause(unit.hit, unit.start, unit.end, context, unit.tokens, context)
             if not self._missing(info, probe, similarity, absent):
                 return True

@@ -185,6 +185,12 @@ _TARGET_MARK = re.compile(zh.PLAN_WORDS.pattern + r"|左右|力争|确保|^把|^
 _SPAN_LEAD = re.compile(r"\s*(?:过去|这|近)?(?:[两三四五六七八九十]|\d{1,2})年(?:来|间|中|里)|\s*(?:过去|这|近)(?:[两三四五六七八九十]|\d{1,2})年")
 
 
+# Words before a figure in its sentence that make it a span's: a sum (合计, 累计), a span of years
+# ('五年间', '四年中', '前三年'), a five-year plan's period ('“十一五”期间').
+_SPAN_FIGURE = re.compile(r"(?:合计|共计|累计|总计)[^，,。；]{0,4}$|前(?:[两二三四五六七八九十]|\d{1,2})年|"
+                          r"(?:[两二三四五六七八九十]|\d{1,2})年(?:来|间|中|里|累计|合计|共计?)|五[”\"]?(?:期间|时期)")
+
+
 def figures_of_chunk(chunk: Chunk, region: str, text: str = "") -> list[Figure]:
     """The records of one chunk's figures, in order; ``text`` (the document's) gives the header
     of a table whose rows the chunk holds."""
@@ -233,7 +239,11 @@ def figures_of_chunk(chunk: Chunk, region: str, text: str = "") -> list[Figure]:
                                               "clause": line[prev.start - line_start:end - line_start]})
                         continue
                     place = _place_first(measure) or region
-                    found.append(Figure(_unspaced(fold(measure)), q.text, q, "", **{**base_here, "place": place},
+                    # a span's figure, of no one year: '从1932年到1936年五年间…粮食产量合计只一万三千亿斤',
+                    # '四年中…工业产值增长百分之四十九', '“十一五”期间…下降19.1%', '由前三年分别上升4.9%'
+                    spanned = _SPAN_FIGURE.search(sentence[:a] + clause[:q.start])
+                    here = dict(base_here, period=None) if spanned else base_here
+                    found.append(Figure(_unspaced(fold(measure)), q.text, q, "", **{**here, "place": place},
                                         start=start, end=start + len(clause), clause=clause))
     return found
 

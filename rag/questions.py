@@ -229,7 +229,9 @@ def analyse(question: str) -> QuestionInfo:
                         wants_result=before or bool(zh.RESULT_WORDS.search(question)),
                         places=[] if english else zh.places_named(question), unit="" if english else expected_unit(question))
     if kind == "trend":  # the measure, without the span and the words that ask for a series
-        topic = re.sub(r"[（(]\s*[)）]|\s", "", zh.TREND_WORDS.sub("", info.topic))
+        topic = info.topic
+        for _ in range(3):  # what one removal leaves may be asking words too ('年每年实际涨' -> '年涨' -> '')
+            topic = re.sub(r"[（(]\s*[)）]|\s", "", zh.TREND_WORDS.sub("", topic))
         # '经济增长预期目标和实际增速' leaves 经济增长增速: one growth word
         info.topic = re.sub(r"(增长|增速|增幅)(?:增长|增速|增幅)+$", r"\1", topic) or info.topic
     if kind == "table":  # the topic without the request's own words ('把…的数字列成表')

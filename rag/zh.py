@@ -239,7 +239,7 @@ TABLE_WORDS = re.compile(r"请|帮我|帮忙|把|将|给我|相关的?|有关的
 # '每年', '逐年'), or how a figure moved ('变化', '趋势') over a span.
 YEAR_SPAN = re.compile(r"((?:19|20)\d{2})\s*年?\s*(?:到|至|—|–|-|~|～)\s*((?:19|20)\d{2})\s*年?|"
                        r"((?:19|20)\d{2})\s*年?(?:以来|至今)|(?:近|最近|过去|前)([一二三四五六七八九十两\d]{1,2})\s*年")
-EVERY_YEAR = re.compile(r"历年|每年|逐年|各年|每一年|哪一?年[^，,。？?]{0,12}最|year by year|each year|over the years", re.I)
+EVERY_YEAR = re.compile(r"历年|每年|逐年|各年|每一年|一年年|一年一年|哪一?年[^，,。？?]{0,12}最|year by year|each year|over the years", re.I)
 TREND = re.compile(YEAR_SPAN.pattern + "|" + EVERY_YEAR.pattern, re.I)
 # Words that ask for each year's figure, not one answer over the span.
 PER_YEAR = re.compile(EVERY_YEAR.pattern + r"|分别|各是|(?<!什么)(?<!哪些)(?<!啥)变化|趋势|走势|怎么变|如何变|哪一?年", re.I)
@@ -249,10 +249,16 @@ SPAN_CHANGE = re.compile(r"(增加|增长|提高|提升|扩大|减少|下降|降
 TREND_WORDS = re.compile(YEAR_SPAN.pattern + r"|(?:19|20)\d{2}|[到至~～—–-]|以来|至今|历年|每年|逐年|各年|每一年|哪一?年|怎么?变的?|变的?$|"
                          r"分别|怎么变的?|如何变化|变化情况|变化|趋势|走势|情况|列出|列一下|都|各是|[（(]\s*[)）]|"
                        r"预算安排|实际执行|执行情况|安排|计划|"
-                         r"目标和实际|实际和目标|目标与实际|目标|预期|实际|完成情况|完成|哪一年最[高低多少大小]|最[高低多少大小]的?是?")
+                         r"目标和实际|实际和目标|目标与实际|目标|预期|实际|完成情况|完成|哪一年最[高低多少大小]|最[高低多少大小]的?是?|"
+                         # how people ask for the series ('一年年是多少', '帮我列一下', '逐年说一下', '给M2定的',
+                         # '涨得最厉害', '五十年代后期')
+                         r"一年年|一年一年|(?:帮我|给我)?(?:列|说|讲|整理|对比|排)(?:一下|出来|个表|一个表)?|[这那]些年|这几年|那几年|"
+                         r"[一二三四五六七八九]十年代(?:前期|中期|后期|初期|末期|末|初)?|^给|(?<=\s)给|定(?=\s|的|得|了|增|目标|$)|^定|"
+                         r"(?:[涨增降跌]|增长|下降)?得?最(?:厉害|快|慢|猛|高|低|多|少|大|小)|^年|年(?=[涨降增跌])|"
+                         r"(?<=[\u4e00-\u9fff])(?<![下上提增减回升])[涨降增跌](?=$|[涨降增跌]幅)|来$")
 KIND_PATTERNS: list[tuple[str, re.Pattern]] = [
+    ("trend", TREND),  # (a span asked as a table, '1992—1999年…列个表对比一下', is a series)
     ("table", TABLE_REQUEST),
-    ("trend", TREND),
     ("compute", EARLIER),
     ("compute", VS_TARGET),
     ("compute", COMPLEMENT),
