@@ -241,7 +241,10 @@ def figures_of_chunk(chunk: Chunk, region: str, text: str = "") -> list[Figure]:
                     place = _place_first(measure) or region
                     # a span's figure, of no one year: '从1932年到1936年五年间…粮食产量合计只一万三千亿斤',
                     # '四年中…工业产值增长百分之四十九', '“十一五”期间…下降19.1%', '由前三年分别上升4.9%'
-                    spanned = _SPAN_FIGURE.search(sentence[:a] + clause[:q.start])
+                    # (a span scopes its own clause, and the clauses after one it opens: not '由前三年分别
+                    # 上升4.9%…，转为下降1.2%')
+                    spanned = _SPAN_FIGURE.search(clause[:q.start]) or any(
+                        _SPAN_FIGURE.match(piece.strip()) for piece in re.split(r"[，,；;：:]", sentence[:a]))
                     here = dict(base_here, period=None) if spanned else base_here
                     found.append(Figure(_unspaced(fold(measure)), q.text, q, "", **{**here, "place": place},
                                         start=start, end=start + len(clause), clause=clause))

@@ -104,3 +104,25 @@ def test_a_target_ends_the_look_back_and_a_span_s_paragraph_is_no_year_s(tmp_pat
     energy = points(assistant.ask("2016到2017年每年单位国内生产总值能耗下降多少？"))
     assert energy[(2017, "result")]["value"] == -3.7, energy
     assert not any("20%" in p["text"] for p in energy.values()), energy
+
+
+SPANS = {
+    "2007年政府工作报告.txt": "2007年政府工作报告\n一、2006年工作回顾\n单位国内生产总值能耗前三年分别上升4.9%、5.5%、0.2%，"
+                          "去年单位国内生产总值能耗下降1.2%。\n二、2007年主要任务\n单位国内生产总值能耗降低4%左右。\n",
+    "2008年政府工作报告.txt": "2008年政府工作报告\n一、2007年工作回顾\n单位国内生产总值能耗下降3.66%。\n",
+    "2011年政府工作报告.txt": "2011年政府工作报告\n一、2010年工作回顾\n五年累计，单位国内生产总值能耗下降19.1%。\n"
+                          "去年单位国内生产总值能耗下降4.01%。\n",
+}
+
+
+def test_a_span_s_figure_is_of_no_year_and_a_series_asked_the_spoken_way(tmp_path, embedder):
+    """'五年累计…下降19.1%' and '前三年分别上升4.9%' are figures of spans, never one year's cell;
+    '一年年…帮我列一下' and '列个表' over a span ask the series (issue #18)."""
+    from rag.questions import analyse
+
+    assert analyse("2006到2010年单位GDP能耗一年年降了多少？帮我列一下。").topic == "单位国内生产总值能耗"
+    assert analyse("2006—2010年单位GDP能耗每年降幅是多少？列个表对比一下。").kind == "trend"
+    assistant = assistant_for(tmp_path, embedder, text_files(tmp_path / "reports", SPANS))
+    cells = points(assistant.ask("2006到2010年单位国内生产总值能耗每年下降多少？"))
+    assert "1.2%" in cells[(2006, "result")]["text"] and "3.66%" in cells[(2007, "result")]["text"], cells
+    assert "4.01%" in cells[(2010, "result")]["text"], cells  # not the five years' 19.1%
