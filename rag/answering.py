@@ -198,18 +198,16 @@ class ExtractiveAnswerer(ListAnswers, MeansAnswers, ComputedAnswers):
         scored = [(u, lexical[id(u)] + self.settings.dense_weight * float(sim), float(sim)) for u, sim in zip(ranked, similarity)]
         return sorted(scored, key=lambda t: -t[1])
 
-    def _missing(self, info: QuestionInfo, unit: Clause, similarity: float = 0.0,
-                 settled: frozenset = frozenset()) -> list[str]:
+    def _missing(self, info: QuestionInfo, unit: Clause, similarity: float = 0.0) -> list[str]:
         """Key words the evidence (the clause's sentence and section) lacks, if they weigh more than
-        the allowed share; ``settled`` words are left out (a check of the whole sentence has judged
-        them). Which way a number moved is read from the clause itself."""
+        the allowed share. Which way a number moved is read from the clause itself."""
         # A word of the title names what the whole report is about (its region: '黔江'): it is no
         # evidence either way, neither missing from a clause nor counted as found.
         title = fold(unit.hit.title)
         # whether it was achieved (完成, 建成) is asked of the evidence by a yes/no question's verdict
         # (yes_no_verdict: 是, 不是 with the stage said, or 报告没有说), never by this check
         terms = [t for t in checks.subject_terms(info.topic, info.kind in ("how", "yesno"))
-                 if not checks.term_present(t, title) and not checks.is_achievement(t) and t not in settled]
+                 if not checks.term_present(t, title) and not checks.is_achievement(t)]
         # the predicate of a yes/no question is judged by its verdict (yes_no_verdict), not here
         missing = [t for t in checks.missing_terms(info, unit.sentence + unit.hit.section) if t in terms]
         # The clause that names the measure must say the direction ('失业率降到5.5%，居民消费价格上涨2%'
@@ -319,9 +317,6 @@ class ExtractiveAnswerer(ListAnswers, MeansAnswers, ComputedAnswers):
         # (a word of three characters or more names a measure: 生产总值, 可支配收入; a shorter one
         # may stand in another clause for something else: '内设机构' is not 机构改革)
         in_sentence = [t for t in nouns if len(t) >= 3 and checks.term_present(t, folded)]
-        # words the whole sentence lacks tell no figure of it from another ('机构改革' of a sentence
-        # about 组成部门): the sentence's own check has judged them
-        absent = frozenset(t for t in nouns if not checks.term_present(t, folded))
 
         def topical(k: int) -> bool:  # a heading: starts with a verb or has none ('推进国有企业改革', '农民的纯收入')
             return bool(tags[k]) and (tags[k][0][1] == "v" or not any(flag == "v" for _, flag in tags[k]))
@@ -359,7 +354,7 @@ class ExtractiveAnswerer(ListAnswers, MeansAnswers, ComputedAnswers):
             if any(not checks.term_present(t, context) for t in in_sentence):
                 continue  # another clause of the sentence names the measure; this figure is another's
             probe = Clause(unit.hit, unit.start, unit.end, context, unit.tokens, context)
-            if not self._missing(info, probe, similarity, absent):
+            if not self._missing(info, probe, similarity):
                 return True
         return False
 

@@ -83,10 +83,16 @@ def _bigrams(text: str) -> set[str]:
 _WHOLE = re.compile(r"总(?=产量|量|额)|(?<=价格)总水平")
 
 
+# Words inside a measure that say it is a plan, or name it twice, not what it counts: the record's
+# kind says the plan ('广义货币M2预期增长目标拟定为' is 广义货币增长; '进出口贸易总额' is 进出口总额).
+_INSIDE = re.compile(r"预期|目标|计划(?!生育|单列)|拟定?为?|预计|定为|(?<=[\u4e00-\u9fff])[a-z]\d?(?![\d.a-z])|(?<=进出口)贸易")
+
+
 def normalise_measure(measure: str) -> str:
-    """'全年城镇新增就业' -> '城镇新增就业', '今年赤字率拟按' -> '赤字率', '全年粮食总产量' -> '粮食产量'."""
+    """'全年城镇新增就业' -> '城镇新增就业', '今年赤字率拟按' -> '赤字率', '全年粮食总产量' -> '粮食产量',
+    '广义货币M2预期增长目标为' -> '广义货币增长'."""
     folded = fold(measure)
-    return _WHOLE.sub("", _SUFFIX.sub("", _PREFIX.sub("", folded))) or folded
+    return _WHOLE.sub("", _INSIDE.sub("", _SUFFIX.sub("", _PREFIX.sub("", folded)))).rstrip("为") or folded
 
 
 def similarity(query: str, measure: str) -> float:

@@ -126,3 +126,14 @@ def test_a_span_s_figure_is_of_no_year_and_a_series_asked_the_spoken_way(tmp_pat
     cells = points(assistant.ask("2006到2010年单位国内生产总值能耗每年下降多少？"))
     assert "1.2%" in cells[(2006, "result")]["text"] and "3.66%" in cells[(2007, "result")]["text"], cells
     assert "4.01%" in cells[(2010, "result")]["text"], cells  # not the five years' 19.1%
+
+
+def test_a_plan_s_wording_names_the_same_measure():
+    """'广义货币M2预期增长目标拟定为' is 广义货币增长 (the record's kind says it is a plan), and
+    '进出口贸易总额' is 进出口总额 (issue #18)."""
+    from rag.trends import normalise_measure, similarity
+
+    assert normalise_measure("广义货币M2预期增长目标拟定为") == "广义货币增长"
+    assert similarity("广义货币增长", "今年广义货币M2增长目标为") == 1.0
+    assert similarity("外贸进出口总额", "进出口贸易总额") >= 0.6
+    assert normalise_measure("计划生育") == "计划生育" and normalise_measure("PM2.5平均浓度").startswith("pm2.5")
