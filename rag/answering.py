@@ -331,7 +331,7 @@ class ExtractiveAnswerer(ListAnswers, MeansAnswers, ComputedAnswers):
             # (a figure of the unit asked that the question does not state itself: '3岁以下' is no
             # answer, nor '连续7年' to 多少人)
             if clause not in inside or not any(self.is_of_unit(q, wanted) and not stated_in(q, info.text)
-                                               for q in quantities(clause)):
+                                               and (q.unit != "岁" or wanted == "岁") for q in quantities(clause)):
                 continue
             # the clause that names what this one goes on about ('全区…装机容量达到24.5万千瓦,年发电4.3亿度')
             j = next((k for k in range(i, 0, -1) if own_subject(k)), 0)
@@ -363,7 +363,9 @@ class ExtractiveAnswerer(ListAnswers, MeansAnswers, ComputedAnswers):
         """The clause has a number of the wanted unit that the question does not state itself
         ('3岁以下婴幼儿托位数…高于全市平均水平' holds no answer to '…3岁以下托位数平均是多少')."""
         found = quantities(zh.strip_footnotes(unit.text))
-        return any(ExtractiveAnswerer.is_of_unit(q, unit_wanted) and not stated_in(q, question) for q in found)
+        # (an age bounds what is counted: '3岁以下婴幼儿托位数' gives no number of 托位)
+        return any(ExtractiveAnswerer.is_of_unit(q, unit_wanted) and not stated_in(q, question)
+                   and (q.unit != "岁" or unit_wanted == "岁") for q in found)
 
     @staticmethod
     def is_of_unit(q, unit_wanted: str) -> bool:

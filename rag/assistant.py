@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import re
 import sys
 import threading
 from pathlib import Path
@@ -23,6 +24,7 @@ from .embedding import DEFAULT_EMBEDDER, Embedder, make_embedder
 from .figures import region_of
 from .errors import RagError
 from .indexing import FileResult, Indexer, Progress
+from .numbers import quantities
 from .questions import search_text
 from .retrieval import Hit
 from .sections import ReportSections
@@ -188,11 +190,17 @@ class Assistant:
 
         readings = answerer.readings(question, history) if history else [question]
         if len(readings) > 1:
-            # A follow-up the rules cannot be sure of: the first reading the reports answer.
+            # A follow-up the rules cannot be sure of: the first reading the reports answer. When the
+            # likeliest reading asks a number ('…多少张…托位'), a later one is answered with a number only.
+            number_asked = bool(re.search(r"多少|几", readings[0]))
+            first = None
             for resolved in readings:
                 answer = answerer.answer(resolved, search(resolved))
-                if answer.answered:
+                first = first or answer
+                if answer.answered and (resolved == readings[0] or not number_asked or _gives_number(answer)):
                     break
+            else:
+                answer, resolved = first, readings[0]
             answer.question, answer.resolved_question = original, resolved if answer.answered else readings[0]
             yield from answerer.stream_answer(answer)
             return
@@ -293,3 +301,8 @@ class _Reader:
                                   ReportSections(self.snapshot.document_chunks),
                                   name_regions=self.several_regions, figures=self.snapshot.figures,
                                   regions=self.region_names)
+
+
+def _gives_number(answer: Answer) -> bool:
+    """The answer states an amount ('3岁以下' bounds what is counted, it counts nothing)."""
+    return any(q.unit not in ("岁", "年") for q in quantities(zh.strip_footnotes(answer.text)))

@@ -159,9 +159,13 @@ def _content(text: str) -> str:
 
 
 # Words that say which year is meant, not what is asked: '非典那年（2003年）', '十一五开局那年（2006年）',
-# '国际金融危机冲击最重的2009年'. The year itself is read from the question; the event names no measure.
+# '国际金融危机冲击最重的2009年', '1998年那轮国务院机构改革'. The year itself is read from the question;
+# the event names no measure.
 _YEAR_DESCRIBED = re.compile(r"[^，,。？?\s]{2,16}?(?:那年|那一年)\s*[（(]\s*(?:19|20)\d{2}\s*年?\s*[)）]|"
-                             r"[^，,。？?\s]{2,16}?最[^，,。？?\s的]{1,4}的(?=(?:19|20)\d{2}\s*年)")
+                             r"[^，,。？?\s]{2,16}?最[^，,。？?\s的]{1,4}的(?=(?:19|20)\d{2}\s*年)|"
+                             # '1998年那轮国务院机构改革，组成部门…', '1998年国务院机构改革以后，…'
+                             r"(?<=年)那[轮次场]?[^，,。？?\s]{2,14}?(?:改革|调整|会议|危机)(?:中|里|以后|之后|后)?(?=[，,])|"
+                             r"(?<=年)[^，,。？?\s]{2,14}?(?:改革|调整)(?:以后|之后|后)(?=[，,])")
 
 
 def topic_of(question: str) -> str:

@@ -541,3 +541,17 @@ def test_a_target_asked_whether_missed(tmp_path, embedder):
     assert missed.text.startswith("不是，达到了目标") and "1269万人" in missed.text, missed.text
     assert "不是问题中的900多万人" in missed.text, missed.text
     assert assistant.ask("2021年城镇新增就业目标完成了吗？").text.startswith("是的，达到了目标")
+
+
+def test_everyday_words_and_an_event_that_names_the_year(bundled):
+    """整治 is said 治理, 产权证 交证, 县里 区(县); '那给小娃娃的托位呢' after a number question is
+    answered with a number or not at all; '1998年那轮…改革' names the year, not the measure."""
+    assert "36.9公里" in bundled.ask("去年黔江整治了几公里河道？").text
+    assert "交房即交证" in bundled.ask("黔江怎么能在渝东南头一个做到交房就拿产权证？").text
+    rank = bundled.ask("黔江脱贫户去年人均纯收入多少钱？在重点帮扶区县里排第几？")
+    assert rank.answered and "2万元" in rank.text and "第三" in rank.text, rank.text
+    kids = bundled.ask("那给小娃娃的托位呢？", history=["黔江去年新增了多少张养老床位？"])
+    assert not kids.answered or "1810个" in kids.text, kids.text
+    from rag.questions import analyse
+
+    assert analyse("1998年那轮国务院机构改革，组成部门砍到了多少个？").topic.startswith("组成部门")
