@@ -279,6 +279,9 @@ class ExtractiveAnswerer(ListAnswers, MeansAnswers, ComputedAnswers):
                 continue
             if wants_number and not info.english and not _answers_one_year(part, unit.text, part_info.unit, unit.sentence):
                 continue
+            if zh.YEAR_SPAN.search(part) and _CHANGE_ASKED.search(part) and not info.english \
+                    and not (_SPAN_SAID.search(fold(unit.text)) or from_to(unit.text)):
+                continue  # a change over a span ('2008—2012这五年GDP涨了多少') is no one year's figure
             if _ASKS_TOTAL.search(part) and _AVERAGE_SAID.search(fold(unit.text)):
                 continue  # a total asked ('那五年一共新增了多少就业') is no yearly average ('平均每年…')
             if info.years and names_other_year(part, info.years, _with_qualifier(unit)):
@@ -732,6 +735,13 @@ _PER_SAID = {"人均": re.compile(r"人均|按人口平均|平均每人|每人")
 def _said_per(asked: str, text: str) -> bool:
     """The text gives a figure per the same head as asked ('人均' said '按人口平均')."""
     return bool(_PER_SAID[asked].search(text)) if asked in _PER_SAID else asked in text
+
+
+# A span's change said: '五年累计', '年均', '由…增加到', '从…到', '以来'.
+_SPAN_SAID = re.compile(r"[两二三四五六七八九十\d]年(?:来|间|中|里|累计|合计|共)|累计|年均|以来|[从由][^，,。；]{0,30}?(?:增加|提高|增长|减少|下降|降低|扩大|上升)?[到至]")
+
+
+_CHANGE_ASKED = re.compile(r"(?:增加|增长|提高|提升|扩大|减少|下降|降低|缩小|涨|降)了?(?:多少|几)")
 
 
 # A total asked, and an average said.

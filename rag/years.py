@@ -28,7 +28,8 @@ TIER_WEIGHTS = (1.0, 0.55, 0.15)
 _TWO_DIGIT_YEAR = re.compile(r"(?:^|(?<=[那在到从至和与跟同比及、是于，,。；;？?！!：:（(\s]))"
                              r"(\d{2}|[五六七八九〇零一][〇零一二三四五六七八九]|二[〇零一二三四五六])年"
                              r"(?!来|间|内|代|左右|以来|之|里|的时间|时间|历程|前|后|\d)")
-_ZH_DIGIT = dict(zip("〇零一二三四五六七八九", "00123456789"))
+_ZH_DIGIT = dict(zip("〇零○一二三四五六七八九", "000123456789"))
+_ZH_HISTORY_YEAR = re.compile(r"(?<![〇零○一二三四五六七八九十])(一[五六七八][〇零○一二三四五六七八九]{2})(?=年)")
 
 
 def full_years(question: str) -> str:
@@ -57,7 +58,8 @@ def names_other_year(question: str, asked: list[int], text: str) -> bool:
     asked ('根据1980年计划，积累率可能进一步降到30%左右' for 1979), or it compares
     with another year than the question does ('比一九六四年增长…' for 比1962年). ``text`` is any
     clause (folded here: Chinese-numeral years are read as digits); False when either names no year."""
-    text = fold(text)
+    # (years of history in Chinese numerals too: '英国早在一八五四年'; fold reads only 19xx and 20xx)
+    text = _ZH_HISTORY_YEAR.sub(lambda m: "".join(_ZH_DIGIT[ch] for ch in m.group(1)), fold(text))
     bases = {int(y) for y in _BASE_YEAR.findall(text)}
     # the years said before the figure scope it; those after it compare ('3.5亿千瓦，是1950年到2002年…的总和')
     figure = _FIGURE.search(text)

@@ -555,3 +555,16 @@ def test_everyday_words_and_an_event_that_names_the_year(bundled):
     from rag.questions import analyse
 
     assert analyse("1998年那轮国务院机构改革，组成部门砍到了多少个？").topic.startswith("组成部门")
+
+
+SPAN = [(2013, "国内生产总值达到51.9万亿元，比上年增长7.8%。五年来，国内生产总值从26.6万亿元增加到51.9万亿元。", "国内生产总值增长7.5%左右。"),
+        (1959, "英国早在一八五四年就已经能够生产钢六千五百七十万吨。", "钢产量一千八百万吨。")]
+
+
+def test_a_span_s_change_and_a_year_of_history(tmp_path, embedder):
+    """'2008—2012这五年GDP涨了多少' is answered by the span's change, never one year's growth; a
+    clause naming a year of history ('一八五四年') is no figure of the year asked."""
+    assistant = assistant_for(tmp_path, embedder, write_reports(tmp_path / "reports", SPAN))
+    span = assistant.ask("2008—2012这五年GDP总量涨了多少？")
+    assert "7.8%" not in span.text and (not span.answered or "26.6万亿元" in span.text), span.text
+    assert not assistant.ask("1958年英国一年能产多少钢？").answered
