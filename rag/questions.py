@@ -60,8 +60,17 @@ class QuestionInfo:
     operation: str = ""  # compute: sum, difference, ratio, compare, earlier (the value before a change), vs_target
 
 
+# A sum asked in English joins two things ('grain and vegetables combined'); 'in total, and what is…'
+# asks one thing's total and then another question.
+_ENGLISH_SUM = re.compile(r"\b(total|sum|combined|altogether)\b", re.I)
+_ENGLISH_BOTH = re.compile(r"\band\b(?!\s+(?:what|how|which|when|where|why|is|are|was|were|does|did|do)\b)", re.I)
+
+
 def question_kind(question: str, english: bool) -> str:
     patterns = _ENGLISH_KINDS if english else zh.KIND_PATTERNS
+    if english and _ENGLISH_SUM.search(question) and not _ENGLISH_BOTH.search(question) \
+            and not re.search(r"\b(difference|more than|times)\b", question, re.I):
+        patterns = patterns[1:]  # one thing's total: a fact
     for kind, pattern in patterns:
         if kind == "trend" and pattern.search(question):
             # a span of years asks for a series when it asks year by year ('每年', '变化') or names

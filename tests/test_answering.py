@@ -568,3 +568,15 @@ def test_a_span_s_change_and_a_year_of_history(tmp_path, embedder):
     span = assistant.ask("2008—2012这五年GDP总量涨了多少？")
     assert "7.8%" not in span.text and (not span.answered or "26.6万亿元" in span.text), span.text
     assert not assistant.ask("1958年英国一年能产多少钢？").answered
+
+
+def test_which_three_and_one_things_total_in_english(bundled):
+    """'分别是哪三个' asks a list ('哪四个“业”' the members of a named group, as a fact); 'in total,
+    and what is…' in English asks one thing's total, then another question."""
+    from rag.questions import analyse
+
+    assert analyse("三大攻坚战分别是哪三个？").kind == "list"
+    assert "职业、就业、创业、产业" in bundled.ask("黔江说的“四业融合”是哪四个“业”？").text
+    english = bundled.ask("How much clean energy capacity has Qianjiang installed in total, and what is its annual power generation?")
+    assert english.kind == "fact" and "24.5万千瓦" in english.text, english.text
+
