@@ -36,7 +36,8 @@ from .lexical import idf_table, tokenize
 from .lists import ListAnswers
 from .means import MeansAnswers
 from .normalize import fold
-from .numbers import COUNT_UNITS, DIMENSIONS, PERSON_UNITS, RATE_UNITS, SAME_UNIT, Incompatible, asks_change, difference, dimension_of, is_change, one_years_figure, quantities
+from .numbers import (COUNT_UNITS, DIMENSIONS, PERSON_UNITS, RATE_UNITS, SAME_UNIT, Incompatible, asks_change, difference,
+                      dimension_of, is_change, one_years_figure, quantities)
 from .questions import QuestionInfo, analyse
 from .retrieval import Hit
 from .sections import ReportSections
@@ -728,8 +729,9 @@ _PER_HEAD = re.compile(r"每(?:十万|万|千|百)?(?:人口|人|户|平方公�
 
 
 # How reports say a figure per head, per household, per mu.
+_PER_MU = re.compile(r"亩产|单产|每亩")
 _PER_SAID = {"人均": re.compile(r"人均|按人口平均|平均每人|每人"), "户均": re.compile(r"户均|平均每户|每户"),
-             "亩产": re.compile(r"亩产|单产|每亩"), "单产": re.compile(r"亩产|单产|每亩")}
+             "亩产": _PER_MU, "单产": _PER_MU}
 
 
 def _said_per(asked: str, text: str) -> bool:
@@ -737,11 +739,10 @@ def _said_per(asked: str, text: str) -> bool:
     return bool(_PER_SAID[asked].search(text)) if asked in _PER_SAID else asked in text
 
 
-# A span's change said: '五年累计', '年均', '由…增加到', '从…到', '以来'.
-_SPAN_SAID = re.compile(r"[两二三四五六七八九十\d]年(?:来|间|中|里|累计|合计|共)|累计|年均|以来|[从由][^，,。；]{0,30}?(?:增加|提高|增长|减少|下降|降低|扩大|上升)?[到至]")
-
-
+# A change asked over a span, and a span's change said ('五年累计', '年均', '由…增加到', '以来').
 _CHANGE_ASKED = re.compile(r"(?:增加|增长|提高|提升|扩大|减少|下降|降低|缩小|涨|降)了?(?:多少|几)")
+_SPAN_SAID = re.compile(r"[两二三四五六七八九十\d]年(?:来|间|中|里|累计|合计|共)|累计|年均|以来|"
+                        r"[从由][^，,。；]{0,30}?(?:增加|提高|增长|减少|下降|降低|扩大|上升)?[到至]")
 
 
 # A total asked, and an average said.

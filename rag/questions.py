@@ -182,7 +182,9 @@ def topic_of(question: str) -> str:
     import rjieba
 
     text = _YEAR_DESCRIBED.sub(" ", question)
-    text = re.sub(r"(?<!\d)(19|20)\d{2}\s*年(的|度)?|今年|去年|上年|全年|当年|那一年|这一年|同年", " ", text)
+    # (with the word joining two years: '2013年到2014年，…' names no '到')
+    text = re.sub(r"(?<!\d)(19|20)\d{2}\s*年(的|度)?(?:\s*(?:到|至|—|–|~|～|和|与|、)(?=\s*(?:19|20)\d{2}))?|"
+                  r"今年|去年|上年|全年|当年|那一年|这一年|同年", " ", text)
     # A question word inside a verb and its object joins them ('发多少电' is about 发电); where a year,
     # a filler word or punctuation was taken out the topic keeps a space, so its neighbours are never
     # read as one word ('比1978年多收了' is 比 | 多收, not a verb '比多收'; '50万的村' is no 万村).
@@ -238,7 +240,8 @@ def analyse(question: str) -> QuestionInfo:
     if before:
         years = [y - 1 for y in report_years]
     info = QuestionInfo(question, kind, english, topic_of(zh.EACH.sub("", _REPORT_YEAR.sub("", zh.REPORT_SAYS.sub("", plain)))), years=years,
-                        report_years=report_years, wants_plan=bool(zh.PLAN_WORDS.search(question)),
+                        # ('完成计划没有' asks how the plan fared: a result)
+                        report_years=report_years, wants_plan=bool(zh.PLAN_WORDS.search(zh.MET_TARGET.sub("", question))),
                         wants_result=before or bool(zh.RESULT_WORDS.search(question)),
                         places=[] if english else zh.places_named(question), unit="" if english else expected_unit(question))
     if kind == "trend":  # the measure, without the span and the words that ask for a series
@@ -258,4 +261,14 @@ def analyse(question: str) -> QuestionInfo:
         if info.operation == "sum" and asked_sum and not _OPERAND_SPLIT.search(_COMPUTE_WORDS.sub(" ", plain)):
             # '2001年全国高校一共招了多少新生': one thing named, its total is a fact of the reports
             info.kind, info.operation, info.parts = "fact", "", []
+    if info.kind == "fact" and len(years) == 2 and zh.YEAR_SPAN.search(question) and _CHANGED_BY.search(question) \
+            and not zh.SPAN_TOTAL_WORDS.search(question):
+        # '2013年到2014年，GDP总量增加了多少': the difference of the two years' figures (each from its
+        # own report), or the change the reports state over the span
+        info.kind, info.operation = "compute", "difference"
+        info.parts = [_CHANGE_WORD.sub("", info.topic.replace(" ", ""))]
     return info
+
+
+_CHANGED_BY = re.compile(r"(?:增加|增长|提高|提升|扩大|减少|下降|降低|缩小|涨|降|多|少)了?(?:多少|几)")
+_CHANGE_WORD = re.compile(r"(?:增长|增幅|增速|下降|提高|提升|降低|减少|增加|上涨|涨|跌|降|回落|多|少)了?$")

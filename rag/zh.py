@@ -247,6 +247,8 @@ EVERY_YEAR = re.compile(r"历年|每年|逐年|各年|每一年|一年年|一年
 TREND = re.compile(YEAR_SPAN.pattern + "|" + EVERY_YEAR.pattern, re.I)
 # Words that ask for each year's figure, not one answer over the span.
 PER_YEAR = re.compile(EVERY_YEAR.pattern + r"|分别|各是|(?<!什么)(?<!哪些)(?<!啥)变化|趋势|走势|怎么变|如何变|哪一?年", re.I)
+# A span's total or average asked ('累计', '一共', '年均'): the reports' own span figure, no two years' difference.
+SPAN_TOTAL_WORDS = re.compile(r"累计|一共|总共|合计|年均|平均每年|这几年|五年")
 # The change over a span, one answer ('2018到2022年高铁运营里程增加了多少', '从多少增加到多少').
 SPAN_CHANGE = re.compile(r"(增加|增长|提高|提升|扩大|减少|下降|降低|缩小)(了|到|至)?(多少|几)|从多少|由多少")
 # The words of a trend question that say nothing of its measure.

@@ -580,3 +580,22 @@ def test_which_three_and_one_things_total_in_english(bundled):
     english = bundled.ask("How much clean energy capacity has Qianjiang installed in total, and what is its annual power generation?")
     assert english.kind == "fact" and "24.5万千瓦" in english.text, english.text
 
+
+
+GROWTH = [(2014, "国内生产总值达到56.9万亿元，比上年增长7.7%。", "国内生产总值增长7.5%左右。"),
+          (2015, "国内生产总值达到63.6万亿元，比上年增长7.4%。", "国内生产总值增长7%左右。"),
+          (1956, "粮食总产量达到３，６８０亿斤，完成年度计划的１０２％。", "粮食产量将要达到３，９８９亿斤。")]
+
+
+def test_two_years_of_a_span_and_a_plan_asked_how_it_fared(tmp_path, embedder):
+    """'2013年到2014年，GDP增加了多少' is the difference of the two years' figures, each from its own
+    report; '…完成计划没有' asks how the plan fared, a result (issue #16)."""
+    from rag.questions import analyse
+
+    assert analyse("2013年到2014年，GDP总量增加了多少万亿？").operation == "difference"
+    assert analyse("2013到2017年累计增加了多少").kind != "compute" or analyse("2013到2017年累计增加了多少").operation != "difference"
+    assistant = assistant_for(tmp_path, embedder, write_reports(tmp_path / "reports", GROWTH))
+    gap = assistant.ask("2013年到2014年，GDP总量增加了多少万亿？")
+    assert "6.7万亿元" in gap.text, gap.text
+    fared = assistant.ask("1955年粮食一共收了多少？完成计划没有？")
+    assert "３，６８０亿斤" in fared.text and "１０２％" in fared.text, fared.text
