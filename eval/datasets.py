@@ -35,7 +35,9 @@ BLIND = {"blind-qianjiang-a": "qianjiang_a.jsonl", "blind-qianjiang-b": "qianjia
          "blind-qianjiang-p": "qianjiang_p.jsonl", "blind-gov-q": "gov_q.jsonl",
          # R, S, the paraphrases of P and Q, T6: written 2026-12-03, after stop 28
          "blind-qianjiang-r": "qianjiang_r.jsonl", "para-qianjiang-p": "para_p.jsonl", "para-gov-q": "para_q.jsonl",
-         "blind-gov-s": "gov_s.jsonl"}
+         "blind-gov-s": "gov_s.jsonl",
+         # U, V, the paraphrases of R and S, T7: written 2026-12-03, later in stop 29 (after R and S were measured)
+         "blind-qianjiang-u": "qianjiang_u.jsonl", "para-qianjiang-r": "para_r.jsonl", "para-gov-s": "para_s.jsonl"}
 
 
 def data_dir(option: str | None = None) -> Path:
