@@ -37,7 +37,8 @@ BLIND = {"blind-qianjiang-a": "qianjiang_a.jsonl", "blind-qianjiang-b": "qianjia
          "blind-qianjiang-r": "qianjiang_r.jsonl", "para-qianjiang-p": "para_p.jsonl", "para-gov-q": "para_q.jsonl",
          "blind-gov-s": "gov_s.jsonl",
          # U, V, the paraphrases of R and S, T7: written 2026-12-03, later in stop 29 (after R and S were measured)
-         "blind-qianjiang-u": "qianjiang_u.jsonl", "para-qianjiang-r": "para_r.jsonl", "para-gov-s": "para_s.jsonl"}
+         "blind-qianjiang-u": "qianjiang_u.jsonl", "para-qianjiang-r": "para_r.jsonl", "para-gov-s": "para_s.jsonl",
+         "blind-gov-v": "gov_v.jsonl"}
 
 
 def data_dir(option: str | None = None) -> Path:
