@@ -228,6 +228,11 @@ def out_of_scope(info: QuestionInfo, idf: dict[str, float]) -> Gap | None:
     import rjieba
 
     tagged = tagged_key_terms(info.topic)
+    # a name the question quotes that the reports hold is in scope ('《黔摆狂欢》拿了个啥奖', a name
+    # jieba may tag as a person's)
+    if any(len(name) >= 2 and all(name[i:i + 2] in idf for i in range(len(name) - 1))
+           for name in re.findall(r"[“《\"](.+?)[”》\"]", info.text)):
+        return None
     # The reports' words for the question's ('荣誉' is what 获评 names, '经济增长' is 国内生产总值增长).
     aliases = [a for word, said in zh.REPORT_TERMS.items() if word in info.topic for a in said]
     aliases += [w for a in aliases for w in rjieba.cut_for_search(a) if len(w) >= 2]
@@ -257,10 +262,14 @@ def place_gap(info: QuestionInfo, hits: list[Hit], evidence: str) -> Gap | None:
     regions = " ".join(region_of(h.title) for h in hits[:3])
     own = any(zh.place_stem(r) in info.text for r in regions.split())  # the question names the report's region
     district = any(r.endswith(("区", "县", "旗")) for r in regions.split())
-    if district and not own and _WHOLE.search(info.text) and not _RELATIVE.search(info.text):
+    whole = _WHOLE.search(info.text)
+    if district and not own and whole and not _RELATIVE.search(info.text) \
+            and not (whole.group(0) == "全国" and ("全国" in fold(evidence) or info.kind == "yesno"
+                                                  or not _COUNTRY_ASKED.search(info.text))):
+        # ('…获评全国乡村治理示范村'; a yes/no asks a level, which its verdict reads: 不是，报告中是“重庆市”)
         # '重庆全市的森林覆盖率', '全市每千人口托位数平均是多少' to a district's report: the city it is in
         # as a whole, not the district's own figure (the report says 全区 of itself)
-        return Gap("place", f"报告中没有{_WHOLE.search(info.text).group(0)}的数据（所检索的是{_regions(hits)}，"
+        return Gap("place", f"报告中没有{whole.group(0)}的数据（所检索的是{_regions(hits)}，"
                             f"只有{regions.split()[0]}的数字）。")
     text = fold(evidence)
     for place in info.places:
@@ -277,8 +286,10 @@ def place_gap(info: QuestionInfo, hits: list[Hit], evidence: str) -> Gap | None:
     return None
 
 
-# The whole of the city or province a district or county belongs to, as a question names it.
-_WHOLE = re.compile(r"(?:[\u4e00-\u9fff]{2,3}?[市省])?(?:全市|全省|全境)|[\u4e00-\u9fff]{2,3}?[市省]的?(?:整体|平均|总体)")
+# The whole of the city, province or country a district or county belongs to, as a question names it.
+_WHOLE = re.compile(r"(?:[\u4e00-\u9fff]{2,3}?[市省])?(?:全市|全省|全境)|全国|[\u4e00-\u9fff]{2,3}?[市省]的?(?:整体|平均|总体)")
+# The country as what is asked of ('全国去年一共新建了多少亩…'), not in a name ('全国街舞大赛金奖').
+_COUNTRY_ASKED = re.compile(r"^(?:(?:19|20)\d{2}年|去年|今年|那年)?全国|[，,]全国")
 # …unless the district is placed within it ('在全市排第几', '高于全市平均').
 _RELATIVE = re.compile(r"排|第几|名次|位居|居|高于|低于|超过|比|相比|同组|同类")
 

@@ -283,6 +283,9 @@ class ExtractiveAnswerer(ListAnswers, MeansAnswers, ComputedAnswers):
             if zh.YEAR_SPAN.search(part) and _CHANGE_ASKED.search(part) and not info.english \
                     and not (_SPAN_SAID.search(fold(unit.text)) or from_to(unit.text)):
                 continue  # a change over a span ('2008—2012这五年GDP涨了多少') is no one year's figure
+            if _ASKS_STOCK.search(part) and not _INCREMENT_ASKED.search(part) and \
+                    all(is_change(unit.text, q) for q in quantities(zh.strip_footnotes(unit.text)) if self.is_of_unit(q, part_info.unit)):
+                continue  # how many there are ('市场主体总量有多少户') is not how many were added ('新登记9905户')
             if _ASKS_TOTAL.search(part) and _AVERAGE_SAID.search(fold(unit.text)):
                 continue  # a total asked ('那五年一共新增了多少就业') is no yearly average ('平均每年…')
             if info.years and names_other_year(part, info.years, _with_qualifier(unit)):
@@ -646,6 +649,13 @@ class ExtractiveAnswerer(ListAnswers, MeansAnswers, ComputedAnswers):
             composer.citations = [first]
             return composer.answer(f"报告中没有找到{info.years[0]}年的实际结果，只有目标：{zh.clean_quote(first.quote)}"
                                    f"[{first.n}]。", answered=False)
+        if answer.answered and answer.text.startswith("报告没有说") and not quantities(info.text) and answer.citations:
+            # '2023年年初定的城镇新增就业目标完成了没有' with the result but no target in the reports:
+            # whether it was met cannot be told
+            first = answer.citations[0]
+            composer.citations = [first]
+            return composer.answer(f"报告中没有找到{info.years[0]}年的目标，无法判断是否完成。报告提到的实际情况是："
+                                   f"{zh.clean_quote(first.quote)}[{first.n}]。", answered=False)
         return answer
 
 
@@ -743,6 +753,11 @@ def _said_per(asked: str, text: str) -> bool:
 _CHANGE_ASKED = re.compile(r"(?:增加|增长|提高|提升|扩大|减少|下降|降低|缩小|涨|降)了?(?:多少|几)")
 _SPAN_SAID = re.compile(r"[两二三四五六七八九十\d]年(?:来|间|中|里|累计|合计|共)|累计|年均|以来|"
                         r"[从由][^，,。；]{0,30}?(?:增加|提高|增长|减少|下降|降低|扩大|上升)?[到至]")
+
+
+# How many there are asked (a stock), not how many were added.
+_ASKS_STOCK = re.compile(r"总量|总数|总共有|现有|保有量|存量|总规模|一共有")
+_INCREMENT_ASKED = re.compile(r"新增|新建|新培育|新登记|新开工|净增|增加|增长|多了")
 
 
 # A total asked, and an average said.

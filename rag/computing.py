@@ -409,7 +409,8 @@ class ComputedAnswers:
             found = [q for q in quantities(unit.text) if q.unit not in NOT_AMOUNTS
                      and (unit.hit.doc_id, unit.start + q.start) not in used
                      and self.is_of_unit(q, wanted)  # '国内生产总值增速' is a rate, not 114万亿元
-                     and one_years_figure(info.text, unit.text, q)]  # nor a five years' 年均增长5.2%
+                     and one_years_figure(info.text, unit.text, q)  # nor a five years' 年均增长5.2%
+                     and not _of_another_year(unit.text, q, info.years)]  # nor '由2002年7703元' for 2007
             plain = fold(unit.text)
             present = [t for t in key if checks.term_present(t, plain)]
             if not found or sum(map(self._weight, present)) < 0.5 * sum(map(self._weight, key)):
@@ -422,9 +423,39 @@ class ComputedAnswers:
                       or not is_change(unit.text, q, increments=False)]
             if not levels:
                 continue
+            # '由2476元增加到4140元' (of 2002 → 2007, its years said at the span's first mention:
+            # '…由2002年7703元增加到2007年13786元；农村居民人均纯收入由2476元增加到4140元'): the end asked
+            to = re.search(r"[由从][^，,。；;]*?[到至]", plain)
+            upto = unit.hit.text[:max(0, unit.end - unit.hit.start)] or unit.text
+            end = _span_end_asked(upto, info.years) if to else None
+            if end is not None:
+                side = [q for q in levels if (q.start >= to.end()) == bool(end)]
+                if side:
+                    return (side[0] if end else side[-1]), unit
             after = [q for q in levels if q.start >= at]
             return (after[0] if after else levels[-1]), unit
         return None
+
+
+def _of_another_year(text: str, q: Quantity, years: list[int]) -> bool:
+    """The quantity is written right after a year that is none of the asked ones ('由2002年7703元
+    增加到2007年13786元': 7703元 is 2002's)."""
+    before = _YEAR_JUST_BEFORE.search(fold(text)[max(0, q.start - 8):q.start])
+    return bool(years and before and int(before.group(1)) not in years)
+
+
+def _span_end_asked(text: str, years: list[int]) -> int | None:
+    """Which end of the last 由…到… span of years the text names the one year asked is: 0 the start,
+    1 the end, None when it names neither ('城镇居民人均可支配收入由2002年7703元增加到2007年13786元').
+    ``text``: the passage up to the clause in question."""
+    spans = list(re.finditer(r"[由从]\s*((?:19|20)\d{2})\s*年[^。]*?[到至]\s*((?:19|20)\d{2})\s*年", fold(text)))
+    span = spans[-1] if spans else None
+    if not span or len(years) != 1:
+        return None
+    return {int(span.group(1)): 0, int(span.group(2)): 1}.get(years[0])
+
+
+_YEAR_JUST_BEFORE = re.compile(r"((?:19|20)\d{2})\s*年(?:底|末|的|为|是)?$")
 
 
 _CHANGE_BEFORE = re.compile(r"(增长|增加|提高|提升|下降|减少|降低)了?(约|近)?$")

@@ -67,8 +67,8 @@ def is_follow_up(question: str) -> bool:
     q = question.strip()
     if len(q) > 24:
         return False
-    if re.match(r"^(那|那么|还有|另外)", q) or re.search(r"呢[？?]?$", q):
-        return True
+    if re.match(r"^(那|那么|还有|另外)", q) or re.search(r"呢[？?]?$", q) or re.match(r"^[^，,？?]{1,12}呢[，,？?]", q):
+        return True  # ('赤字率呢，定的多少？')
     return not _nouns(q)  # '增长了多少？' names nothing of its own
 
 
@@ -78,9 +78,14 @@ def resolve_follow_up(question: str, history: Iterable) -> str:
     if not previous or not is_follow_up(question):
         return question
     last = resolve_follow_up(previous[-1], [previous[-2]]) if len(previous) > 1 else previous[-1]
-    asked_after = re.match(r"^(.+?呢)[，,]\s*(.+)$", question.strip())
+    asked_after = re.match(r"^(.+?)呢[，,？?]\s*(.+)$", question.strip())
     if asked_after and not _nouns(_QUESTION_TAIL.sub("", asked_after.group(2))):
-        question = asked_after.group(1)  # '出口呢，全年多少？' asks what '出口呢' does
+        # '出口呢，全年多少？', '赤字率呢，定的多少？': the new subject, asked in its own words, of the
+        # year (and report) the previous question names
+        when = re.match(r"^.*?(?:19|20)\d{2}\s*年(?:的)?(?:政府工作)?(?:报告)?(?:里|中|上)?", last)
+        if when:
+            return when.group(0) + asked_after.group(1).strip() + asked_after.group(2)
+        question = asked_after.group(1) + "呢"
     core = _FOLLOW_UP_SHELL.match(question.strip()).group(2).strip(" ，,")
     new_nouns = _nouns(core)
     old_nouns = _nouns(last)

@@ -98,25 +98,33 @@ def split_parts(question: str) -> list[str]:
     body = re.sub(r"[？?。]+$", "", question.strip())
     segments = [s for s in re.split(r"[，,；;]", body) if s.strip()]
     if len(segments) > 1 and all(zh.QUESTION_WORD.search(s) for s in segments):
-        # a part that only asks ('…排第一的是哪个县，多少钱') is of the part before it
-        parts = []
-        for segment in segments[:4]:
-            if parts and len(zh.content_chars(zh.QUESTION_PHRASES.sub("", segment))) < 2:
-                segment = zh.QUESTION_PHRASES.sub("", parts[-1]) + segment
-            parts.append(segment)
-        return parts
+        return _of_the_part_before(segments[:4])
     if not zh.MULTI_MARKER.search(body) and len(re.findall(r"多少|几", body)) < 2:
         return [body]
     parts = zh.CONJUNCTION.split(body)
     if len(parts) < 2:
         return [body]
     if all(zh.QUESTION_WORD.search(p) for p in parts):
-        return parts[:4]
+        return _of_the_part_before(parts[:4])
     last = parts[-1]
     shared = re.search(r"(分别|各|都|是|的|为|有|达到|稳定在|占).*$|(多少|几).*$", last)
     suffix = shared.group(0) if shared else ""
     nouns = parts[:-1] + [last[:len(last) - len(suffix)]]
     return [p + suffix for p in nouns if p][:4]
+
+
+def _of_the_part_before(parts: list[str]) -> list[str]:
+    """A part that only asks, or asks only a dimension ('…排第一的是哪个县，多少钱', '招商引资签了多少个
+    项目、金额多少'), is of the part before it: that part's subject is put before it."""
+    from .numbers import dimension_of
+
+    out: list[str] = []
+    for part in parts:
+        words = re.findall(r"[\u4e00-\u9fff]{2,}", zh.QUESTION_PHRASES.sub(" ", part))
+        if out and (len(zh.content_chars(zh.QUESTION_PHRASES.sub("", part))) < 2 or words and all(map(dimension_of, words))):
+            part = zh.QUESTION_PHRASES.sub("", out[-1]) + part
+        out.append(part)
+    return out
 
 
 _RATIO = re.compile(r"(.+?)是(.+?)的?(?:几倍|多少倍)")
@@ -174,7 +182,9 @@ _YEAR_DESCRIBED = re.compile(r"[^，,。？?\s]{2,16}?(?:那年|那一年)\s*[�
                              r"[^，,。？?\s]{2,16}?最[^，,。？?\s的]{1,4}的(?=(?:19|20)\d{2}\s*年)|"
                              # '1998年那轮国务院机构改革，组成部门…', '1998年国务院机构改革以后，…'
                              r"(?<=年)那[轮次场]?[^，,。？?\s]{2,14}?(?:改革|调整|会议|危机)(?:中|里|以后|之后|后)?(?=[，,])|"
-                             r"(?<=年)[^，,。？?\s]{2,14}?(?:改革|调整)(?:以后|之后|后)(?=[，,])")
+                             r"(?<=年)[^，,。？?\s]{2,14}?(?:改革|调整)(?:以后|之后|后)(?=[，,])|"
+                             # '金融危机那会儿，2009年…', '应对金融危机那4万亿投资里…': when, not what
+                             r"[^，,。？?\s]{2,12}?那(?:会儿?|阵子?|时候?)(?=[，,]|\s*(?:19|20)\d{2})|[^，,。？?\s\d]{2,12}?那(?=\d)")
 
 
 def topic_of(question: str) -> str:

@@ -599,3 +599,48 @@ def test_two_years_of_a_span_and_a_plan_asked_how_it_fared(tmp_path, embedder):
     assert "6.7万亿元" in gap.text, gap.text
     fared = assistant.ask("1955年粮食一共收了多少？完成计划没有？")
     assert "３，６８０亿斤" in fared.text and "１０２％" in fared.text, fared.text
+
+
+INCOMES = [(2008, "城镇居民人均可支配收入由2002年7703元增加到2007年13786元；农村居民人均纯收入由2476元增加到4140元。",
+            "国内生产总值增长8%左右。"),
+           (2019, "国内生产总值增长6.6%。", "国内生产总值增长6%－6.5%。今年赤字率拟按2.8%安排。")]
+
+
+def test_the_end_of_a_span_the_year_asks_and_a_follow_up_in_its_own_words(tmp_path, embedder):
+    """'2007年城镇居民收入是农村的几倍' takes each 由…增加到… span's end of 2007, the span's years said
+    at its first mention (13786 ÷ 4140, never the 2002 figures); '赤字率呢，定的多少？' asks 赤字率 of
+    the year the previous question names (issue #16)."""
+    assistant = assistant_for(tmp_path, embedder, write_reports(tmp_path / "reports", INCOMES))
+    ratio = assistant.ask("2007年城镇居民人均可支配收入是农村居民人均纯收入的多少倍？")
+    assert "3.3倍" in ratio.text, ratio.text
+    deficit = assistant.ask("赤字率呢，定的多少？", history=["2019年的报告把当年GDP增长目标定在多少？"])
+    assert "2.8%" in deficit.text, deficit.text
+
+
+def test_a_target_named_before_its_number_and_an_event_of_the_time():
+    """'达到年初8%的目标了没有', '是不是超过了当年6.5%左右的预期目标' ask whether a target was met;
+    '金融危机那会儿，…' says when, not what; '个税' is 个人所得税, '第三产业' 服务业."""
+    from rag import zh
+    from rag.computing import asks_target_met
+    from rag.questions import analyse
+
+    assert asks_target_met(analyse("1998年经济增长达到年初8%的目标了没有？"))
+    assert asks_target_met(analyse("2017年GDP增长是不是超过了当年6.5%左右的预期目标？"))
+    assert "金融危机" not in analyse("金融危机那会儿，2009年全国卖了多少辆汽车？").topic
+    assert "服务业" in zh.REPORT_TERMS["第三产业"] and zh.REPORT_TERMS["个税"] == ("个人所得税",)
+
+
+def test_the_country_a_stock_and_a_target_the_report_does_not_state(bundled):
+    """A county's report gives no 全国 figure; a stock asked ('总量有多少户') is not the year's additions
+    ('新登记9905户'); a target the report never states cannot be judged met; a name the question
+    quotes that the report holds is in scope; '…签了多少个项目、金额多少' asks the 金额 of the projects."""
+    country = bundled.ask("全国去年一共新建了多少亩高标准农田？")
+    assert not country.answered and "全国" in country.text, country.text
+    assert "重庆市街舞大赛金奖" in bundled.ask("《黔摆狂欢》拿了全国街舞大赛金奖，是哪年的事？").text
+    assert not bundled.ask("黔江现在全区市场主体总量有多少户？").answered
+    untold = bundled.ask("2023年年初定的城镇新增就业目标完成了没有？")
+    assert not untold.answered and "没有找到2023年的目标" in untold.text, untold.text
+    assert "金奖" in bundled.ask("《黔摆狂欢》拿了个啥奖？").text
+    from rag.questions import split_parts
+
+    assert split_parts("去年招商引资签了多少个项目、金额多少？")[1].startswith("去年招商引资")
