@@ -20,6 +20,7 @@ lack and, where they hold something close, what they do say.
 from __future__ import annotations
 
 import functools
+import math
 import re
 from dataclasses import dataclass, replace
 from typing import Iterator, Protocol
@@ -947,6 +948,14 @@ def yes_no_verdict(info: QuestionInfo, quote: str, title: str = "") -> str:
             holds = value >= q.value if _AT_LEAST.search(info.text) else \
                 value <= q.value if _AT_MOST.search(info.text) else value == q.value
             return "是的，" if holds else f"不是，报告中是{same[0].text}："
+    # a bare amount the question states ('中央财政投资是1.18万亿') that no number of the quote equals:
+    # the quote's closest one is what the report says
+    bare = [q for q in quantities(info.text) if q.unit == "" and q.magnitude and q.value > 0]
+    numbers = [g for g, _ in given if g.value > 0]
+    wrong = [q for q in bare if numbers and not any(g.value == q.value for g in numbers)]
+    if wrong and not (_AT_LEAST.search(info.text) or _AT_MOST.search(info.text)):
+        closest = min(numbers, key=lambda g: abs(math.log(float(g.value) / float(wrong[0].value))))
+        return f"不是，报告中是{closest.text}："
     clauses = _clauses(quote)
     for clause in clauses:
         # the quote says the predicate does not hold ('节能减排、物价调控目标没有完成')

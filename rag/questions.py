@@ -220,7 +220,7 @@ def expected_unit(question: str) -> str:
     return ""
 
 
-_REPORT_YEAR = re.compile(r"((?:19|20)\d{2})\s*年的?(?:政府)?(?:工作)?报告")
+_REPORT_YEAR = re.compile(r"((?:19|20)\d{2})\s*年的?(?:那份|这份|那一份)?(?:政府)?(?:工作)?报告")
 # The year before the report's, as a question names it relative to the report it names
 # ('2015年政府工作报告说上一年粮食产量…', '2023年的报告里，去年实际赤字率'): that year's result.
 _YEAR_BEFORE = re.compile(r"去年|过去一年|上年|上个年度|" + zh.YEAR_BEFORE.pattern)

@@ -222,7 +222,7 @@ VS_TARGET = re.compile(r"比" + _TARGET_OF + r"(目标|计划)(多出|高出|超
 # '2015年外贸目标完成了吗'): the year's result against the same year's target.
 # Whether a target was missed: '目标是不是没完成', '是不是没达标' (the verdict's yes is 'missed').
 MISSED_TARGET = re.compile(r"(?:目标|计划|任务)?(?:是不是|是否|是)(?:没|没有|未)(?:完成|达标|达到|实现)|没(?:有)?达标")
-MET_TARGET = re.compile(r"(?:有没有|是否|是不是|能否|有无)?(?:达到|完成|实现|超过|超出|达成|达)了?"
+MET_TARGET = re.compile(r"(?:有没有|是否|是不是|能否|有无)?(?:达到|完成|实现|超过|超出|达成|压到|降到|控制在|达)了?"
                         # the target's number or measure may stand between ('超过6%的目标', '年初定的增长目标',
                         # '达到年初8%的目标', '超过了当年6.5%左右的预期目标')
                         + _TARGET_OF + r"(?:[\d.]+\s*(?:%|％|万人|万吨|亿元|万亿元)(?:左右|以上|以内)?的?)?" + _TARGET_OF +

@@ -644,3 +644,19 @@ def test_the_country_a_stock_and_a_target_the_report_does_not_state(bundled):
     from rag.questions import split_parts
 
     assert split_parts("去年招商引资签了多少个项目、金额多少？")[1].startswith("去年招商引资")
+
+
+STIMULUS = [(2013, "两年新增4万亿元投资，其中中央财政投资1.26万亿元。", "国内生产总值增长7.5%左右。"),
+            (1997, "去年政府工作报告提出，物价涨幅要从14.8%降到10%左右，经过上下各方面的努力，实际回落到6.1%，"
+                   "明显低于预定的调控目标。", "经济增长速度的调控目标定为8%。")]
+
+
+def test_a_bare_amount_a_yes_no_states_and_a_target_pressed_down_to(tmp_path, embedder):
+    """'2013年那份报告是不是说…中央财政投资是1.18万亿' is 不是 (the report says 1.26万亿元: the
+    question's 4万亿 matching is no 是); '压到10%左右的调控目标以内了吗' asks whether a target was met."""
+    assistant = assistant_for(tmp_path, embedder, write_reports(tmp_path / "reports", STIMULUS))
+    wrong = assistant.ask("2013年那份报告是不是说两年4万亿投资里中央财政投资是1.18万亿？")
+    assert wrong.text.startswith("不是，报告中是1.26万亿元"), wrong.text
+    assert assistant.ask("2013年那份报告是不是说两年4万亿投资里中央财政投资是1.26万亿？").text.startswith("是的")
+    pressed = assistant.ask("1996年物价涨幅压到10%左右的调控目标以内了吗？")
+    assert pressed.text.startswith("是的") and "6.1%" in pressed.text, pressed.text
