@@ -83,8 +83,10 @@ class ListAnswers:
         # not 人民币 alone; when the reports never name the last, the words are the asker's: 城市面貌)
         compounds = [c for c in _noun_phrases(info.topic, info.places + [titles])
                      if any(list(rjieba.cut(c))[-1] in t for t in texts)]
-        things = compounds + [t for t in checks.subject_terms(info.topic) if checks.is_noun(t)
-                              and not any(t in c for c in compounds)] + _NAMED_IN.findall(info.text)
+        # (a fixed phrase or an abbreviation names a thing too: '计划生育', '个税')
+        things = compounds + [t for t in checks.subject_terms(info.topic)
+                              if (checks.is_noun(t) or rjieba.tag(t)[-1][1] in ("l", "j")) and not any(t in c for c in compounds)] \
+            + _NAMED_IN.findall(info.text)
         nouns = [t for t in things if not checks.term_present(t, titles) and not any(t in p or p in t for p in info.places)
                  and t not in zh.COUNTRY]
 

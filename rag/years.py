@@ -67,6 +67,8 @@ def names_other_year(question: str, asked: list[int], text: str) -> bool:
     if asked and own and not own & set(asked):
         return True
     asked_bases = {int(y) for y in _BASE_YEAR.findall(fold(question))}
+    if len(asked) >= 3 and bases and not any(b in asked or b == min(asked) - 1 for b in bases):
+        return True  # a span asked ('十一五' 2006-2010) is not another span's ('比2002年增长65.5%，年均…')
     return bool(asked_bases and bases and not asked_bases & bases)
 
 
@@ -75,8 +77,8 @@ def names_other_year(question: str, asked: list[int], text: str) -> bool:
 # the next five years (十一五 onwards called 规划).
 _PLAN_ORDINALS = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二", "十三", "十四", "十五"]
 _FIVE_YEAR_PLAN = re.compile(r"第(十[一二三四五]|[一二三四五六七八九十])个五年(?:计划|规划)|"
-                             r"[“\"]?(十[一二三四五]|[一二三四五六七八九])五[”\"]?(?=计划|规划|时期|期间|那五年|这五年|末|初|开局|以来)|"
-                             r"[“\"](十[一二三四五]|[一二三四五六七八九十])五[”\"]")
+                             r"[“\"「]?(十[一二三四五]|[一二三四五六七八九])五[”\"」]?(?=计划|规划|时期|期间|那五年|这五年|末|初|开局|以来)|"
+                             r"[“\"「](十[一二三四五]|[一二三四五六七八九十])五[”\"」]")
 
 
 def plan_years(question: str) -> list[int]:

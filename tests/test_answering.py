@@ -660,3 +660,13 @@ def test_a_bare_amount_a_yes_no_states_and_a_target_pressed_down_to(tmp_path, em
     assert assistant.ask("2013年那份报告是不是说两年4万亿投资里中央财政投资是1.26万亿？").text.startswith("是的")
     pressed = assistant.ask("1996年物价涨幅压到10%左右的调控目标以内了吗？")
     assert pressed.text.startswith("是的") and "6.1%" in pressed.text, pressed.text
+
+
+def test_a_plan_in_corner_brackets_and_a_fixed_phrase_a_list_asks_about():
+    """「十一五」 names 2006-2010 as “十一五” does; a span asked is not another span's average
+    ('比2002年增长65.5%，年均…'); a list about 计划生育 (a fixed phrase) needs it named."""
+    from rag.years import names_other_year, years_in_question
+
+    assert years_in_question("「十一五」期間國內生產總值年均增長多少") == list(range(2006, 2011))
+    assert names_other_year("“十一五”期间国内生产总值年均增长多少", list(range(2006, 2011)),
+                            "2007年，国内生产总值达到24.66万亿元，比2002年增长65.5%，年均增长10.6%")
