@@ -79,6 +79,8 @@ def subject_terms(topic: str, things_only: bool = False) -> list[str]:
                                           or zh.TARGET_VERBS.fullmatch(word))]
 
 
+# What a measure word counts, without its suffix: '钢' of 钢产量, '粮食' of 粮食产量.
+_MEASURED = re.compile(r"(?:总产量|总产值|产量|产值|总量|数量|人数|人次|户数|个数|总额|规模|量|数|额|值)$")
 # A measure word's suffix: '粮食产量' is given as '生产粮食…万吨', '人数' as '…人'.
 _MEASURE_SUFFIX = re.compile(r"(总量|数量|总额|规模|量|数|额|值)$")
 
@@ -141,6 +143,10 @@ def term_present(term: str, text: str) -> bool:
     if _NEUTRAL_CHANGE.fullmatch(term):  # '从多少调到了多少' is answered by '从2000元提高到3500元'
         return bool(_NEUTRAL_CHANGE.search(text) or any(d.search(text) for d in _DIRECTIONS[:2]))
     chars = [ch for ch in term if "\u4e00" <= ch <= "\u9fff"]
+    thing = _MEASURED.sub("", term)
+    if len(chars) >= 3 and _MEASURE_SUFFIX.search(term) and thing and \
+            not re.search(".{0,2}".join(map(re.escape, thing)), text):
+        return False  # what a measure word counts must be there: '原煤产量' tells no 钢产量
     if len(chars) >= 3:
         # and they stand together, in order ('在校生' in 在校学生; not 平均工资 in '平均为5.1%…工…资'),
         # unless it is a measure word ('粮食产量' is told as 生产粮食…万吨)
@@ -308,7 +314,9 @@ def time_fit(info: QuestionInfo, hit: Hit, allow_plan: bool = False) -> bool:
     """The passage is about what the question asks: the year's results (or, with ``allow_plan``,
     its plan), or the plan when the question asks for one."""
     if info.report_years:  # the report named; of it, the year asked when one is ('…报告说上一年')
-        return hit.year in info.report_years and (not info.years or hit.period in info.years)
+        # (a year after the report's is a target it sets: '78年那份报告…要求1985年粮食达到多少')
+        ahead = bool(info.years) and all(y > max(info.report_years) for y in info.years)
+        return hit.year in info.report_years and (not info.years or hit.period in info.years or ahead)
     if hit.year is None or hit.period is None:
         return True  # a document with no report year: nothing to check against
     if not info.years:

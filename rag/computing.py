@@ -43,7 +43,7 @@ _LOWER_IS_BETTER = re.compile(r"价格|物价|CPI|涨幅|失业率|赤字|能耗
 
 # A target the question states itself, asked whether it was reached: '1994年定的把零售物价涨幅控制在
 # 10%以内，最后做到了没有', '2021年说要新开工改造5.3万个城镇老旧小区，年底完成了没'.
-_STATED_PLAN = re.compile(r"定的|说要|要把|打算|预定|提出要|计划")
+_STATED_PLAN = re.compile(r"定的|说要|要把|打算|预定|提出要|计划|规划|要求")
 _REACHED = re.compile(r"(?:做到|完成|实现|达到|压到|降到|控制住|兑现|办到)[^，,。？?]{0,14}?了?(?=没|吗|与否|[？?]|$)|"
                       r"(?:有没有|是否|是不是|能否)(?:做到|完成|实现|达到|压到|降到)")
 # the words that bind the stated number to the measure ('控制在…以内'): not the measure's
@@ -277,6 +277,9 @@ class ComputedAnswers:
         measure = measure_asked(info.text)
         result, target = self._result_and_target(measure, info, hits)
         stated = [q for q in quantities(info.text) if q.unit not in NOT_AMOUNTS]
+        # (the result figure's own clause names the measure: '原煤产量由…增加到八亿五千万吨' is no 钢产量)
+        if result is not None and not _names_measure(measure, _own_clause(result[1].text, result[0])):
+            return None
         if result is not None and target is None and stated:
             return self._against_stated(composer, info, measure, result, stated[0])
         if result is None or target is None:
@@ -300,7 +303,10 @@ class ComputedAnswers:
         # a result the question states wrongly is corrected ('才900多万人，是不是没达标')
         wrong = [q for q in stated if q.kind == got.kind and q.value not in (got.value, aim.value)]
         if wrong:
-            text += f"注意：报告中的实际数字是{got.text}，不是问题中的{wrong[0].text}。"
+            # the number the question gives as the target is corrected as the target ('达到10%的预定目标了吗')
+            as_target = zh.MET_TARGET.search(info.text)
+            said = "目标" if as_target and wrong[0].text in as_target.group(0) else "实际数字"
+            text += f"注意：报告中的{said}是{(aim if said == '目标' else got).text}，不是问题中的{wrong[0].text}。"
         composer.computed = {"value": "是" if met else "否", "operation": "compare",
                              "from": [c.n for c in composer.citations]}
         return composer.answer(text)
@@ -435,6 +441,20 @@ class ComputedAnswers:
             after = [q for q in levels if q.start >= at]
             return (after[0] if after else levels[-1]), unit
         return None
+
+
+def _own_clause(text: str, q: Quantity) -> str:
+    """The clause of ``text`` that holds the quantity (folded), with the one before when it goes on
+    from it ('国内生产总值达到56.9万亿元，比上年增长7.7%')."""
+    from .evidence import NO_SUBJECT
+
+    plain = fold(text)
+    bounds = clause_bounds(plain)
+    i = next((k for k, (a, b) in enumerate(bounds) if a <= q.start < b), None)
+    if i is None:
+        return plain
+    start = bounds[i - 1][0] if i and NO_SUBJECT.match(plain[bounds[i][0]:bounds[i][1]]) else bounds[i][0]
+    return plain[start:bounds[i][1]]
 
 
 def _of_another_year(text: str, q: Quantity, years: list[int]) -> bool:

@@ -670,3 +670,21 @@ def test_a_plan_in_corner_brackets_and_a_fixed_phrase_a_list_asks_about():
     assert years_in_question("「十一五」期間國內生產總值年均增長多少") == list(range(2006, 2011))
     assert names_other_year("“十一五”期间国内生产总值年均增长多少", list(range(2006, 2011)),
                             "2007年，国内生产总值达到24.66万亿元，比2002年增长65.5%，年均增长10.6%")
+
+
+TEN_YEARS = [(1978, "按照十年规划，到一九八五年，粮食产量达到八千亿斤，钢产量六千万吨。", "粮食产量达到六千亿斤。"),
+             (1986, "从一九八○年至一九八五年，我国原煤产量由六亿二千万吨增加到八亿五千万吨，钢由三千七百万吨增加到四千六百六十六万吨。",
+              "钢产量五千万吨。")]
+
+
+def test_a_report_s_target_for_a_later_year_and_a_measure_of_another_thing(tmp_path, embedder):
+    """'78年那份报告…要求1985年粮食达到多少' is that report's target for a later year; a measure word
+    names what it counts ('原煤产量' tells no 钢产量), so coal's 8.5亿吨 never meets a steel target."""
+    assert not checks.term_present("钢产量", "我国原煤产量由六亿二千万吨增加到八亿五千万吨")
+    assert checks.term_present("粮食总产量", "粮食产量达到1.3万亿斤") and checks.term_present("在校生数", "在校学生突破1.8万人")
+    assert checks.term_present("就业人数", "城镇新增就业1.7万人")
+    assistant = assistant_for(tmp_path, embedder, write_reports(tmp_path / "reports", TEN_YEARS))
+    grain = assistant.ask("78年那份报告的十年规划，要求1985年粮食达到多少？")
+    assert "八千亿斤" in grain.text, grain.text
+    steel = assistant.ask("78年报告的十年规划要求1985年钢产量到6000万吨，最后做到了吗？")
+    assert not steel.text.startswith("是的"), steel.text
