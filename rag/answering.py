@@ -751,7 +751,7 @@ def _said_per(asked: str, text: str) -> bool:
 
 
 # A change asked over a span, and a span's change said ('五年累计', '年均', '由…增加到', '以来').
-_CHANGE_ASKED = re.compile(r"(?:增加|增长|提高|提升|扩大|减少|下降|降低|缩小|涨|降)了?(?:多少|几)")
+_CHANGE_ASKED = re.compile(rf"(?:{zh.CHANGE_VERBS}|涨|降)了?(?:多少|几)")
 _SPAN_SAID = re.compile(r"[两二三四五六七八九十\d]年(?:来|间|中|里|累计|合计|共)|累计|年均|以来|"
                         r"[从由][^，,。；]{0,30}?(?:增加|提高|增长|减少|下降|降低|扩大|上升)?[到至]")
 

@@ -283,5 +283,5 @@ def analyse(question: str) -> QuestionInfo:
     return info
 
 
-_CHANGED_BY = re.compile(r"(?:增加|增长|提高|提升|扩大|减少|下降|降低|缩小|涨|降|多|少)了?(?:多少|几)")
+_CHANGED_BY = re.compile(rf"(?:{zh.CHANGE_VERBS}|涨|降|多|少)了?(?:多少|几)")
 _CHANGE_WORD = re.compile(r"(?:增长|增幅|增速|下降|提高|提升|降低|减少|增加|上涨|涨|跌|降|回落|多|少)了?$")

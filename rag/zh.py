@@ -251,7 +251,8 @@ PER_YEAR = re.compile(EVERY_YEAR.pattern + r"|分别|各是|(?<!什么)(?<!哪�
 # A span's total or average asked ('累计', '一共', '年均'): the reports' own span figure, no two years' difference.
 SPAN_TOTAL_WORDS = re.compile(r"累计|一共|总共|合计|年均|平均每年|这几年|五年")
 # The change over a span, one answer ('2018到2022年高铁运营里程增加了多少', '从多少增加到多少').
-SPAN_CHANGE = re.compile(r"(增加|增长|提高|提升|扩大|减少|下降|降低|缩小)(了|到|至)?(多少|几)|从多少|由多少")
+CHANGE_VERBS = "增加|增长|提高|提升|扩大|减少|下降|降低|缩小"  # the verbs a change over time is asked with
+SPAN_CHANGE = re.compile(rf"({CHANGE_VERBS})(了|到|至)?(多少|几)|从多少|由多少")
 # The words of a trend question that say nothing of its measure.
 TREND_WORDS = re.compile(YEAR_SPAN.pattern + r"|(?:19|20)\d{2}|[到至~～—–-]|以来|至今|历年|每年|逐年|各年|每一年|哪一?年|怎么?变的?|变的?$|"
                          r"分别|怎么变的?|如何变化|变化情况|变化|趋势|走势|情况|列出|列一下|都|各是|[（(]\s*[)）]|"
