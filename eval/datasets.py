@@ -40,7 +40,8 @@ BLIND = {"blind-qianjiang-a": "qianjiang_a.jsonl", "blind-qianjiang-b": "qianjia
          "blind-qianjiang-u": "qianjiang_u.jsonl", "para-qianjiang-r": "para_r.jsonl", "para-gov-s": "para_s.jsonl",
          "blind-gov-v": "gov_v.jsonl",
          # W, X, the paraphrases of U and V, T8: written 2026-12-03, after stop 29
-         "blind-qianjiang-w": "qianjiang_w.jsonl", "para-qianjiang-u": "para_u.jsonl", "para-gov-v": "para_v.jsonl"}
+         "blind-qianjiang-w": "qianjiang_w.jsonl", "para-qianjiang-u": "para_u.jsonl", "para-gov-v": "para_v.jsonl",
+         "blind-gov-x": "gov_x.jsonl"}
 
 
 def data_dir(option: str | None = None) -> Path:
