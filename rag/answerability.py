@@ -17,13 +17,13 @@ from dataclasses import dataclass
 from . import zh
 from .lexical import STOPWORDS
 from .normalize import fold
-from .numbers import UNITS, dimension_of, has_dimension, quantities
+from .numbers import DIMENSION_WORDS, DIMENSIONS, UNITS, dimension_of, has_dimension, quantities
 from .questions import QuestionInfo
 from .retrieval import Hit
 
 # Words too general to decide whether a passage is about the question.
 _GENERIC = frozenset("新增 全年 全区 全市 全国 我国 国家 政府 工作 报告 "
-                     "主要 情况 数量 数据 规模 总量 水平 年度 个数 人数 多少 目标 计划 预期 预计 实际 去年 今年 上年 同比 比上年 "
+                     "主要 情况 数量 数据 规模 总量 水平 年度 个数 人数 多少 目标 指标 计划 预期 预计 实际 去年 今年 上年 同比 比上年 "
                      # words that name the kind of answer wanted, not what it is about
                      "称号 荣誉 奖项 名称 名字 时间 时候 地点 地方 数字 内容 方式 办法 原因 目的 级别 类型 哪里 单位 等级 "
                      "做法 成果 成就 经验 亮点 特色 作用 用处 影响 变化 措施 举措 方面 事情 事项 问题 东西 "
@@ -52,6 +52,9 @@ def tagged_key_terms(topic: str, things_only: bool = False) -> list[tuple[str, s
     terms = []
     for word, flag in rjieba.tag(fold(topic)):
         word = re.sub(r"(?<=.)了$", "", word)  # '改了' is '改'
+        word = re.sub(r"^在(.{2,})[上中里内]$", r"\1", word)  # '在世界上' is '世界'
+        if flag.startswith("v"):
+            word = re.sub(r"^[又还再也](?=.)", "", word)  # '目标又定的多少': the verb is '定'
         if len(word) < 2 or not re.search(r"[\u4e00-\u9fffa-z]", word) or word in STOPWORDS or word in _GENERIC \
                 or word in _UNITS:
             continue
@@ -142,6 +145,8 @@ def term_present(term: str, text: str) -> bool:
         return any(d.search(term) and d.search(text) for d in _DIRECTIONS)
     if _NEUTRAL_CHANGE.fullmatch(term):  # '从多少调到了多少' is answered by '从2000元提高到3500元'
         return bool(_NEUTRAL_CHANGE.search(text) or any(d.search(text) for d in _DIRECTIONS[:2]))
+    if _told_by_amount(term, text):
+        return True
     chars = [ch for ch in term if "\u4e00" <= ch <= "\u9fff"]
     thing = _MEASURED.sub("", term)
     if len(chars) >= 3 and _MEASURE_SUFFIX.search(term) and thing and \
@@ -167,6 +172,21 @@ def term_present(term: str, text: str) -> bool:
 
 
 _CLAUSE_BREAK = re.compile(r"[，,。；;：:！!？?]")
+# Measure words of a physical kind: their figure's unit tells them ('粮食产量' is told by '粮食增加了五十亿斤，
+# 达到三千七百亿斤'). Not money, people or shares: '财政…亿元' may be 支出 as well as 收入.
+_PHYSICAL = ("weight", "energy", "length", "area", "power", "volume")
+
+
+def _told_by_amount(term: str, text: str) -> bool:
+    """A measure word (thing + a physical dimension word, '粮食产量') is told by the thing followed in
+    its sentence by an amount of that dimension ('粮食增加了五十亿斤，达到三千七百亿斤')."""
+    suffix = next((w for d in _PHYSICAL for w in DIMENSION_WORDS[d] if len(w) >= 2 and term.endswith(w)), "")
+    thing = term[:len(term) - len(suffix)]
+    if not suffix or not thing:
+        return False
+    units = DIMENSIONS[dimension_of(suffix)]
+    return any(any(q.unit in units for q in quantities(re.split(r"[。；;！!？?]", text[i:])[0]))
+               for i in (m.start() for m in re.finditer(re.escape(thing), text)))
 
 
 # jieba's tags of verbs (not verbal nouns) and of place words ('城里', '村里')

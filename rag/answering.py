@@ -196,7 +196,9 @@ class ExtractiveAnswerer(ListAnswers, MeansAnswers, ComputedAnswers):
         # A question in another language shares no words with the reports: rank every clause densely.
         shortlist = self.settings.shortlist if zh.is_chinese(part) else len(units)
         ranked = sorted(units, key=lambda u: -lexical[id(u)])[:shortlist]
-        similarity = self._vectors.get([zh.strip_footnotes(u.text) for u in ranked]) @ self.embedder.embed_queries([part])[0]
+        # (the query is embedded with the reports' own terms as well: '物价涨幅' is '居民消费价格涨幅' to them)
+        query = zh.with_report_terms(part) if zh.is_chinese(part) else part
+        similarity = self._vectors.get([zh.strip_footnotes(u.text) for u in ranked]) @ self.embedder.embed_queries([query])[0]
         scored = [(u, lexical[id(u)] + self.settings.dense_weight * float(sim), float(sim)) for u, sim in zip(ranked, similarity)]
         return sorted(scored, key=lambda t: -t[1])
 

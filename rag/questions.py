@@ -32,7 +32,7 @@ _ENGLISH_KINDS = [("compute", re.compile(r"\b(total|sum|combined|altogether|diff
 _COMPUTE_OPS = [("earlier", zh.EARLIER),
                 ("complement", zh.COMPLEMENT),
                 ("vs_target", zh.VS_TARGET),
-                ("ratio", re.compile(r"几倍|多少倍|倍数|平均(?:每|一(?=[个家所人户座张天位名]))|\btimes\b", re.I)),
+                ("ratio", re.compile(r"几倍|多少倍|倍数|平均(?:每(?!年)|一(?=[个家所人户座张天位名]))|\btimes\b", re.I)),
                 ("difference", re.compile(r"相差|差多少|差距|[多少高低](?:了|出了?)?多少|\bdifference\b|\bmore than\b", re.I)),
                 ("compare", re.compile(r"哪个|哪一|谁更|更[多少高低快慢大小]|是否(超过|达到|高于|低于|多于|少于)|有没有(超过|达到)|"
                                        r"\b(higher|larger|more|faster)\b", re.I)),
@@ -96,6 +96,18 @@ def split_parts(question: str) -> list[str]:
     """Multi-part questions become one sub-question per part, in the question's order:
     '2023年生产粮食和蔬菜分别多少？' -> ['2023年生产粮食分别多少', '蔬菜分别多少']."""
     body = re.sub(r"[？?。]+$", "", question.strip())
+    # several questions in a row ('1987年的国民生产总值是多少？那五年平均每年增长多少'): one part each,
+    # a sentence that asks nothing ('也就是2000年') set before the part it leads to
+    sentences = [s for s in re.split(r"[？?。]", body) if s.strip()]
+    if sum(bool(zh.QUESTION_WORD.search(s)) for s in sentences) > 1:
+        parts, context = [], ""
+        for sentence in sentences:
+            if zh.QUESTION_WORD.search(sentence):
+                parts.append(context + sentence)
+                context = ""
+            else:
+                context += sentence + "，"
+        return _of_the_part_before(parts[:4])
     segments = [s for s in re.split(r"[，,；;]", body) if s.strip()]
     if len(segments) > 1 and all(zh.QUESTION_WORD.search(s) for s in segments):
         return _of_the_part_before(segments[:4])
@@ -123,8 +135,26 @@ def _of_the_part_before(parts: list[str]) -> list[str]:
         words = re.findall(r"[\u4e00-\u9fff]{2,}", zh.QUESTION_PHRASES.sub(" ", part))
         if out and (len(zh.content_chars(zh.QUESTION_PHRASES.sub("", part))) < 2 or words and all(map(dimension_of, words))):
             part = zh.QUESTION_PHRASES.sub("", out[-1]) + part
+        elif out and not _noun_runs(part):
+            # a part that names no thing ('…国民生产总值是多少？那五年平均每年增长多少') is of the
+            # last thing the part before names
+            part = (_noun_runs(out[-1]) or [""])[-1] + part
         out.append(part)
     return out
+
+
+def _noun_runs(text: str) -> list[str]:
+    """Maximal runs of nouns and place words, as jieba tags them: '国内生产总值总量'."""
+    import rjieba
+
+    runs, run = [], ""
+    for word, flag in rjieba.tag(text) + [("", "x")]:
+        if flag[0] in "ns" or flag in ("vn", "eng", "j", "l"):
+            run += word
+        elif run:
+            runs.append(run)
+            run = ""
+    return runs
 
 
 _RATIO = re.compile(r"(.+?)是(.+?)的?(?:几倍|多少倍)")
@@ -223,6 +253,8 @@ def expected_unit(question: str) -> str:
 _REPORT_YEAR = re.compile(r"((?:19|20)\d{2})\s*年的?(?:那份|这份|那一份)?(?:政府)?(?:工作)?报告")
 # The year before the report's, as a question names it relative to the report it names
 # ('2015年政府工作报告说上一年粮食产量…', '2023年的报告里，去年实际赤字率'): that year's result.
+# A report's estimate of a year already past is its review of that year, not a plan.
+_ESTIMATE = re.compile(r"预计|估计|预估")
 _YEAR_BEFORE = re.compile(r"去年|过去一年|上年|上个年度|" + zh.YEAR_BEFORE.pattern)
 
 
@@ -252,9 +284,12 @@ def analyse(question: str) -> QuestionInfo:
     before = bool(report_years and not years and _YEAR_BEFORE.search(question))
     if before:
         years = [y - 1 for y in report_years]
+    planned = zh.MET_TARGET.sub("", question)
+    if report_years and years and max(years) < min(report_years):
+        planned = _ESTIMATE.sub("", planned)  # '1958年那份报告里，预计1957年…': the review's estimate of its year
     info = QuestionInfo(question, kind, english, topic_of(zh.EACH.sub("", _REPORT_YEAR.sub("", zh.REPORT_SAYS.sub("", plain)))), years=years,
                         # ('完成计划没有' asks how the plan fared: a result)
-                        report_years=report_years, wants_plan=bool(zh.PLAN_WORDS.search(zh.MET_TARGET.sub("", question))),
+                        report_years=report_years, wants_plan=bool(zh.PLAN_WORDS.search(planned)),
                         wants_result=before or bool(zh.RESULT_WORDS.search(question)),
                         places=[] if english else zh.places_named(question), unit="" if english else expected_unit(question))
     if kind == "trend":  # the measure, without the span and the words that ask for a series

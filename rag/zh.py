@@ -241,10 +241,10 @@ TABLE_REQUEST = re.compile(r"(?:列|做|整理|制|汇总|画|弄)(?:成|个|一
 TABLE_WORDS = re.compile(r"请|帮我|帮忙|把|将|给我|相关的?|有关的?|各项|所有的?|全部的?|(?:的)?(?:主要)?(?:数字|数据|指标|数值)|"
                          + TABLE_REQUEST.pattern + r"|[吧呢。？?！!]", re.I)
 # A series over years asked for: a span ('2019到2023年', '2016年以来', '近五年') or every year ('历年',
-# '每年', '逐年'), or how a figure moved ('变化', '趋势') over a span.
+# '每年', '逐年'; '平均每年' is a span's average), or how a figure moved ('变化', '趋势') over a span.
 YEAR_SPAN = re.compile(r"((?:19|20)\d{2})\s*年?\s*(?:到|至|—|–|-|~|～)\s*((?:19|20)\d{2})\s*年?|"
                        r"((?:19|20)\d{2})\s*年?(?:以来|至今)|(?:近|最近|过去|前)([一二三四五六七八九十两\d]{1,2})\s*年")
-EVERY_YEAR = re.compile(r"历年|每年|逐年|各年|每一年|一年年|一年一年|哪一?年[^，,。？?]{0,12}最|year by year|each year|over the years", re.I)
+EVERY_YEAR = re.compile(r"历年|(?<!平均)每年|逐年|各年|每一年|一年年|一年一年|哪一?年[^，,。？?]{0,12}最|year by year|each year|over the years", re.I)
 TREND = re.compile(YEAR_SPAN.pattern + "|" + EVERY_YEAR.pattern, re.I)
 # Words that ask for each year's figure, not one answer over the span.
 PER_YEAR = re.compile(EVERY_YEAR.pattern + r"|分别|各是|(?<!什么)(?<!哪些)(?<!啥)变化|趋势|走势|怎么变|如何变|哪一?年", re.I)
@@ -272,7 +272,7 @@ KIND_PATTERNS: list[tuple[str, re.Pattern]] = [
     ("compute", COMPLEMENT),
     # '比上年多了多少' compares; '城里多了多少绿地' (nothing to compare with) asks how much was added
     ("compute", re.compile(r"(?:比|较|跟|和|与|同)[^，,。？?]*[多少高低快慢](?:了|出了?)?多少")),  # (多出多少)
-    ("compute", re.compile(r"平均(?:每|一(?=[个家所人户座张天位名]))|一共|总共|合计|加起来|加在一起|加一块儿?|加到一起|合起来|算在一起|总和|之和|相差|差多少|差距|"
+    ("compute", re.compile(r"平均(?:每(?!年)|一(?=[个家所人户座张天位名]))|一共|总共|合计|加起来|加在一起|加一块儿?|加到一起|合起来|算在一起|总和|之和|相差|差多少|差距|"
                            r"几倍|多少倍|倍数|哪个(更|比较)?[多少高低快慢大小]|哪一?(项|个|类)更|谁更|更[多少高低快慢大小]|"
                            # a threshold to compare with ('是否超过5%'); '是否超过了火电' is a yes/no question
                            r"(是否|有没有)(超过|达到|高于|低于|多于|少于)(?=.*\d)")),
