@@ -216,6 +216,22 @@ def unwritten(term: str, report_text: str, question: str = "") -> bool:
     return not any(w == term and len(nxt) == 1 and flag[0] in "nq" for (w, _), (nxt, flag) in zip(words, words[1:]))
 
 
+def rival_rate(topic: str, text: str) -> str:
+    """Another rate of the same name in the text: a rate is defined by the word before it, and the
+    question's ('调查失业率') is not the text's ('登记失业率'), which was measured otherwise (issue #18:
+    a change of definition is noted, never merged). The rival ('登记失业率') or ''."""
+    import rjieba
+
+    words = [w for w, _ in rjieba.tag(fold(topic))]
+    for modifier, head in zip(words, words[1:]):
+        if len(modifier) < 2 or len(head) < 2 or not head.endswith("率") or term_present(modifier, text):
+            continue
+        rival = re.search(rf"([\u4e00-\u9fff]{{2}}){re.escape(head)}", text)
+        if rival and rival.group(1) != modifier:
+            return rival.group(0)
+    return ""
+
+
 def _headed(term: str) -> bool:
     """jieba cuts the term into words and the last is a one-character noun ('房地产' '税')."""
     import rjieba

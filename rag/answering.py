@@ -196,9 +196,16 @@ class ExtractiveAnswerer(ListAnswers, MeansAnswers, ComputedAnswers):
         # A question in another language shares no words with the reports: rank every clause densely.
         shortlist = self.settings.shortlist if zh.is_chinese(part) else len(units)
         ranked = sorted(units, key=lambda u: -lexical[id(u)])[:shortlist]
-        # (the query is embedded with the reports' own terms as well: '物价涨幅' is '居民消费价格涨幅' to them)
-        query = zh.with_report_terms(part) if zh.is_chinese(part) else part
-        similarity = self._vectors.get([zh.strip_footnotes(u.text) for u in ranked]) @ self.embedder.embed_queries([query])[0]
+        texts = [zh.strip_footnotes(u.text) for u in ranked]
+        similarity = self._vectors.get(texts) @ self.embedder.embed_queries([part])[0]
+        # (names only, of three characters or more: '增长' for '涨' is in many a clause of another thing)
+        aliases = [a for a in zh.report_terms_of(part) if len(a) >= 3] if zh.is_chinese(part) else []
+        if aliases:
+            # a clause in the reports' own words for the question's everyday ones ('物价涨幅' told as
+            # '居民消费价格涨幅') is compared with the question that names them too; only such a clause
+            # (常住人口 for '人口' raises no '脱贫人口2500余人')
+            boosted = self._vectors.get(texts) @ self.embedder.embed_queries([part + " " + " ".join(aliases)])[0]
+            similarity = [max(s, b) if any(a in t for a in aliases) else s for s, b, t in zip(similarity, boosted, texts)]
         scored = [(u, lexical[id(u)] + self.settings.dense_weight * float(sim), float(sim)) for u, sim in zip(ranked, similarity)]
         return sorted(scored, key=lambda t: -t[1])
 
@@ -293,6 +300,10 @@ class ExtractiveAnswerer(ListAnswers, MeansAnswers, ComputedAnswers):
                 continue  # a total asked ('那五年一共新增了多少就业') is no yearly average ('平均每年…')
             if info.years and names_other_year(part, info.years, _with_qualifier(unit)):
                 continue  # '根据1980年计划，积累率…' is no figure of 1979
+            if wants_number and checks.rival_rate(part_info.topic, zh.strip_footnotes(unit.text)):
+                continue  # '调查失业率' asked is no '登记失业率'
+            if info.wants_result and _restates_target(fold(unit.text)):
+                continue  # a result asked ('压到10%以内了没有') is not the target said again ('要从14.8%降到10%左右')
             if _ASKS_WHEN.search(part) and not _TIME.search(zh.strip_footnotes(unit.text)):
                 continue  # '茶园水库预计什么时候完工' is not answered by '导流洞实现贯通'
             if not info.english and self._missing(part_info, unit, similarity):
@@ -941,7 +952,9 @@ def yes_no_verdict(info: QuestionInfo, quote: str, title: str = "") -> str:
     def telling(clause: str) -> int:
         return sum(len(t) * (3 if t == subject else 1) for t in terms if checks.term_present(t, clause))
 
-    given = sorted(((g, -telling(c)) for c in _clauses(zh.strip_footnotes(quote)) for g in quantities(c)),
+    # (a result asked is no target the quote restates: '要从14.8%降到10%左右，…，实际回落到6.1%' is 6.1%)
+    planned = (lambda c: bool(_PLAN_SAID.search(c))) if info.wants_result else (lambda c: False)
+    given = sorted(((g, (planned(c), -telling(c))) for c in _clauses(zh.strip_footnotes(quote)) for g in quantities(c)),
                    key=lambda pair: pair[1])
     for q in asked:
         same = [g for g, _ in given if g.kind == q.kind]

@@ -100,16 +100,28 @@ def resolve_follow_up(question: str, history: Iterable) -> str:
         # '那蔬菜呢' -> swap the subject of the previous question.
         word, pos = old_nouns[-1]
         return last[:pos] + core + last[pos + len(word):]
+    own = _own_measure(question, core, last) if _QUESTION_TAIL.search(core) else None
+    if own:
+        return own
     if not new_nouns:
         subject = _QUESTION_TAIL.sub("", last).rstrip("，,？? ")
         return subject + core + ("" if core.endswith(("？", "?")) else "？")
-    when = re.match(r"^.*?(?:(?:19|20)\d{2}\s*年|" + _FIVE_YEAR_PLAN.pattern + r")(?:的)?(?:政府工作)?(?:报告)?(?:里|中|上)?", last)
-    if when and _MEASURE_NAMED.search(core) and not (_YEAR.search(core) or _FIVE_YEAR_PLAN.search(core)):
-        # '那一年财政收入增长了多少？' after '2017年GDP增长了多少？': a measure of its own, asked of the
-        # previous question's year
-        own = _FOLLOW_UP_SHELL.match(_SAME_YEAR.sub("", question.strip())).group(2).strip(" ，,")
-        return when.group(0) + own + ("" if own.endswith(("？", "?")) else "？")
     return f"{_QUESTION_TAIL.sub('', last).rstrip('，,？? ')}，{question}"
+
+
+# The years (and report) a question starts with: '2010年报告里说2009年', '“十一五”期间'.
+_WHEN = re.compile(r"^(?:[^，,？?]{0,6}?(?:(?:19|20)\d{2}\s*年|" + _FIVE_YEAR_PLAN.pattern + r")的?(?:政府工作)?(?:报告)?"
+                   r"(?:里|中|上)?(?:说|讲|提到)?的?)+")
+
+
+def _own_measure(question: str, core: str, last: str) -> str | None:
+    """'那一年财政收入增长了多少？' after '2017年GDP增长了多少？': a measure of its own, asked of the
+    previous question's years; None when the question names no measure or years of its own."""
+    when = _WHEN.match(last)
+    if not when or not _MEASURE_NAMED.search(core) or _YEAR.search(core) or _FIVE_YEAR_PLAN.search(core):
+        return None
+    own = _FOLLOW_UP_SHELL.match(_SAME_YEAR.sub("", question.strip())).group(2).strip(" ，,")
+    return when.group(0) + own + ("" if own.endswith(("？", "?")) else "？")
 
 
 def _names_one_thing(core: str) -> bool:
@@ -212,7 +224,7 @@ def follow_up_candidates(question: str, history: Iterable) -> list[str]:
     year = next((m.group(0) for q in reversed(previous) for m in [_YEAR.search(q) or _FIVE_YEAR_PLAN.search(q)] if m), "")
     # a follow-up naming a thing of its own replaces the previous one ('那粮食产量呢'): the previous
     # subject joined to it would be answered as the previous subject's
-    joined = [] if _nouns(core) and rules != question else [subject + core + "？"]
+    joined = [] if (_nouns(core) or _MEASURE_NAMED.search(core)) and rules != question else [subject + core + "？"]
     readings = [rules, *joined, question]
     if year and not _YEAR.search(question) and not _FIVE_YEAR_PLAN.search(question):
         # '当年物价涨了多少？' after a question about 2023: the year carries over, and a reading

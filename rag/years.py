@@ -77,7 +77,7 @@ def names_other_year(question: str, asked: list[int], text: str) -> bool:
 # the next five years (十一五 onwards called 规划).
 _PLAN_ORDINALS = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二", "十三", "十四", "十五"]
 _FIVE_YEAR_PLAN = re.compile(r"第(十[一二三四五]|[一二三四五六七八九十])个五年(?:计划|规划)|"
-                             r"[“\"「]?(十[一二三四五]|[一二三四五六七八九])五[”\"」]?(?=计划|规划|时期|期间|那五年|这五年|末|初|开局|以来)|"
+                             r"[“\"「]?(十[一二三四五]|[一二三四五六七八九])五[”\"」]?(?=计划|规划|时期|期间|那五年|这五年|末|初|开局|以来|结束|收官)|"
                              r"[“\"「](十[一二三四五]|[一二三四五六七八九十])五[”\"」]")
 
 
@@ -88,6 +88,11 @@ def plan_years(question: str) -> list[int]:
         return []
     n = _PLAN_ORDINALS.index(next(g for g in match.groups() if g)) + 1
     start = 1953 + 5 * (n - 1) if n <= 2 else 1966 + 5 * (n - 3)  # 1963-1965 were years of readjustment
+    after = question[match.end():match.end() + 4]
+    if re.match(r"(?:时期|期间)?(?:末|结束|收官|的?最后一年)", after):
+        return [start + 4]  # '“十二五”结束时' is 2015
+    if re.match(r"(?:时期|期间)?(?:初|开局|的?第一年|头一年)", after):
+        return [start]
     return list(range(start, start + 5))
 
 

@@ -688,3 +688,45 @@ def test_a_report_s_target_for_a_later_year_and_a_measure_of_another_thing(tmp_p
     assert "八千亿斤" in grain.text, grain.text
     steel = assistant.ask("78年报告的十年规划要求1985年钢产量到6000万吨，最后做到了吗？")
     assert not steel.text.startswith("是的"), steel.text
+
+
+SEVERAL = [(1988, "国民生产总值１９８７年达到１０９２０亿元，比上年增长９．４％。五年来，国民生产总值平均每年增长１１．１％。"
+                  "物价涨幅要从１４．８％降到１０％左右，经过上下各方面的努力，实际回落到６．１％，明显低于预定的调控目标。"
+                  "年末城镇登记失业率2.0%。", "国民生产总值增长7.5%左右。"),
+           (2018, "国内生产总值增长6.9%，财政收入增长7.4%，扭转了增速放缓态势。", "国内生产总值增长6.5%左右。")]
+
+
+def test_questions_in_a_row_a_follow_up_of_its_own_measure_and_a_target_said_again(tmp_path, embedder):
+    """Two questions in one message are two parts, the second of the first's subject; '那一年财政收入…'
+    asks the previous year's revenue, not its GDP; a target said again ('要从14.8%降到10%左右') is no
+    result, the result in its sentence is; another rate of the same name (登记失业率) is no 调查失业率."""
+    from rag.questions import analyse
+
+    assert analyse("1987年的国民生产总值是多少？那五年平均每年增长多少？").parts == [
+        "1987年的国民生产总值是多少", "国民生产总值那五年平均每年增长多少"]
+    assert checks.rival_rate("城镇调查失业率", "年末城镇登记失业率2.0%") == "登记失业率"
+    assert checks.rival_rate("城镇调查失业率", "城镇调查失业率5.2%") == ""
+    assistant = assistant_for(tmp_path, embedder, write_reports(tmp_path / "reports", SEVERAL))
+    both = assistant.ask("1987年的国民生产总值是多少？那五年平均每年增长多少？")
+    assert "１０９２０亿元" in both.text and "１１．１％" in both.text, both.text
+    revenue = assistant.ask("那一年财政收入增长了多少？", ["2017年GDP增长了多少？"])
+    assert "7.4%" in revenue.text and "6.9%" not in revenue.text, revenue.text
+    prices = assistant.ask("1987年物价涨幅压到10%以内了没有？")
+    assert prices.text.startswith("是的") and "６．１％" in prices.text, prices.text
+    surveyed = assistant.ask("1987年城镇调查失业率是多少？")
+    assert not surveyed.answered or "2.0%" not in surveyed.text, surveyed.text
+
+
+def test_the_end_of_a_plan_an_estimate_of_a_year_past_and_a_yearly_average():
+    """'“十二五”结束时' is 2015; a report's '预计' of the year it reviews is that year's result, not a
+    plan; '平均每年增长多少' asks the span's average, neither a series nor a division."""
+    from rag.questions import analyse
+    from rag.years import years_in_question
+
+    assert years_in_question("“十二五”结束时，全国高铁运营里程有多少公里？") == [2015]
+    assert years_in_question("“九五”收官那年") == [2000] and years_in_question("十三五开局之年") == [2016]
+    estimate = analyse("1958年那份报告里，预计1957年粮食产量是多少斤？")
+    assert estimate.years == [1957] and not estimate.wants_plan
+    assert analyse("五年里国内生产总值平均每年增长多少？").kind == "fact"
+    assert checks.term_present("粮食产量", "根据预计，一九五七年比一九五六年，粮食增加了五十亿斤，达到三千七百亿斤")
+    assert not checks.term_present("粮食产量", "粮食播种面积17.8亿亩")
