@@ -22,6 +22,7 @@ import time
 from pathlib import Path
 
 from rag.normalize import fold
+from rag.numbers import quantities
 
 from . import datasets
 from .common import index_for, markdown_table, stamp, write_result
@@ -34,7 +35,9 @@ def numbers(text: str) -> list[str]:
     """The numbers of a figure as digits ('百分之十二点八' and '8 ．8 ％' included)."""
     plain = fold(text or "").replace(" ", "")
     plain = re.sub(r"百分之([一二三四五六七八九十点〇零]+)", lambda m: _cn_number(m.group(1)) + "%", plain)
-    return re.findall(r"\d+(?:\.\d+)?", plain.replace(",", ""))
+    digits = re.findall(r"\d+(?:\.\d+)?", plain.replace(",", ""))
+    # a figure in Chinese numerals ('一万零五百亿斤') compares by its value
+    return digits or [f"{q.value:g}" for q in quantities(plain)]
 
 
 def _cn_number(text: str) -> str:

@@ -98,7 +98,8 @@ def split_parts(question: str) -> list[str]:
     body = re.sub(r"[？?。]+$", "", question.strip())
     # several questions in a row ('1987年的国民生产总值是多少？那五年平均每年增长多少'): one part each,
     # a sentence that asks nothing ('也就是2000年') set before the part it leads to
-    sentences = [s for s in re.split(r"[？?。]", body) if s.strip()]
+    # ('…托位？具体数是多少': a sentence that only asks again is no part of its own)
+    sentences = [s for s in re.split(r"[？?。]", body) if s.strip() and not _ASKS_AGAIN.fullmatch(s.strip())]
     if sum(bool(zh.QUESTION_WORD.search(s)) for s in sentences) > 1:
         parts, context = [], ""
         for sentence in sentences:
@@ -123,6 +124,10 @@ def split_parts(question: str) -> list[str]:
     suffix = shared.group(0) if shared else ""
     nouns = parts[:-1] + [last[:len(last) - len(suffix)]]
     return [p + suffix for p in nouns if p][:4]
+
+
+# A question that only asks again for what the one before asked: '具体数是多少', '到底多少'.
+_ASKS_AGAIN = re.compile(r"(?:那|那么)?(?:具体|到底|确切|准确|大概|大约)?(?:的)?(?:数字?|数据|数值)?(?:是|有|为)?(?:多少|几)(?:个|呢|啊)?")
 
 
 def _of_the_part_before(parts: list[str]) -> list[str]:

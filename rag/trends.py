@@ -20,7 +20,8 @@ from .numbers import MAGNITUDES, RATE_UNITS, quantities
 
 # Words around a measure that do not change what it counts ('全年城镇新增就业', '今年赤字率拟按').
 _PREFIX = re.compile(r"^(?:全年|今年|去年|当年|年末|年底|全国|我国|全县|全区|全市|实现|完成|但|而|并|年|末|拟安排|拟|安排)+")
-_SUFFIX = re.compile(r"(?:拟按|预期目标|预期|目标|一直|持续|继续|保持|控制|分别|均|全年|低于|不超过|以内|在|将|规模)+$")
+_SUFFIX = re.compile(r"(?:拟按|预期目标|预期|目标|一直|持续|继续|保持|控制|分别|均|全年|低于|不超过|以内|在|将|规模|"
+                     r"(?:(?:19|20)\d{2})?年[底末])+$")  # ('外汇储备2000年底': the stock at the year's end)
 # A figure of several years is not one year's ('五年累计', '年均', '十四五').
 _MULTI_YEAR = re.compile(r"五年|十年|累计|年均|平均每年|每年|以来|期间|规划期|十[一二三四五六七八九]五|[从由][^，,。；;]{0,30}[到至]")
 _SHARE = re.compile(r"占|比重|比例|之比")
@@ -29,7 +30,8 @@ RATE_WORDS = re.compile(r"增长|增速|增幅|涨幅|上涨|下降|降幅|率")
 _WEIGHT = {"公斤": ("吨", 0.001), "斤": ("吨", 0.0005)}
 # What may follow a measure's name and leave it the same measure ('城镇新增就业人数').
 _SAME_THING = re.compile(r"(?:的|人数|总数|总量|总额|数量|规模|水平|速度|幅度|率|比上年|同比|增长|增速|增幅|涨幅|上涨|"
-                         r"下降|降幅|降低|增加|减少|提高|回落|情况|控制|实际|预期|计划|首次|跃上|再创|突破|稳定在|保持在|也|了)*")
+                         r"下降|降幅|降低|增加|减少|提高|回落|情况|控制|实际|预期|计划|首次|跃上|再创|突破|稳定在|保持在|也|了|"
+                         r"(?:(?:19|20)\d{2})?(?:年底|年末))*")  # a stock at the year's end ('外汇储备2000年底')
 # What a measure is when it is of another ('国内生产总值' + '能耗'): the words a question's measure
 # carries after it are often verbs ('安排', '定为'), so only these make it another measure.
 _OTHER_HEAD = re.compile(r"能耗|水耗|电耗|用水量|排放|比重|比例|占比|密度")
@@ -40,6 +42,7 @@ REFERENCE_YEARS = 5  # years either side of a span read for the typical size of 
 # An amount this many times the typical one (or a fraction as small) is of another scope: the
 # national five-year totals beside annual figures are 4-5 times them (eval/RESULTS.md, trends).
 OUTLIER_RATIO = 3
+NEIGHBOUR_YEARS = 2  # years either side whose figures give a year's typical size
 
 
 @dataclass
@@ -169,7 +172,12 @@ def build_series(table: FigureTable, measure: str, years: list[int], *, kinds: t
         if f.period not in window or f.kind not in kinds or (region and f.place != region):
             continue
         over_years = _MULTI_YEAR.search(f.clause)
-        if _MULTI_YEAR.search(f.measure) or over_years and (rate or over_years.start() < f.clause.find(f.value)):
+        # (the end of a change over years is that year's figure: '外汇储备由194亿美元增加到1399亿美元'
+        # gives 1997's, the year its record is of)
+        span_end = over_years and re.match(r"[从由]", over_years.group(0)) and not rate \
+            and f.clause.find(f.value) >= over_years.end() - 1
+        if _MULTI_YEAR.search(f.measure) or over_years and not span_end and \
+                (rate or over_years.start() < f.clause.find(f.value)):
             # a five-year average or total; an amount before '年均增长…' is still the year's own
             # ('国内生产总值达到39.8万亿元，年均增长11.2%': 2010's GDP, its growth over five years)
             continue
@@ -194,11 +202,19 @@ def build_series(table: FigureTable, measure: str, years: list[int], *, kinds: t
                 magnitudes[f.quantity.magnitude] = magnitudes.get(f.quantity.magnitude, 0) + 1
     magnitude = max(magnitudes, key=magnitudes.get) if magnitudes else ""
     scale = float(MAGNITUDES.get(magnitude, 1))
-    medians = {}
-    for kind in kinds:
-        values = sorted(max((c for c in found if c[1][2] == unit), key=lambda t: t[0], default=(0, (0.0,)))[1][0]
-                        for (_y, k), found in candidates.items() if k == kind)
-        medians[kind] = values[len(values) // 2] if values else 0.0
+    # each year's best-matching value, and the typical size of a year's figure around it: the
+    # median of the other years within NEIGHBOUR_YEARS, or of the nearest ones (a figure that grows
+    # eightfold over a decade, as foreign reserves did in 1994-2003, is no outlier of its neighbours)
+    best = {key: max((c for c in found if c[1][2] == unit), key=lambda t: t[0], default=(0, (0.0,)))[1][0]
+            for key, found in candidates.items()}
+
+    def typical(year: int, kind: str) -> float:
+        others = {y: v for (y, k), v in best.items() if k == kind and y != year}
+        if not others:
+            return 0.0
+        reach = max(NEIGHBOUR_YEARS, min(abs(y - year) for y in others))  # the nearest years when none is near
+        values = sorted(v for y, v in others.items() if abs(y - year) <= reach)
+        return values[len(values) // 2]
     series = Series(measure, magnitude + unit, sorted(wanted))
     for (year, kind), found in sorted(candidates.items()):
         found = [c for c in found if c[1][2] == unit]
@@ -206,7 +222,7 @@ def build_series(table: FigureTable, measure: str, years: list[int], *, kinds: t
             continue
         top = max(score for score, _r, _f in found)
         close = [c for c in found if c[0] >= top - 0.05]
-        median = medians[kind]
+        median = typical(year, kind)
 
         def distance(item) -> tuple[float, int]:
             value = item[1][0]

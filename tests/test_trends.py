@@ -137,3 +137,22 @@ def test_a_plan_s_wording_names_the_same_measure():
     assert similarity("广义货币增长", "今年广义货币M2增长目标为") == 1.0
     assert similarity("外贸进出口总额", "进出口贸易总额") >= 0.6
     assert normalise_measure("计划生育") == "计划生育" and normalise_measure("PM2.5平均浓度").startswith("pm2.5")
+
+
+RESERVES = {
+    "1995年政府工作报告.txt": "1995年政府工作报告\n一、1994年工作回顾\n国家外汇储备达到５１６亿美元，增长１．４倍。\n二、1995年主要任务\n稳定汇率。\n",
+    "1998年政府工作报告.txt": "1998年政府工作报告\n一、1997年工作回顾\n国家外汇储备由1 9 4 亿美元增加到1 3 9 9 亿美元。\n"
+                          "二、1998年主要任务\n稳定汇率。\n",
+    "2001年政府工作报告.txt": "2001年政府工作报告\n一、2000年工作回顾\n国家外汇储备2000年底达1656亿美元。\n二、2001年主要任务\n稳定汇率。\n",
+    "2004年政府工作报告.txt": "2004年政府工作报告\n一、2003年工作回顾\n年底国家外汇储备达4033亿美元。\n二、2004年主要任务\n稳定汇率。\n",
+}
+
+
+def test_a_stock_at_year_end_the_end_of_a_change_and_a_series_that_grows_eightfold(tmp_path, embedder):
+    """'外汇储备2000年底' is the reserves measure; the end of '由194亿美元增加到1399亿美元' is that
+    year's figure; a figure eight times another a decade away is no outlier of its neighbours (issue #18)."""
+    assistant = assistant_for(tmp_path, embedder, text_files(tmp_path / "reports", RESERVES))
+    cells = points(assistant.ask("1994年至2003年，我国外汇储备规模历年是多少？"))
+    assert "５１６" in cells[(1994, "result")]["text"] and "4033" in cells[(2003, "result")]["text"], cells
+    assert "1656" in cells[(2000, "result")]["text"], cells
+    assert "1 3 9 9" in cells[(1997, "result")]["text"], cells
