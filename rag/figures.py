@@ -191,6 +191,11 @@ _SPAN_FIGURE = re.compile(r"(?:合计|共计|累计|总计)[^，,。；]{0,4}$|�
                           r"(?:[两二三四五六七八九十]|\d{1,2})年(?:来|间|中|里|累计|合计|共计?)|五[”\"]?(?:期间|时期)")
 
 
+# A level reached, as a span's review states it at the span's end: a stock's measure ('总里程', '外汇
+# 储备', '余额') and the verb of reaching just before its number.
+_LEVEL_REACHED = re.compile(r"(?:总里程|里程|储备|余额|保有量|总量|总规模|总人口)(?:达到?|突破|超过|增加到|增长到|提高到|扩大到)$")
+
+
 def figures_of_chunk(chunk: Chunk, region: str, text: str = "") -> list[Figure]:
     """The records of one chunk's figures, in order; ``text`` (the document's) gives the header
     of a table whose rows the chunk holds."""
@@ -246,6 +251,10 @@ def figures_of_chunk(chunk: Chunk, region: str, text: str = "") -> list[Figure]:
                     spanned = _SPAN_FIGURE.search(clause[:q.start]) or any(
                         _SPAN_FIGURE.match(piece.strip()) for piece in re.split(r"[，,；;：:]", sentence[:a]))
                     here = dict(base_here, period=None) if spanned else base_here
+                    if over_span and not spanned and _LEVEL_REACHED.search(clause[:q.start]):
+                        # a level reached at the span's end is of its last year ('过去五年…高速公路总里程
+                        # 达9.56万公里' in the 2013 report is 2012's), a sum or an average never
+                        here = review if looking_back else base
                     found.append(Figure(_unspaced(fold(measure)), q.text, q, "", **{**here, "place": place},
                                         start=start, end=start + len(clause), clause=clause))
     return found

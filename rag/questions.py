@@ -303,6 +303,8 @@ def analyse(question: str) -> QuestionInfo:
             topic = re.sub(r"[（(]\s*[)）]|\s", "", zh.TREND_WORDS.sub("", topic))
         # '经济增长预期目标和实际增速' leaves 经济增长增速: one growth word
         info.topic = re.sub(r"(增长|增速|增幅)(?:增长|增速|增幅)+$", r"\1", topic) or info.topic
+        if _GREW_TO.search(question):  # '一年年增长到了多少' asks the level reached, not the growth
+            info.topic = _CHANGE_WORD.sub("", info.topic) or info.topic
     if kind == "table":  # the topic without the request's own words ('把…的数字列成表')
         info.topic = topic_of(zh.TABLE_WORDS.sub("", _REPORT_YEAR.sub("", question))) or info.topic
     if kind == "multi":
@@ -323,5 +325,6 @@ def analyse(question: str) -> QuestionInfo:
     return info
 
 
+_GREW_TO = re.compile(r"(?:增长|增加|提高|上升|扩大|发展)到了?(?:多少|几)")
 _CHANGED_BY = re.compile(rf"(?:{zh.CHANGE_VERBS}|涨|降|多|少)了?(?:多少|几)")
 _CHANGE_WORD = re.compile(r"(?:增长|增幅|增速|下降|提高|提升|降低|减少|增加|上涨|涨|跌|降|回落|多|少)了?$")

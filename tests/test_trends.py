@@ -145,14 +145,20 @@ RESERVES = {
                           "二、1998年主要任务\n稳定汇率。\n",
     "2001年政府工作报告.txt": "2001年政府工作报告\n一、2000年工作回顾\n国家外汇储备2000年底达1656亿美元。\n二、2001年主要任务\n稳定汇率。\n",
     "2004年政府工作报告.txt": "2004年政府工作报告\n一、2003年工作回顾\n年底国家外汇储备达4033亿美元。\n二、2004年主要任务\n稳定汇率。\n",
+    "2013年政府工作报告.txt": "2013年政府工作报告\n一、过去五年工作回顾\n过去五年，高速公路总里程达9.56万公里，城镇新增就业5870万人。\n"
+                          "二、2013年主要任务\n稳定增长。\n",
 }
 
 
 def test_a_stock_at_year_end_the_end_of_a_change_and_a_series_that_grows_eightfold(tmp_path, embedder):
     """'外汇储备2000年底' is the reserves measure; the end of '由194亿美元增加到1399亿美元' is that
-    year's figure; a figure eight times another a decade away is no outlier of its neighbours (issue #18)."""
+    year's figure; a figure eight times another a decade away is no outlier of its neighbours; a level
+    reached in a five-year review is its last year's (issue #18)."""
     assistant = assistant_for(tmp_path, embedder, text_files(tmp_path / "reports", RESERVES))
     cells = points(assistant.ask("1994年至2003年，我国外汇储备规模历年是多少？"))
     assert "５１６" in cells[(1994, "result")]["text"] and "4033" in cells[(2003, "result")]["text"], cells
     assert "1656" in cells[(2000, "result")]["text"], cells
     assert "1 3 9 9" in cells[(1997, "result")]["text"], cells
+    # a level reached in a five-year review is of its last year; the five years' sum of no year
+    periods = {f.measure: f.period for f in assistant.figures() if "2013" in f.title}
+    assert periods.get("高速公路总里程") == 2012 and periods.get("城镇新增就业") is None, periods
