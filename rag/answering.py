@@ -39,7 +39,7 @@ from .means import MeansAnswers
 from .normalize import fold
 from .numbers import (COUNT_UNITS, DIMENSIONS, PERSON_UNITS, RATE_UNITS, SAME_UNIT, Incompatible, asks_change, difference,
                       dimension_of, is_change, one_years_figure, quantities)
-from .questions import QuestionInfo, analyse
+from .questions import QuestionInfo, analyse, noun_runs
 from .retrieval import Hit
 from .sections import ReportSections
 from .vector_cache import passage_cache
@@ -225,8 +225,12 @@ class ExtractiveAnswerer(ListAnswers, MeansAnswers, ComputedAnswers):
         # does not say consumer prices fell).
         nouns = [t for t in terms if not checks.is_direction(t)]
         # (a clause that starts with its verb is read with the one before: '国内生产总值达到74.4万亿元，增长6.7%')
+        # (and with the one after that goes on with the change only: '国民生产总值１９８７年达到１０９２０亿元，
+        # 按可比价格计算平均每年增长１１．１％')
         text = fold(unit.text)
-        clauses = [text[a:b] for a, b in fact_bounds(text) if any(checks.term_present(t, text[a:b]) for t in nouns)] \
+        bounds = fact_bounds(text)
+        clauses = [text[a:bounds[i + 1][1] if i + 1 < len(bounds) and _GOES_ON.match(text[bounds[i + 1][0]:]) else b]
+                   for i, (a, b) in enumerate(bounds) if any(checks.term_present(t, text[a:b]) for t in nouns)] \
             or [text]
         missing += [t for t in terms if checks.is_direction(t) and t not in missing
                     and not any(checks.term_present(t, c) for c in clauses)]
@@ -618,8 +622,14 @@ class ExtractiveAnswerer(ListAnswers, MeansAnswers, ComputedAnswers):
     def compose_multi(self, composer: Composer, info: QuestionInfo, hits: list[Hit]) -> Answer:
         units = self._candidates(hits)
         pieces, lacking, chosen = [], [], []
-        for part in info.parts:
+        for i, part in enumerate(info.parts):
             unit, _ = self._fact(info, part, units)
+            before = noun_runs(info.parts[i - 1]) if i else []
+            if unit is None and before and not part.startswith(before[-1]):
+                # a part that asks after the one before ('…进出口总额是多少？在世界上排第几') may be of its subject
+                unit, _ = self._fact(info, before[-1] + part, units)
+                if unit is not None and any(c.start <= unit.start and unit.end <= c.end for c in chosen):
+                    unit = None  # what the part before quotes already says nothing of this one ('新增医生')
             if unit is None:
                 lacking.append(checks.topic_words(analyse(part)))
                 continue
@@ -797,6 +807,11 @@ def _names_stated_target(question: str, sentence: str) -> bool:
     stated = [(q.value, q.unit) for q in quantities(question) if q.unit not in ("", "年")]
     return not stated or any((q.value, q.unit) in stated and not sentence[:q.start].endswith("从")
                              for q in quantities(sentence))
+
+
+# A clause that goes on with the change of the figure before it: '按可比价格计算平均每年增长…', '比上年增长…'.
+_GOES_ON = re.compile(r"[，,\s]*(?:按[^，,。]{0,8}计算|扣除[^，,。]{0,8}因素)?[，,]?(?:平均每年|年均|比上年|同比|分别)?"
+                      r"(?:增长|下降|提高|降低|增加|减少|上涨|回落|上升)")
 
 
 def _restates_target(quote: str) -> bool:

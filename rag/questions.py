@@ -140,15 +140,15 @@ def _of_the_part_before(parts: list[str]) -> list[str]:
         words = re.findall(r"[\u4e00-\u9fff]{2,}", zh.QUESTION_PHRASES.sub(" ", part))
         if out and (len(zh.content_chars(zh.QUESTION_PHRASES.sub("", part))) < 2 or words and all(map(dimension_of, words))):
             part = zh.QUESTION_PHRASES.sub("", out[-1]) + part
-        elif out and not _noun_runs(part):
+        elif out and not noun_runs(part):
             # a part that names no thing ('…国民生产总值是多少？那五年平均每年增长多少') is of the
             # last thing the part before names
-            part = (_noun_runs(out[-1]) or [""])[-1] + part
+            part = (noun_runs(out[-1]) or [""])[-1] + part
         out.append(part)
     return out
 
 
-def _noun_runs(text: str) -> list[str]:
+def noun_runs(text: str) -> list[str]:
     """Maximal runs of nouns and place words, as jieba tags them: '国内生产总值总量'."""
     import rjieba
 
@@ -230,6 +230,9 @@ def topic_of(question: str) -> str:
     # (with the word joining two years: '2013年到2014年，…' names no '到')
     text = re.sub(r"(?<!\d)(19|20)\d{2}\s*年(的|度)?(?:\s*(?:到|至|—|–|~|～|和|与|、)(?=\s*(?:19|20)\d{2}))?|"
                   r"今年|去年|上年|全年|当年|那一年|这一年|同年", " ", text)
+    # the year of a plan named by its end or start ('“十二五”结束时', '九五收官那年': rag.years.plan_years)
+    text = re.sub(r"(?<=五)([”\"」]?)(?:时期|期间)?(?:结束时?|收官(?:那年|之年)?|开局(?:那年|之年)?|末期?|的?最后一年|的?第一年)",
+                  r"\1 ", text)
     # A question word inside a verb and its object joins them ('发多少电' is about 发电); where a year,
     # a filler word or punctuation was taken out the topic keeps a space, so its neighbours are never
     # read as one word ('比1978年多收了' is 比 | 多收, not a verb '比多收'; '50万的村' is no 万村).
