@@ -304,6 +304,8 @@ class ExtractiveAnswerer(ListAnswers, MeansAnswers, ComputedAnswers):
                 continue  # a total asked ('那五年一共新增了多少就业') is no yearly average ('平均每年…')
             if info.years and names_other_year(part, info.years, _with_qualifier(unit)):
                 continue  # '根据1980年计划，积累率…' is no figure of 1979
+            if wants_number and self._of_a_span_only(part, info, unit):
+                continue  # '2017年…下降了多少' is not the five years' '过去五年…能耗下降20%以上'
             if wants_number and checks.rival_rate(part_info.topic, zh.strip_footnotes(unit.text)):
                 continue  # '调查失业率' asked is no '登记失业率'
             if info.wants_result and _restates_target(fold(unit.text)):
@@ -319,6 +321,15 @@ class ExtractiveAnswerer(ListAnswers, MeansAnswers, ComputedAnswers):
                 continue  # 'PM2.5', 'GDP': names no translation changes must be in the evidence
             return unit, ""
         return None, "measure"
+
+    def _of_a_span_only(self, part: str, info: QuestionInfo, unit: Clause) -> bool:
+        """One year asked, and every figure record of the clause is of a span of years (period None:
+        a five-year review's '过去五年…', '累计'), in a report whose years are known."""
+        if self.figures is None or unit.hit.year is None or len(info.years) != 1 or zh.YEAR_SPAN.search(part) \
+                or zh.SPAN_TOTAL_WORDS.search(part):
+            return False
+        records = self.figures().in_range(unit.hit.doc_id, unit.start, unit.end)
+        return bool(records) and all(f.period is None for f in records)
 
     def _figure_fits(self, info: QuestionInfo, unit: Clause, similarity: float = 0.0) -> bool:
         """Some figure of the clause is the question's: its context (its own clause, with what it
@@ -971,6 +982,17 @@ def yes_no_verdict(info: QuestionInfo, quote: str, title: str = "") -> str:
     planned = (lambda c: bool(_PLAN_SAID.search(c))) if info.wants_result else (lambda c: False)
     given = sorted(((g, (planned(c), -telling(c))) for c in _clauses(zh.strip_footnotes(quote)) for g in quantities(c)),
                    key=lambda pair: pair[1])
+    # the quote says the predicate does not hold ('节能减排、物价调控目标没有完成'), whatever its numbers
+    # ('没有实现年初确定的…能耗降低4%左右…的目标' is no 是 for '降低4%的目标完成了吗')
+    for clause in _clauses(quote):
+        named = [t for t in terms if checks.term_present(t, clause)]
+        if len(named) == len(terms) and terms:
+            # (said with any verb of its outcome: '没有实现…的目标' for 完成)
+            negated = next((m.group(0) for t in terms if checks.is_verb(t) or checks.is_achievement(t)
+                            for v in zh.same_predicate(t)
+                            for m in [re.search(_NEGATED + re.escape(v), clause)] if m), "")
+            if negated:
+                return f"没有，报告中是“{negated}”："
     for q in asked:
         same = [g for g, _ in given if g.kind == q.kind]
         if same:
@@ -987,16 +1009,6 @@ def yes_no_verdict(info: QuestionInfo, quote: str, title: str = "") -> str:
         closest = min(numbers, key=lambda g: abs(math.log(float(g.value) / float(wrong[0].value))))
         return f"不是，报告中是{closest.text}："
     clauses = _clauses(quote)
-    for clause in clauses:
-        # the quote says the predicate does not hold ('节能减排、物价调控目标没有完成')
-        named = [t for t in terms if checks.term_present(t, clause)]
-        if len(named) == len(terms) and terms:
-            # (said with any verb of its outcome: '没有实现…的目标' for 完成)
-            negated = next((m.group(0) for t in terms if checks.is_verb(t) or checks.is_achievement(t)
-                            for v in zh.same_predicate(t)
-                            for m in [re.search(_NEGATED + re.escape(v), clause)] if m), "")
-            if negated:
-                return f"没有，报告中是“{negated}”："
     # A clause says a thing by itself; one that starts with its verb ('增长19.3%') with the clause before,
     # and one with the clause after it when that holds the predicate ('…优良天数达355天,保持全市同组第一').
     contexts = [" ".join(clauses[i - 1:i + 1]) if i and NO_SUBJECT.match(c) else c for i, c in enumerate(clauses)] + \

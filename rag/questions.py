@@ -252,10 +252,15 @@ def expected_unit(question: str) -> str:
         return match.group(1)
     if _CHANGE.search(question):
         return ""  # a change is given as a percentage or as an amount
+    # a measure per unit of output ('单位国内生产总值能耗') is no money asked
+    question = _PER_OUTPUT.sub("", question)
     for pattern, unit in _UNIT_WORDS:
         if pattern.search(question):
             return unit
     return ""
+
+
+_PER_OUTPUT = re.compile(r"(?:单位|每)(?:国内|国民)?生产总值|(?:单位|每)GDP|万元(?:国内)?生产总值")
 
 
 _REPORT_YEAR = re.compile(r"((?:19|20)\d{2})\s*年的?(?:那份|这份|那一份)?(?:政府)?(?:工作)?报告")

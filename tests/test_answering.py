@@ -693,7 +693,8 @@ def test_a_report_s_target_for_a_later_year_and_a_measure_of_another_thing(tmp_p
 SEVERAL = [(1988, "国民生产总值１９８７年达到１０９２０亿元，比上年增长９．４％。五年来，国民生产总值平均每年增长１１．１％。"
                   "物价涨幅要从１４．８％降到１０％左右，经过上下各方面的努力，实际回落到６．１％，明显低于预定的调控目标。"
                   "年末城镇登记失业率2.0%。", "国民生产总值增长7.5%左右。"),
-           (2018, "国内生产总值增长6.9%，财政收入增长7.4%，扭转了增速放缓态势。", "国内生产总值增长6.5%左右。")]
+           (2018, "国内生产总值增长6.9%，财政收入增长7.4%，扭转了增速放缓态势。", "国内生产总值增长6.5%左右。"),
+           (2005, "进出口贸易总额1.15万亿美元，增长35.7%，由上年居世界第四位上升为第三位。", "进出口增长8%左右。")]
 
 
 def test_questions_in_a_row_a_follow_up_of_its_own_measure_and_a_target_said_again(tmp_path, embedder):
@@ -709,6 +710,8 @@ def test_questions_in_a_row_a_follow_up_of_its_own_measure_and_a_target_said_aga
     assistant = assistant_for(tmp_path, embedder, write_reports(tmp_path / "reports", SEVERAL))
     both = assistant.ask("1987年的国民生产总值是多少？那五年平均每年增长多少？")
     assert "１０９２０亿元" in both.text and "１１．１％" in both.text, both.text
+    rank = assistant.ask("2004年外贸进出口总额是多少？在世界上排第几？")  # the second part is of the first's subject
+    assert "1.15万亿美元" in rank.text and "第三位" in rank.text and "没有给出" not in rank.text, rank.text
     revenue = assistant.ask("那一年财政收入增长了多少？", ["2017年GDP增长了多少？"])
     assert "7.4%" in revenue.text and "6.9%" not in revenue.text, revenue.text
     prices = assistant.ask("1987年物价涨幅压到10%以内了没有？")
@@ -730,3 +733,22 @@ def test_the_end_of_a_plan_an_estimate_of_a_year_past_and_a_yearly_average():
     assert analyse("五年里国内生产总值平均每年增长多少？").kind == "fact"
     assert checks.term_present("粮食产量", "根据预计，一九五七年比一九五六年，粮食增加了五十亿斤，达到三千七百亿斤")
     assert not checks.term_present("粮食产量", "粮食播种面积17.8亿亩")
+
+
+TARGETS_MISSED = [(2007, "但是，全国没有实现年初确定的单位国内生产总值能耗降低4%左右、主要污染物排放总量减少2%的目标。",
+                   "单位国内生产总值能耗降低4%左右。"),
+                  (2018, "过去五年，单位国内生产总值能耗、水耗均下降20%以上，城镇新增就业年均1300万人以上。",
+                   "单位国内生产总值能耗下降3%以上。")]
+
+
+def test_a_target_the_report_says_was_missed_and_a_span_s_figure_asked_of_one_year(tmp_path, embedder):
+    """'没有实现…能耗降低4%左右…的目标' answers '降低4%的目标完成了吗' with 没有, whatever number it
+    repeats; a five-year review's '下降20%以上' is no one year's fall (issue #16)."""
+    from rag.questions import analyse
+
+    assert analyse("2006年单位GDP能耗降低4%的目标完成了吗？").unit == ""  # per unit of GDP is no money
+    assistant = assistant_for(tmp_path, embedder, write_reports(tmp_path / "reports", TARGETS_MISSED))
+    missed = assistant.ask("2006年单位GDP能耗降低4%的目标完成了吗？")
+    assert missed.text.startswith("没有") and "没有实现" in missed.text, missed.text
+    one_year = assistant.ask("2017年单位GDP能耗实际下降了多少？")
+    assert "20%" not in one_year.text.split("报告提到的相关内容")[0] or not one_year.answered, one_year.text
