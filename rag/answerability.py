@@ -29,7 +29,12 @@ _GENERIC = frozenset("新增 全年 全区 全市 全国 我国 国家 政府 �
                      "做法 成果 成就 经验 亮点 特色 作用 用处 影响 变化 措施 举措 方面 事情 事项 问题 东西 "
                      "政策 出台 推出 采取 开展 实施 进行 领域 重大 哪些 职业 位置 身份 国籍 职务 年份 日期 "
                      # words that ask for a state or a way, not a thing
-                     "形势 态势 状况 现状 局面 途径 渠道 层面 路径 方法 推荐".split())
+                     "形势 态势 状况 现状 局面 途径 渠道 层面 路径 方法 推荐 "
+                     # words that ask for a reckoning or a share of it ('请帮我算一下…相加', '所占的比例')
+                     "计算 请算 请查 相加 相当于 总额 比例 比重 百分比 部分 中所 所占 "
+                     # words that place the question in a report or its time ('六届人大那个报告', '截至',
+                     # '回顾的五年'), or ask what something shows ('说明了什么')
+                     "人大 全国人大 人代会 截至 回顾 说明 是从".split())
 _UNITS = frozenset(UNITS)
 
 
@@ -139,8 +144,9 @@ def term_present(term: str, text: str) -> bool:
     if _said(term, text):
         return True
     dimension = dimension_of(term)
-    if dimension and dimension != "money" and has_dimension(text, dimension):
-        return True  # '面积' is answered by '50平方公里'; money words stay words ('投资' is not any 元)
+    if dimension and (dimension != "money" or term in _AMOUNT_WORDS) and has_dimension(text, dimension):
+        return True  # '面积' is answered by '50平方公里'; money words stay words ('投资' is not any 元), but
+        # '金额' names no thing, only that an amount of money is asked
     if is_direction(term):
         return any(d.search(term) and d.search(text) for d in _DIRECTIONS)
     if _NEUTRAL_CHANGE.fullmatch(term):  # '从多少调到了多少' is answered by '从2000元提高到3500元'
@@ -172,6 +178,7 @@ def term_present(term: str, text: str) -> bool:
 
 
 _CLAUSE_BREAK = re.compile(r"[，,。；;：:！!？?]")
+_AMOUNT_WORDS = frozenset(("金额", "钱", "多少钱", "数额"))
 # Measure words of a physical kind: their figure's unit tells them ('粮食产量' is told by '粮食增加了五十亿斤，
 # 达到三千七百亿斤'). Not money, people or shares: '财政…亿元' may be 支出 as well as 收入.
 _PHYSICAL = ("weight", "energy", "length", "area", "power", "volume")

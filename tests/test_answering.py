@@ -733,6 +733,9 @@ def test_the_end_of_a_plan_an_estimate_of_a_year_past_and_a_yearly_average():
     assert analyse("五年里国内生产总值平均每年增长多少？").kind == "fact"
     assert checks.term_present("粮食产量", "根据预计，一九五七年比一九五六年，粮食增加了五十亿斤，达到三千七百亿斤")
     assert not checks.term_present("粮食产量", "粮食播种面积17.8亿亩")
+    # words that ask for a reckoning or place the question in a report are no words of the evidence
+    assert checks.term_present("金额", "实际使用外资1383亿美元") and not checks.term_present("投资", "1383亿美元")
+    assert not {"计算", "相加", "人大", "截至"} & set(checks.key_terms("请计算一下六届人大报告截至1982年的两项相加"))
 
 
 TARGETS_MISSED = [(2007, "但是，全国没有实现年初确定的单位国内生产总值能耗降低4%左右、主要污染物排放总量减少2%的目标。",
