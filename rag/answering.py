@@ -721,6 +721,13 @@ def _clauses(text: str) -> list[str]:
 _LEVEL = re.compile(r"全市|全区|全县|市级|区级|县级|(?:重庆|北京|上海|天津)市|[\u4e00-\u9fff]{2}省(?=[\u4e00-\u9fff])")
 
 
+# A first in the whole city asked ('全重庆头一个搞成的吗'), a first in a part of it said ('在渝东南率先实现',
+# '全市同组第一'): not the same first.
+_FIRST_IN_CITY = re.compile(r"(全重庆|全市|重庆市?)(?:范围内?|里|内)?[^，,？?]{0,6}?(?:第一|头一个|首个|首家|率先|最早)")
+_PART_OF_CITY = re.compile(r"渝东南|渝东北|渝西|主城(?:都市区)?|[\u4e00-\u9fff]{2}片区|同组|同类")
+_FIRST_SAID = re.compile(r"第一|率先|首个|首家|首批")
+
+
 def _rival(term: str, clause: str) -> str:
     """A word of the clause that names another thing of the same kind: '银牌' for '金牌', '市级' for
     '国家级' (same ending, other head; both nouns, and a word of the clause as jieba cuts it:
@@ -1025,6 +1032,10 @@ def yes_no_verdict(info: QuestionInfo, quote: str, title: str = "") -> str:
                 or _parts_said(term, clause)
         return checks.term_present(term, clause) or _parts_said(term, clause)
 
+    city = _FIRST_IN_CITY.search(info.text)
+    part = _PART_OF_CITY.search(quote) if city and _FIRST_SAID.search(quote) else None
+    if part:
+        return f"不是，报告中是“{part.group(0)}”而不是“{city.group(1)}”："
     if not terms or any(all(said(t, c) for t in terms) for c in contexts):
         return "是的，"
     own = [" ".join(clauses[i:i + 2]) if i + 1 < len(clauses) and _PREDICATE_START.match(clauses[i + 1]) else c

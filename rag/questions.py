@@ -33,7 +33,7 @@ _COMPUTE_OPS = [("earlier", zh.EARLIER),
                 ("complement", zh.COMPLEMENT),
                 ("vs_target", zh.VS_TARGET),
                 ("ratio", re.compile(r"几倍|多少倍|倍数|平均(?:每(?!年)|一(?=[个家所人户座张天位名]))|\btimes\b", re.I)),
-                ("difference", re.compile(r"相差|差多少|差距|[多少高低](?:了|出了?)?多少|\bdifference\b|\bmore than\b", re.I)),
+                ("difference", re.compile(r"相差|差多少|差距|[多少高低](?:了|出了?)?(?:多少|几个?百分点)|\bdifference\b|\bmore than\b", re.I)),
                 ("compare", re.compile(r"哪个|哪一|谁更|更[多少高低快慢大小]|是否(超过|达到|高于|低于|多于|少于)|有没有(超过|达到)|"
                                        r"\b(higher|larger|more|faster)\b", re.I)),
                 ("sum", re.compile(r".", re.S))]

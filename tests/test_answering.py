@@ -755,3 +755,14 @@ def test_a_target_the_report_says_was_missed_and_a_span_s_figure_asked_of_one_ye
     assert missed.text.startswith("没有") and "没有实现" in missed.text, missed.text
     one_year = assistant.ask("2017年单位GDP能耗实际下降了多少？")
     assert "20%" not in one_year.text.split("报告提到的相关内容")[0] or not one_year.answered, one_year.text
+
+
+def test_a_first_in_a_part_of_the_city_an_earlier_value_and_a_gap_in_points(bundled):
+    """'全重庆头一个' is not '在渝东南率先'; '涨了19.3%，那前一年大概是多少户' is the value before the rise
+    (前一年 is one year, no series); '比高职高几个百分点' is a difference (issue #16)."""
+    first = bundled.ask("“交房即交证”黔江是全重庆头一个搞成的吗？")
+    assert first.text.startswith("不是") and "渝东南" in first.text, first.text
+    earlier = bundled.ask("新登记市场主体说是涨了19.3%，那前一年大概是多少户？")
+    assert "8303" in earlier.text, earlier.text
+    gap = bundled.ask("中职毕业生初次就业率比高职高几个百分点？")
+    assert "8个百分点" in gap.text, gap.text
