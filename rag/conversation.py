@@ -11,11 +11,11 @@ import re
 from typing import Iterable
 
 from . import zh
+from .years import FIVE_YEAR_PLAN
 
 _FOLLOW_UP_SHELL = re.compile(r"^(那么?|那|还有|另外|再问一下|再问|那个)?(.*?)(呢|怎么样|如何|又如何|情况呢)?[？?。!！\s]*$")
 _QUESTION_TAIL = re.compile(r"(是|有|为|达到|共)?(多少|几|哪些|哪个|什么|谁)[^，,]*[？?]?$")
 _YEAR = re.compile(r"(?:19|20)\d{2}年")
-_FIVE_YEAR_PLAN = re.compile(r"[“\"「]?(?:十[一二三四五]|[一二三四五六七八九])五[”\"」]?(?:计划|规划)?(?:时期|期间)?")
 # A measure named ('财政收入增长了多少', '粮食产量呢'): a noun of the kind figures are of.
 _MEASURE_NAMED = re.compile(r"收入|支出|产量|产值|总值|总额|增加值|赤字|债券?|投资|就业|人口|价格|物价|失业率|进出口|出口|进口|外资|税")
 _SAME_YEAR = re.compile(r"^(那么?)?(当年|那一年|这一年|同年|那年|该年)的?")
@@ -110,7 +110,7 @@ def resolve_follow_up(question: str, history: Iterable) -> str:
 
 
 # The years (and report) a question starts with: '2010年报告里说2009年', '“十一五”期间'.
-_WHEN = re.compile(r"^(?:[^，,？?]{0,6}?(?:(?:19|20)\d{2}\s*年|" + _FIVE_YEAR_PLAN.pattern + r")的?(?:政府工作)?(?:报告)?"
+_WHEN = re.compile(r"^(?:[^，,？?]{0,6}?(?:(?:19|20)\d{2}\s*年|" + FIVE_YEAR_PLAN.pattern + r")的?(?:政府工作)?(?:报告)?"
                    r"(?:里|中|上)?(?:说|讲|提到)?的?)+")
 
 
@@ -118,7 +118,7 @@ def _own_measure(question: str, core: str, last: str) -> str | None:
     """'那一年财政收入增长了多少？' after '2017年GDP增长了多少？': a measure of its own, asked of the
     previous question's years; None when the question names no measure or years of its own."""
     when = _WHEN.match(last)
-    if not when or not _MEASURE_NAMED.search(core) or _YEAR.search(core) or _FIVE_YEAR_PLAN.search(core):
+    if not when or not _MEASURE_NAMED.search(core) or _YEAR.search(core) or FIVE_YEAR_PLAN.search(core):
         return None
     own = _FOLLOW_UP_SHELL.match(_SAME_YEAR.sub("", question.strip())).group(2).strip(" ，,")
     return when.group(0) + own + ("" if own.endswith(("？", "?")) else "？")
@@ -221,19 +221,19 @@ def follow_up_candidates(question: str, history: Iterable) -> list[str]:
     subject = _SUBJECT_TAIL.sub("", last).rstrip("，,？? 的")
     core = _FOLLOW_UP_SHELL.match(_SAME_YEAR.sub("", question.strip())).group(2).strip(" ，,")
     # (a five-year plan names its years too: '那这五年财政收入…' after '“十一五”期间GDP…')
-    year = next((m.group(0) for q in reversed(previous) for m in [_YEAR.search(q) or _FIVE_YEAR_PLAN.search(q)] if m), "")
+    year = next((m.group(0) for q in reversed(previous) for m in [_YEAR.search(q) or FIVE_YEAR_PLAN.search(q)] if m), "")
     # a follow-up naming a thing of its own replaces the previous one ('那粮食产量呢'): the previous
     # subject joined to it would be answered as the previous subject's
     joined = [] if (_nouns(core) or _MEASURE_NAMED.search(core)) and rules != question else [subject + core + "？"]
     readings = [rules, *joined, question]
-    if year and not _YEAR.search(question) and not _FIVE_YEAR_PLAN.search(question):
+    if year and not _YEAR.search(question) and not FIVE_YEAR_PLAN.search(question):
         # '当年物价涨了多少？' after a question about 2023: the year carries over, and a reading
         # without it would be answered from any year. A measure of its own ('那一年财政收入增长了多少')
         # is asked before the previous subject joined to it.
         own = [year + core + "？"]
         readings = [rules, *joined, *own] if rules != question else \
             [*own, *joined] if _MEASURE_NAMED.search(core) else [*joined, *own]
-        readings = [r for r in readings if _YEAR.search(r) or _FIVE_YEAR_PLAN.search(r)]
+        readings = [r for r in readings if _YEAR.search(r) or FIVE_YEAR_PLAN.search(r)]
     if _ASKS_RESULT.search(core) and _TARGET_WORDS.search(subject) and not _TARGET_WORDS.search(core):
         # the same measure and year, now the result: the target's words left out, and no reading
         # that keeps them (it would be answered with the target)

@@ -76,14 +76,14 @@ def names_other_year(question: str, asked: list[int], text: str) -> bool:
 # the second 1958-1962, the third from 1966 (after three years of readjustment), each next one for
 # the next five years (十一五 onwards called 规划).
 _PLAN_ORDINALS = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二", "十三", "十四", "十五"]
-_FIVE_YEAR_PLAN = re.compile(r"第(十[一二三四五]|[一二三四五六七八九十])个五年(?:计划|规划)|"
+FIVE_YEAR_PLAN = re.compile(r"第(十[一二三四五]|[一二三四五六七八九十])个五年(?:计划|规划)|"
                              r"[“\"「]?(十[一二三四五]|[一二三四五六七八九])五[”\"」]?(?=计划|规划|时期|期间|那五年|这五年|末|初|开局|以来|结束|收官)|"
                              r"[“\"「](十[一二三四五]|[一二三四五六七八九十])五[”\"」]")
 
 
 def plan_years(question: str) -> list[int]:
     """The years of the five-year plan a question names ('十一五那五年' -> 2006…2010), [] when none."""
-    match = _FIVE_YEAR_PLAN.search(question)
+    match = FIVE_YEAR_PLAN.search(question)
     if not match:
         return []
     n = _PLAN_ORDINALS.index(next(g for g in match.groups() if g)) + 1
