@@ -197,15 +197,16 @@ class ExtractiveAnswerer(ListAnswers, MeansAnswers, ComputedAnswers):
         shortlist = self.settings.shortlist if zh.is_chinese(part) else len(units)
         ranked = sorted(units, key=lambda u: -lexical[id(u)])[:shortlist]
         texts = [zh.strip_footnotes(u.text) for u in ranked]
-        similarity = self._vectors.get(texts) @ self.embedder.embed_queries([part])[0]
         # (names only, of three characters or more: '增长' for '涨' is in many a clause of another thing)
         aliases = [a for a in zh.report_terms_of(part) if len(a) >= 3] if zh.is_chinese(part) else []
-        if aliases:
+        queries = [part] + ([part + " " + " ".join(aliases)] if aliases else [])
+        # (both queries embedded at once and compared with the clause vectors once: rows = queries)
+        similarity, *named = self.embedder.embed_queries(queries) @ self._vectors.get(texts).T
+        if named:
             # a clause in the reports' own words for the question's everyday ones ('物价涨幅' told as
             # '居民消费价格涨幅') is compared with the question that names them too; only such a clause
             # (常住人口 for '人口' raises no '脱贫人口2500余人')
-            boosted = self._vectors.get(texts) @ self.embedder.embed_queries([part + " " + " ".join(aliases)])[0]
-            similarity = [max(s, b) if any(a in t for a in aliases) else s for s, b, t in zip(similarity, boosted, texts)]
+            similarity = [max(s, b) if any(a in t for a in aliases) else s for s, b, t in zip(similarity, named[0], texts)]
         scored = [(u, lexical[id(u)] + self.settings.dense_weight * float(sim), float(sim)) for u, sim in zip(ranked, similarity)]
         return sorted(scored, key=lambda t: -t[1])
 
@@ -635,8 +636,8 @@ class ExtractiveAnswerer(ListAnswers, MeansAnswers, ComputedAnswers):
         pieces, lacking, chosen = [], [], []
         for i, part in enumerate(info.parts):
             unit, _ = self._fact(info, part, units)
-            before = noun_runs(info.parts[i - 1]) if i else []
-            if unit is None and before and not part.startswith(before[-1]):
+            before = noun_runs(info.parts[i - 1]) if unit is None and i else []
+            if before and not part.startswith(before[-1]):
                 # a part that asks after the one before ('…进出口总额是多少？在世界上排第几') may be of its subject
                 unit, _ = self._fact(info, before[-1] + part, units)
                 if unit is not None and any(c.start <= unit.start and unit.end <= c.end for c in chosen):
@@ -986,12 +987,12 @@ def yes_no_verdict(info: QuestionInfo, quote: str, title: str = "") -> str:
         return sum(len(t) * (3 if t == subject else 1) for t in terms if checks.term_present(t, clause))
 
     # (a result asked is no target the quote restates: '要从14.8%降到10%左右，…，实际回落到6.1%' is 6.1%)
-    planned = (lambda c: bool(_PLAN_SAID.search(c))) if info.wants_result else (lambda c: False)
-    given = sorted(((g, (planned(c), -telling(c))) for c in _clauses(zh.strip_footnotes(quote)) for g in quantities(c)),
-                   key=lambda pair: pair[1])
+    given = sorted(((g, (info.wants_result and bool(_PLAN_SAID.search(c)), -telling(c)))
+                    for c in _clauses(zh.strip_footnotes(quote)) for g in quantities(c)), key=lambda pair: pair[1])
+    clauses = _clauses(quote)
     # the quote says the predicate does not hold ('节能减排、物价调控目标没有完成'), whatever its numbers
     # ('没有实现年初确定的…能耗降低4%左右…的目标' is no 是 for '降低4%的目标完成了吗')
-    for clause in _clauses(quote):
+    for clause in clauses:
         named = [t for t in terms if checks.term_present(t, clause)]
         if len(named) == len(terms) and terms:
             # (said with any verb of its outcome: '没有实现…的目标' for 完成)
@@ -1015,7 +1016,6 @@ def yes_no_verdict(info: QuestionInfo, quote: str, title: str = "") -> str:
     if wrong and not (_AT_LEAST.search(info.text) or _AT_MOST.search(info.text)):
         closest = min(numbers, key=lambda g: abs(math.log(float(g.value) / float(wrong[0].value))))
         return f"不是，报告中是{closest.text}："
-    clauses = _clauses(quote)
     # A clause says a thing by itself; one that starts with its verb ('增长19.3%') with the clause before,
     # and one with the clause after it when that holds the predicate ('…优良天数达355天,保持全市同组第一').
     contexts = [" ".join(clauses[i - 1:i + 1]) if i and NO_SUBJECT.match(c) else c for i, c in enumerate(clauses)] + \

@@ -85,7 +85,7 @@ def resolve_follow_up(question: str, history: Iterable) -> str:
     if asked_after and not _nouns(_QUESTION_TAIL.sub("", asked_after.group(2))):
         # '出口呢，全年多少？', '赤字率呢，定的多少？': the new subject, asked in its own words, of the
         # year (and report) the previous question names
-        when = re.match(r"^.*?(?:19|20)\d{2}\s*年(?:的)?(?:政府工作)?(?:报告)?(?:里|中|上)?", last)
+        when = _WHEN.match(last)
         if when:
             return when.group(0) + asked_after.group(1).strip() + asked_after.group(2)
         question = asked_after.group(1) + "呢"
