@@ -41,7 +41,9 @@ BLIND = {"blind-qianjiang-a": "qianjiang_a.jsonl", "blind-qianjiang-b": "qianjia
          "blind-gov-v": "gov_v.jsonl",
          # W, X, the paraphrases of U and V, T8: written 2026-12-03, after stop 29
          "blind-qianjiang-w": "qianjiang_w.jsonl", "para-qianjiang-u": "para_u.jsonl", "para-gov-v": "para_v.jsonl",
-         "blind-gov-x": "gov_x.jsonl"}
+         "blind-gov-x": "gov_x.jsonl",
+         # the paraphrases of W and X: written 2026-12-03, after stop 30
+         "para-qianjiang-w": "para_w.jsonl", "para-gov-x": "para_x.jsonl"}
 
 
 def data_dir(option: str | None = None) -> Path:
