@@ -43,7 +43,8 @@ BLIND = {"blind-qianjiang-a": "qianjiang_a.jsonl", "blind-qianjiang-b": "qianjia
          "blind-qianjiang-w": "qianjiang_w.jsonl", "para-qianjiang-u": "para_u.jsonl", "para-gov-v": "para_v.jsonl",
          "blind-gov-x": "gov_x.jsonl",
          # the paraphrases of W and X: written 2026-12-03, after stop 30
-         "para-qianjiang-w": "para_w.jsonl", "para-gov-x": "para_x.jsonl"}
+         "para-qianjiang-w": "para_w.jsonl", "para-gov-x": "para_x.jsonl",
+         "blind-qianjiang-y": "qianjiang_y.jsonl"}  # Y: written 2026-12-03, after stop 30
 
 
 def data_dir(option: str | None = None) -> Path:
