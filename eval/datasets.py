@@ -44,7 +44,8 @@ BLIND = {"blind-qianjiang-a": "qianjiang_a.jsonl", "blind-qianjiang-b": "qianjia
          "blind-gov-x": "gov_x.jsonl",
          # the paraphrases of W and X: written 2026-12-03, after stop 30
          "para-qianjiang-w": "para_w.jsonl", "para-gov-x": "para_x.jsonl",
-         "blind-qianjiang-y": "qianjiang_y.jsonl"}  # Y: written 2026-12-03, after stop 30
+         # Y, Z, T9: written 2026-12-03, after stop 30
+         "blind-qianjiang-y": "qianjiang_y.jsonl", "blind-gov-z": "gov_z.jsonl"}
 
 
 def data_dir(option: str | None = None) -> Path:
