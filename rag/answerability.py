@@ -36,7 +36,11 @@ _GENERIC = frozenset("新增 全年 全区 全市 全国 我国 国家 政府 �
                      # '回顾的五年'), or ask what something shows ('说明了什么')
                      "人大 全国人大 人代会 截至 回顾 说明 是从 "
                      # words that ask how far or by what way, and comparison words jieba joins ('比高职高')
-                     "程度 地步 路子 法子 建设 比高 比低".split())
+                     "程度 地步 路子 法子 建设 比高 比低 "
+                     # a plan named as the source of a target ('“十三五”规划的GDP目标')
+                     "规划 "
+                     # verbs that only say something could be done ('技术转化得以加快')
+                     "得以 能够".split())
 _UNITS = frozenset(UNITS)
 
 
@@ -100,7 +104,7 @@ _MEASURE_SUFFIX = re.compile(r"(总量|数量|总额|规模|量|数|额|值)$")
 _DIRECTIONS = [re.compile(r"增长|增加|提高|提升|上升|上涨|扩大|增|升|涨|多"),
                re.compile(r"下降|减少|降低|下调|回落|缩小|减|降|跌|少"),
                # whether something was achieved: '目标完成了吗' needs a passage that says so
-               re.compile(r"完成|实现|达到|建成|完工|如期|顺利|超额|超计划|圆满")]
+               re.compile(r"完成|实现|达到|建成|完工|如期|顺利|超额|超计划|圆满|弄完|搞完|干完|做完|搞定|建完|修完")]
 
 
 # A change said without its direction ('调到', '调整为', '改为'): either direction says it.
@@ -262,9 +266,14 @@ def term_overlap(term: str, text: str) -> float:
     return sum(b in text for b in bigrams) / len(bigrams) if len(bigrams) > 1 else 0.0
 
 
+# A deflator said of another figure ('扣除物价因素增长百分之八', '剔除价格因素'): the price it names is
+# not what the clause measures, so it tells no 物价.
+_DEFLATED = re.compile(r"(?:扣除|剔除)[^，,。；;]{0,8}?因素")
+
+
 def missing_terms(info: QuestionInfo, evidence: str) -> list[str]:
     """Key words of the question that the evidence lacks (places are checked separately)."""
-    text = zh.to_simplified(fold(zh.strip_footnotes(evidence)))
+    text = _DEFLATED.sub("", zh.to_simplified(fold(zh.strip_footnotes(evidence))))
     stems = [zh.place_stem(p) for p in info.places]
     # ('经济' of 经济增长 is said as the reports say it: 国内生产总值比上年增长)
     return [t for t in key_terms(info.topic, things_only=info.kind == "how")

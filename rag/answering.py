@@ -123,10 +123,12 @@ def _stated(question: str) -> frozenset:
     return frozenset((s.value, s.unit) for s in quantities(question))
 
 
-def _answers_one_year(question: str, clause: str, unit_wanted: str = "", sentence: str = "") -> bool:
+def _answers_one_year(question: str, clause: str, unit_wanted: str = "", sentence: str = "",
+                      own_numbers: bool = False) -> bool:
     """Some figure of ``clause`` (of ``unit_wanted``, as ``_has_answer_number`` reads it) answers a
     question about one year's figure: not an average over years unless one is asked, not a change
-    against the year before unless a change is asked."""
+    against the year before unless a change is asked. ``own_numbers``: a number the question
+    states may be the one (a yes/no's '过1000美元了吗')."""
     text = zh.strip_footnotes(clause)
     # a change asked ('经济增速是多少', '增产多少') is a change stated, or the two ends of one (从…到…)
     change = asks_change(question) and from_to(text) is None
@@ -136,7 +138,8 @@ def _answers_one_year(question: str, clause: str, unit_wanted: str = "", sentenc
     whole = zh.strip_footnotes(sentence) if sentence and text in zh.strip_footnotes(sentence) else text
     start = whole.find(text)
     # a number the question states is none of the answer's ('PM2.5')
-    return any(ExtractiveAnswerer.is_of_unit(q, unit_wanted) and not stated_in(q, question) and one_years_figure(question, whole, q)
+    return any(ExtractiveAnswerer.is_of_unit(q, unit_wanted) and (own_numbers or not stated_in(q, question))
+               and one_years_figure(question, whole, q)
                and (not change or is_change(whole, q)) for q in quantities(whole) if start <= q.start < start + len(text))
 
 
@@ -216,10 +219,15 @@ class ExtractiveAnswerer(ListAnswers, MeansAnswers, ComputedAnswers):
         # A word of the title names what the whole report is about (its region: '黔江'): it is no
         # evidence either way, neither missing from a clause nor counted as found.
         title = fold(unit.hit.title)
+        from .figures import region_of
+
+        # (so is the country, of a national report: '2003年中国人均GDP' is the report's own)
+        national = region_of(unit.hit.title) in ("全国", "")
         # whether it was achieved (完成, 建成) is asked of the evidence by a yes/no question's verdict
         # (yes_no_verdict: 是, 不是 with the stage said, or 报告没有说), never by this check
         terms = [t for t in checks.subject_terms(info.topic, info.kind in ("how", "yesno"))
-                 if not checks.term_present(t, title) and not checks.is_achievement(t)]
+                 if not checks.term_present(t, title) and not checks.is_achievement(t)
+                 and not (national and t in zh.COUNTRY)]
         # the predicate of a yes/no question is judged by its verdict (yes_no_verdict), not here
         missing = [t for t in checks.missing_terms(info, unit.sentence + unit.hit.section) if t in terms]
         # The clause that names the measure must say the direction ('失业率降到5.5%，居民消费价格上涨2%'
@@ -288,12 +296,21 @@ class ExtractiveAnswerer(ListAnswers, MeansAnswers, ComputedAnswers):
         if info.english and not (_clear_winner(ranked, self.settings.crosslingual_margin)
                                  or ranked and names_terms(terms, ranked[0][0])):
             return None, "unclear"
+        # a rank or a batch asked ('第几批', '排第几') is answered by an ordinal ('首批', '第三'), no amount
+        ordinal = bool(_ASKS_ORDINAL.search(part)) and not info.english
+        wants_number = wants_number and not ordinal
         for unit, _score, similarity in ranked[:self.settings.fact_candidates]:
             if similarity < threshold and not names_terms(terms, unit):
                 break
-            if wants_number and not self._has_answer_number(unit, part_info.unit, part):
+            if ordinal and not _ORDINAL_SAID.search(zh.strip_footnotes(unit.text)):
                 continue
-            if wants_number and not info.english and not _answers_one_year(part, unit.text, part_info.unit, unit.sentence):
+            # (a yes/no's own number is the one to find in a result: '人均GDP过1000美元了吗' by '突破1000美元';
+            # a plan's '增长5%左右' tells nothing of whether 5% was reached)
+            own_numbers = info.kind == "yesno" and not checks.is_plan(unit.hit)
+            if wants_number and not self._has_answer_number(unit, part_info.unit, "" if own_numbers else part):
+                continue
+            if wants_number and not info.english and not _answers_one_year(part, unit.text, part_info.unit, unit.sentence,
+                                                                           own_numbers=own_numbers):
                 continue
             if zh.YEAR_SPAN.search(part) and _CHANGE_ASKED.search(part) and not info.english \
                     and not (_SPAN_SAID.search(fold(unit.text)) or from_to(unit.text)):
@@ -348,6 +365,7 @@ class ExtractiveAnswerer(ListAnswers, MeansAnswers, ComputedAnswers):
         # (the unit asked, when one figure is asked: '有多少户？比上年增长了多少' asks a rate too)
         wanted = info.unit if len(re.findall(r"多少|几", info.text)) == 1 else ""
         title = fold(unit.hit.title)
+        own_numbers = info.kind == "yesno" and not checks.is_plan(unit.hit)  # (as in _fact)
         nouns = [t for t in checks.subject_terms(info.topic) if not checks.is_direction(t) and not checks.is_verb(t)
                  and not checks.term_present(t, title) and not any(t in p or p in t for p in info.places)]
         folded = fold(zh.strip_footnotes(sentence))
@@ -367,7 +385,7 @@ class ExtractiveAnswerer(ListAnswers, MeansAnswers, ComputedAnswers):
         for i, clause in enumerate(clauses):
             # (a figure of the unit asked that the question does not state itself: '3岁以下' is no
             # answer, nor '连续7年' to 多少人)
-            if clause not in inside or not any(self.is_of_unit(q, wanted) and not stated_in(q, info.text)
+            if clause not in inside or not any(self.is_of_unit(q, wanted) and (own_numbers or not stated_in(q, info.text))
                                                and (q.unit != "岁" or wanted == "岁") for q in quantities(clause)):
                 continue
             # the clause that names what this one goes on about ('全区…装机容量达到24.5万千瓦,年发电4.3亿度')
@@ -415,6 +433,8 @@ class ExtractiveAnswerer(ListAnswers, MeansAnswers, ComputedAnswers):
             return q.unit in DIMENSIONS["money"]
         if q.unit == "个" and unit_wanted in COUNT_UNITS and unit_wanted not in PERSON_UNITS:
             return True  # 个 counts anything but people ('多少项服务' is answered by '服务事项105个')
+        if unit_wanted == "个" and q.unit in COUNT_UNITS:
+            return True  # and is asked of anything counted ('请了几个退休人才' is answered by '人才90名')
         return q.kind == SAME_UNIT.get(unit_wanted, unit_wanted) or q.unit == unit_wanted  # 几名 is counted in 人
 
     # ---- the answer -----------------------------------------------------------------------
@@ -635,8 +655,15 @@ class ExtractiveAnswerer(ListAnswers, MeansAnswers, ComputedAnswers):
         units = self._candidates(hits)
         pieces, lacking, chosen = [], [], []
         for i, part in enumerate(info.parts):
+            before = noun_runs(info.parts[i - 1]) if i else []
+            if before and not part.startswith(before[-1]) and not any(
+                    not checks.is_direction(t) for t in checks.subject_terms(analyse(part).topic)):
+                # a part that names nothing of its own ('…原定控制在多少？实际超了几个百分点') is asked
+                # of the part before's subject, never alone
+                part = before[-1] + part
             unit, _ = self._fact(info, part, units)
-            before = noun_runs(info.parts[i - 1]) if unit is None and i else []
+            if unit is not None:
+                before = []
             if before and not part.startswith(before[-1]):
                 # a part that asks after the one before ('…进出口总额是多少？在世界上排第几') may be of its subject
                 unit, _ = self._fact(info, before[-1] + part, units)
@@ -727,6 +754,9 @@ _LEVEL = re.compile(r"全市|全区|全县|市级|区级|县级|(?:重庆|北京
 _FIRST_IN_CITY = re.compile(r"(全重庆|全市|重庆市?)(?:范围内?|里|内)?[^，,？?]{0,6}?(?:第一|头一个|首个|首家|率先|最早)")
 _PART_OF_CITY = re.compile(r"渝东南|渝东北|渝西|主城(?:都市区)?|[\u4e00-\u9fff]{2}片区|同组|同类")
 _FIRST_SAID = re.compile(r"第一|率先|首个|首家|首批")
+# An ordinal asked ('第几批', '排第几', '排名多少') and one said ('首批', '第三', '居第3位').
+_ASKS_ORDINAL = re.compile(r"第几|排(?:名|在)?(?:多少|几)")
+_ORDINAL_SAID = re.compile(r"第[一二三四五六七八九十两\d]{1,3}|首[批个家位届次例]|头[名号]|[冠亚季]军|榜首|率先")
 
 
 def _rival(term: str, clause: str) -> str:
@@ -849,6 +879,18 @@ _TARGET_FARED = re.compile(r"目标(?:任务)?[^，,。；]{0,4}?((?:未能|没�
 _NEGATED = r"(?:没有|没能|未能|尚未|未|没)"
 
 
+def _aspect_dropped(terms: list[str], question: str) -> list[str]:
+    """The terms without an achievement word that only says the predicate after it has come
+    ('是否已经实现并网发电': 并网发电 is asked, and '麒麟风电场并网发电' in a review says it; '目标完成了吗'
+    keeps 完成, the only predicate, and so does '实现GDP增长目标', whose 实现 is of a thing, not an event)."""
+    text = fold(question)
+    if re.search(r"目标|计划|任务", text):
+        return terms  # a target's achievement is asked: the target-met check's
+    return [t for t in terms if not (checks.is_achievement(t) and any(
+        u != t and not checks.is_achievement(u) and not checks.is_noun(u)
+        and re.search(re.escape(t) + r"了?" + re.escape(u), text) for u in terms))]
+
+
 def yes_no_subject(terms: list[str]) -> str:
     """What a yes/no question is about: its first word that is no verb ('有没有建成机场' is about
     机场, not 建成)."""
@@ -857,7 +899,7 @@ def yes_no_subject(terms: list[str]) -> str:
 
 # A number a yes/no question states as a bound ('超过350天了吗'), not as the figure itself.
 _AT_LEAST = re.compile(r"超过|达到|突破|以上|多于|高于|不少于|不低于")
-_AT_MOST = re.compile(r"低于|少于|以内")
+_AT_MOST = re.compile(r"低于|少于|以内|以下|不超过|不高于")
 
 
 _NAMED_THING = re.compile(r"[“\"].+?[”\"]")
@@ -954,7 +996,8 @@ def _asked_outcome(question: str) -> str:
     if not done:
         return ""
     last = done[-1]
-    return fold(question[:last.start()])[-6:] if last.group(0).startswith("了") else fold(question[last.end():])[:6]
+    before = last.group(0).startswith(("了", "没"))  # ('并网|了没有', '弄完|没'; '已经|建成')
+    return fold(question[:last.start()])[-6:] if before else fold(question[last.end():])[:6]
 
 
 def yes_no_verdict(info: QuestionInfo, quote: str, title: str = "") -> str:
@@ -977,7 +1020,7 @@ def yes_no_verdict(info: QuestionInfo, quote: str, title: str = "") -> str:
             return "是的，"  # '超额完成' of a target met from below as well
         return "是的，" if is_met(-1 if "低于" in word else 1, measure_asked(info.text), False, False) else "没有，"
     asked = [q for q in quantities(info.text) if q.unit not in ("", "岁")]
-    terms = _asked_terms(info, title)
+    terms = _aspect_dropped(_asked_terms(info, title), info.text)
     # the figure compared is the one whose clause names most of what is asked: in '城镇调查失业率平均
     # 为5.1%，居民消费价格上涨0.2%' the rise of prices is 0.2%, not 5.1%
     # (a longer word is the more telling, the subject most: 留抵 over 预计)
@@ -1001,6 +1044,11 @@ def yes_no_verdict(info: QuestionInfo, quote: str, title: str = "") -> str:
                             for m in [re.search(_NEGATED + re.escape(v), clause)] if m), "")
             if negated:
                 return f"没有，报告中是“{negated}”："
+    # a thing asked to exist ('当时有外债吗') that the quote says there is none of ('即无外债，又无内债')
+    for t in terms:
+        denied = re.search(r"(?:无|没有|并无|不存在)" + re.escape(t), fold(zh.strip_footnotes(quote)))
+        if denied and re.search(r"有(?:没有)?[^，,。？?]{0,4}" + re.escape(t), fold(info.text)):
+            return f"没有，报告中是“{denied.group(0)}”："
     for q in asked:
         same = [g for g, _ in given if g.kind == q.kind]
         if same:

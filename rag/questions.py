@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from . import zh
 from .numbers import UNITS
-from .years import years_in_question
+from .years import FIVE_YEAR_PLAN, years_in_question
 
 KINDS = ("fact", "list", "summary", "how", "why", "multi", "compute", "yesno", "table", "trend")
 
@@ -20,7 +20,7 @@ KINDS = ("fact", "list", "summary", "how", "why", "multi", "compute", "yesno", "
 _ASKED_UNIT = re.compile(r"(?:多少|几)(?:(?!千瓦|千米|百分点)(?:万亿|亿|万|千|百))?(" + "|".join(map(re.escape, UNITS)) + ")"
                          + zh.NOT_A_UNIT)
 # Words that imply the unit of the answer.
-_UNIT_WORDS = [(re.compile(r"比例|比重|占比|百分之|增速|增幅|[^人]率"), "%"),  # '赤字率' is a share, '赤字' money
+_UNIT_WORDS = [(re.compile(r"比例|比重|占比|百分之|增速|增幅|涨幅|降幅|跌幅|[^人]率"), "%"),  # '赤字率' is a share, '赤字' money
                (re.compile(r"多少钱|金额|资金|投资|投入(?!使用|运营|运行)|花了|花费|费用|收入|利润|产值|总值|GDP|赤字|债券?|贷款|税"), "元"),
                # '人口多少' counts people; '脱贫人口人均纯收入多少' is money: 人口 must be what is asked
                (re.compile(r"多少人|人数|几人|多少名|人口(?:数|总数|总量|规模)?(?:有|是|为|达到)?(?:多少|几)"), "人")]
@@ -33,11 +33,14 @@ _COMPUTE_OPS = [("earlier", zh.EARLIER),
                 ("complement", zh.COMPLEMENT),
                 ("vs_target", zh.VS_TARGET),
                 ("ratio", re.compile(r"几倍|多少倍|倍数|平均(?:每(?!年)|一(?=[个家所人户座张天位名]))|\btimes\b", re.I)),
-                ("difference", re.compile(r"相差|差多少|差距|[多少高低](?:了|出了?)?(?:多少|几个?百分点)|\bdifference\b|\bmore than\b", re.I)),
+                ("difference", re.compile(r"相差|差多少|差距|[多少高低](?:了|出了?)?(?:多少|几个?百分点|几个点)|[高低多少]出[^，,。？?]{1,12}?(?:多少|几)|"
+                                          r"\bdifference\b|\bmore than\b", re.I)),
                 ("compare", re.compile(r"哪个|哪一|谁更|更[多少高低快慢大小]|是否(超过|达到|高于|低于|多于|少于)|有没有(超过|达到)|"
                                        r"\b(higher|larger|more|faster)\b", re.I)),
                 ("sum", re.compile(r".", re.S))]
-_OPERAND_SPLIT = re.compile(r"和|与|及|、|以及|跟|还是|比|加上|(?<![增追参施更])加(?![快强大工入])|\band\b|\bvs\.?\b", re.I)
+# ('占比比…': the 比 of 占比 is no split; nor 比赛, 比例, 比重; 'A高出B多少' splits at 高出)
+_OPERAND_SPLIT = re.compile(r"和|与|及|、|以及|跟|还是|(?<!占)比(?![赛例重率较])|加上|(?<![增追参施更])加(?![快强大工入])|"
+                            r"(?<=[\u4e00-\u9fff])[高低]出(?=[\u4e00-\u9fff])|\band\b|\bvs\.?\b", re.I)
 _COMPUTE_WORDS = re.compile(r"大约|大概|约|一共|总共|合计|加起来|加在一起|加一块儿?|加到一起|合起来|算在一起|总和|之和|相差|差多少|差距|[多少高低快慢](?:了|出了?)?多少|几倍|多少倍|倍数|"
                             r"哪个(更|比较)?[多少高低快慢大小]?|哪一?(项|个|类)更?[多少高低快慢大小]?|谁更[多少高低快慢大小]|"
                             r"更[多少高低快慢大小]|是否|有没有|超过|达到|高于|低于|多于|少于|分别|是|的|多少|几|[？?。]")
@@ -164,7 +167,7 @@ def noun_runs(text: str) -> list[str]:
 
 _RATIO = re.compile(r"(.+?)是(.+?)的?(?:几倍|多少倍)")
 _AVERAGE = re.compile(r"(.*?)平均(?:每|一)(?:个|家|所|人|户|座|张)?(.*?)(?:能|可)?(?:有|是|为|提供)?(?:多少|几)(?:个|家|所|张|人|名)?(.+?)[？?。]?$")
-_TRAILING_UNIT = re.compile(r"(?:万亿|亿|万|千|百)?(?:" + "|".join(map(re.escape, UNITS)) + r")$")
+_TRAILING_UNIT = re.compile(r"(?:万亿|亿|万|千|百)?(?:" + "|".join(map(re.escape, UNITS)) + r"|个点)$")  # ('几个点': 百分点)
 
 
 def operands(question: str) -> list[str]:
@@ -288,7 +291,7 @@ def search_text(question: str) -> str:
 
 
 def analyse(question: str) -> QuestionInfo:
-    question = zh.expand_acronyms(question)
+    question = zh.whether_form(zh.expand_acronyms(question))
     english = not zh.is_chinese(question)
     plain = question if english else zh.plain_asking(question)  # kind and topic read from the written form
     kind = question_kind(plain, english)
@@ -297,7 +300,8 @@ def analyse(question: str) -> QuestionInfo:
     before = bool(report_years and not years and _YEAR_BEFORE.search(question))
     if before:
         years = [y - 1 for y in report_years]
-    planned = zh.MET_TARGET.sub("", question)
+    # (a five-year plan's name, '一五计划完成后', names years, not a plan asked)
+    planned = re.sub(f"(?:{FIVE_YEAR_PLAN.pattern})(?:计划|规划)?", "", zh.MET_TARGET.sub("", question))
     if report_years and years and max(years) < min(report_years):
         planned = _ESTIMATE.sub("", planned)  # '1958年那份报告里，预计1957年…': the review's estimate of its year
     info = QuestionInfo(question, kind, english, topic_of(zh.EACH.sub("", _REPORT_YEAR.sub("", zh.REPORT_SAYS.sub("", plain)))), years=years,

@@ -112,7 +112,8 @@ REPORT_TERMS = {"物价": ("居民消费价格", "价格"), "经济增速": ("�
                 # everyday short names of the national reports' terms
                 "楼市": ("房地产市场", "房地产"), "通胀": ("通货膨胀",), "自贸区": ("自由贸易试验区", "自由贸易区"),
                 "城里人": ("城镇居民",), "厕所": ("户厕", "改厕", "厕所"), "外贸": ("进出口", "对外贸易"),
-                "增速": ("增长率", "增长")}
+                "增速": ("增长率", "增长"), "对外贸易": ("进出口", "外贸"), "拿下": ("获批", "获评", "取得"),
+                "位列": ("居", "位居"), "位居": ("居", "位列"), "推行": ("实施", "推进", "推广", "建立")}
 
 
 # The year before one named ('那前一年呢' after a question about 2018; '2015年报告说上一年…').
@@ -122,8 +123,9 @@ YEAR_BEFORE = re.compile(r"前一年|上一年|头一年")
 # '列入名录' asked, '入选名录' said). Only outcomes the reports use interchangeably; a stage short of
 # the outcome (导流洞贯通, 开工) is in no group.
 SAME_PREDICATE = (frozenset("列入 入选 纳入 列为 作为 获批 获评 评为 认定为 入围".split()),
-                  frozenset("建成 建成投用 竣工 投用 投入使用 投运 建好 修好".split()),  # not 完工: '主体完工' is a stage
-                  frozenset("完成 实现 达到 达成 做到 超额完成".split()),
+                  frozenset("建成 建成投用 竣工 投用 投入使用 投运 建好 修好 建完 修完".split()),  # not 完工: '主体完工' is a stage
+                  # (and the everyday words for it: '城市更新弄完没')
+                  frozenset("完成 实现 达到 达成 做到 超额完成 弄完 搞完 干完 做完 搞定".split()),
                   frozenset("获得 获 荣获 取得 拿到 拿了 赢得".split()))
 
 
@@ -133,7 +135,7 @@ IN_PROGRESS = re.compile(r"加速推进|加快推进|有序推进|稳步推进|�
                          r"正在建设|加紧建设|启动建设|试运行|推进")
 # A question about an outcome that has come: '并网了没有', '投入使用了吗', '是否已经建成' (the last
 # match is the aspect of the predicate asked).
-ASKS_COMPLETED = re.compile(r"了(?:吗|么|没有|没|嘛)|已经|已")
+ASKS_COMPLETED = re.compile(r"了(?:吗|么|没有|没|嘛)|已经|已|(?<=[完好成])没有?(?=[？?]?$)")  # ('弄完没？')
 
 
 def same_predicate(term: str) -> frozenset[str]:
@@ -195,6 +197,18 @@ REPORT_SAYS = re.compile(r"(?:政府工作)?报告(?:里|中|上)?(?:有没有|�
 
 # How to give the answer, not what is asked: '（保留一位小数）'.
 _INSTRUCTION = re.compile(r"[（(][^（）()]*(?:保留|精确|四舍五入|取整|小数)[^（）()]*[)）]")
+
+
+# 'A没A' asks whether ('过没过7.5%', '完没完成'); '过' of a bound is 超过. ('有没有' stays: it is read as written.)
+_A_NOT_A = [(re.compile("过没过"), "是否超过"), (re.compile("到没到|达没达到"), "是否达到"),
+            (re.compile(r"(?!有)([\u4e00-\u9fff])没\1"), r"是否\1")]
+
+
+def whether_form(question: str) -> str:
+    """'2014年GDP涨幅过没过7.5%' -> '2014年GDP涨幅是否超过7.5%': the spoken A-not-A question in its written form."""
+    for pattern, written in _A_NOT_A:
+        question = pattern.sub(written, question)
+    return question
 
 
 def plain_asking(question: str) -> str:
@@ -277,7 +291,9 @@ KIND_PATTERNS: list[tuple[str, re.Pattern]] = [
     ("compute", VS_TARGET),
     ("compute", COMPLEMENT),
     # '比上年多了多少' compares; '城里多了多少绿地' (nothing to compare with) asks how much was added
-    ("compute", re.compile(r"(?:比|较|跟|和|与|同)[^，,。？?]*[多少高低快慢](?:了|出了?)?(?:多少|几个?百分点)")),  # (多出多少)
+    ("compute", re.compile(r"(?:比|较|跟|和|与|同)[^，,。？?]*[多少高低快慢](?:了|出了?)?(?:多少|几个?百分点|几个点)|"
+                           # 'A高出B多少个百分点': the gap of two things, said without 比
+                           r"[高低多少]出[^，,。？?]{1,12}?(?:多少|几)")),  # (多出多少)
     ("compute", re.compile(r"平均(?:每(?!年)|一(?=[个家所人户座张天位名]))|一共|总共|合计|加起来|加在一起|加一块儿?|加到一起|合起来|算在一起|总和|之和|相差|差多少|差距|"
                            r"几倍|多少倍|倍数|哪个(更|比较)?[多少高低快慢大小]|哪一?(项|个|类)更|谁更|更[多少高低快慢大小]|"
                            # a threshold to compare with ('是否超过5%'); '是否超过了火电' is a yes/no question
@@ -293,7 +309,9 @@ KIND_PATTERNS: list[tuple[str, re.Pattern]] = [
                        r"\bhow\b(?! (many|much))", re.I)),
     ("list", re.compile(r"哪些|有什么|有啥|包括什么|采取(了)?什么|[做干办]成?了些?什么|什么(工作|措施|举措|项目|活动|荣誉|奖项)|"
                         r"列举|几项|\bwhat (measures|steps|projects|actions)\b|\bwhich\b", re.I)),
-    ("yesno", re.compile(r"是否|有没有|是不是|有无|提没提|了没有|没有[？?]?$|吗[？?]?$|吧[？?]$|\b(is|are|was|were|did|does|has|have)\b.*\?$", re.I)),
+    ("yesno", re.compile(r"是否|有没有|是不是|有无|提没提|了没有|没有[？?]?$|吗[？?]?$|吧[？?]$|"
+                         r"([\u4e00-\u9fff])[没不]\1(?![\u4e00-\u9fff]{0,3}(?:多少|几))|"  # ('过没过', '够不够')
+                         r"\b(is|are|was|were|did|does|has|have)\b.*\?$", re.I)),
 ]
 # 各 before a verb asks for each part ("各是", "各涨了多少"): no word of the topic.
 EACH = re.compile(r"各(?=是|有|为|自|涨|增|减|降|少|多|达|占)")

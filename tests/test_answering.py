@@ -2,6 +2,7 @@
 import pytest
 
 from rag import answerability as checks
+from rag.answering import COMPUTED_MARK
 from rag.questions import split_parts as split_question
 from rag.conversation import resolve_follow_up
 from tests.conftest import assistant_for, text_files, write_reports
@@ -766,3 +767,51 @@ def test_a_first_in_a_part_of_the_city_an_earlier_value_and_a_gap_in_points(bund
     assert "8303" in earlier.text, earlier.text
     gap = bundled.ask("中职毕业生初次就业率比高职高几个百分点？")
     assert "8个百分点" in gap.text, gap.text
+
+
+# A national-style report written for the test: a threshold crossed, a debt there was none of, a
+# target said in the plan, a deflator of another figure.
+THRESHOLDS = [(2004, "按现行汇率计算，人均国内生产总值突破1000美元。国内生产总值比上年增长9.1%。",
+               "国内生产总值增长7%左右。"),
+              (1975, "我国已经成为一个既无外债、又无内债的社会主义国家。", "农业总产值增长百分之五。"),
+              (1995, "城镇居民人均生活费收入达到３１７９元，扣除物价因素增长百分之八以上。", "物价涨幅控制在百分之十五左右。")]
+
+
+def test_a_rank_a_gap_without_bi_and_a_count_in_ge(bundled):
+    """'第几批' is answered by an ordinal ('首批'), 'A高出B多少个百分点' is the difference of two figures,
+    '几个…人才' is answered by '人才90名' (个 counts anything), '比赛' is no 比 of two operands."""
+    from rag.questions import analyse
+
+    batch = bundled.ask("黔江是第几批获批气候投融资试点的？")
+    assert batch.answered and "首批" in batch.text, batch.text
+    gap = bundled.ask("中职毕业生的初次就业率高出高职多少个百分点？")
+    assert gap.kind == "compute" and "8个百分点" in gap.text and COMPUTED_MARK in gap.text, gap.text
+    assert analyse("中职毕业生初次就业率比高职高多少个点？").parts == ["中职毕业生初次就业率", "高职"]
+    talents = bundled.ask("區裡請了幾個退休的「雙高」人才？")
+    assert talents.answered and "90名" in talents.text, talents.text
+    assert analyse("全民健身的比赛活动一共办了多少场？").kind == "fact"
+
+
+def test_an_outcome_in_its_aspect_and_in_everyday_words(bundled):
+    """'是否已经实现并网发电' asks 并网发电 (实现 only says it has come): '麒麟风电场并网发电' is 是;
+    '弄完没' asks completion of a project the report says is under way: 不是; 'A没A' asks whether."""
+    from rag.questions import analyse
+
+    assert bundled.ask("麒麟风电场是否已经实现并网发电？").text.startswith("是的")
+    renewal = bundled.ask("石城社区城市更新弄完没？")
+    assert renewal.text.startswith("不是") and "加快建设" in renewal.text, renewal.text
+    assert analyse("城区空气优良天数过没过350天？").text == "城区空气优良天数是否超过350天？"
+    assert "高于350天" in bundled.ask("城区空气优良天数过没过350天？").text  # compared with the threshold
+
+
+def test_a_threshold_a_yes_no_states_a_debt_denied_and_a_deflator(tmp_path, embedder):
+    """A yes/no's own number is what a result must state ('过1000美元了吗' by '突破1000美元', of the
+    country the national report is about), never a plan's; '有外债吗' against '无外债' is 没有; a price
+    named as a deflator ('扣除物价因素增长百分之八') is no figure of prices."""
+    assistant = assistant_for(tmp_path, embedder, write_reports(tmp_path / "reports", THRESHOLDS))
+    crossed = assistant.ask("2003年中国人均GDP过1000美元了吗")
+    assert crossed.text.startswith("是的") and "1000美元" in crossed.text, crossed.text
+    debt = assistant.ask("1975年那份报告里，中国当时有外债吗？")
+    assert debt.text.startswith("没有") and "无外债" in debt.text, debt.text
+    prices = assistant.ask("1994年物价涨幅是多少？")
+    assert not prices.answered or "百分之八" not in prices.text.split("报告提到的相关内容")[0], prices.text
