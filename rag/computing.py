@@ -12,8 +12,9 @@ from .evidence import Clause, clause_bounds
 from .normalize import fold
 from decimal import Decimal
 
-from .numbers import (NOT_AMOUNTS, RATE_UNITS, Incompatible, Quantity, asks_change, compare, difference, earlier, format_value,
-                      in_asked_magnitude, is_change, one_years_figure, quantities, ratio, total)
+from .numbers import (ENERGY_UNITS, NOT_AMOUNTS, POWER_UNITS, RATE_UNITS, Incompatible, Quantity, asks_change, compare,
+                      convert, difference, dimension_of_unit, earlier, format_value, hours_of_use, in_asked_magnitude, is_change, one_years_figure,
+                      quantities, ratio, total)
 from .questions import QuestionInfo, expected_unit
 from .retrieval import Hit
 
@@ -107,6 +108,10 @@ class ComputedAnswers:
             return self._against_target(composer, info, hits)
         if info.operation == "complement":
             return self._complement(composer, info, units)
+        if info.operation == "hours":
+            return self._hours_of_use(composer, info, units)
+        if info.operation == "convert":
+            return self._converted(composer, info, units)
         per = _PER.search(info.text) if info.operation == "ratio" else None
         if per and any(re.search(rf"(?:平均)?每{per.group(1)}", fold(u.text)) and quantities(u.text) for u in units):
             return self.compose_fact(composer, info, hits)  # '平均每天新增1.2万户': the report states the average
@@ -198,6 +203,44 @@ class ComputedAnswers:
         composer.computed = {"value": rest, "operation": "complement", "from": [composer.cite(unit.hit, unit.start, unit.end, unit.text)]}
         return composer.answer(f"{composer.quote(unit)}，其余部分约占{rest.removeprefix('约')}{COMPUTED_MARK}。"
                                if q.approximate else f"{composer.quote(unit)}，其余部分占{rest}{COMPUTED_MARK}。")
+
+    def _converted(self, composer: Composer, info: QuestionInfo, units: list[Clause]) -> Answer:
+        """'27.5万亩营造林合多少公顷': the figure the reports give for the measure, in any unit of the
+        asked unit's dimension, cited, then converted (``numbers.convert``)."""
+        dimension = dimension_of_unit(info.unit)
+        found = self._quantity_for(info.parts[0], info, units, wanted="")
+        if found is None or dimension_of_unit(found[0].unit) != dimension:
+            return self._partial(composer, info, units)
+        q, unit = found
+        magnitude = re.search(r"(万|亿)" + re.escape(info.unit), info.text)
+        value = convert(q, info.unit, magnitude.group(1) if magnitude else "")
+        composer.computed = {"value": value, "operation": "convert",
+                             "from": [composer.cite(unit.hit, unit.start, unit.end, unit.text)]}
+        return composer.answer(f"{composer.quote(unit)}，{q.text}合{value}{COMPUTED_MARK}。")
+
+    def _hours_of_use(self, composer: Composer, info: QuestionInfo, units: list[Clause]) -> Answer:
+        """'装机和年发电量算一下，平均利用小时数多少': the capacity and the energy it produced, each the
+        first of its unit in the clauses closest to the question, cited, then kWh ÷ kW."""
+        found: dict[str, tuple[Quantity, Clause]] = {}
+        for unit, _score, similarity in self.ranked_units(info.text, units)[:self.settings.fact_candidates]:
+            if similarity < self.settings.min_evidence:
+                break
+            for q in quantities(zh.strip_footnotes(unit.text)):
+                key = "energy" if q.unit in ENERGY_UNITS else "power" if q.unit in POWER_UNITS else ""
+                if key and key not in found:
+                    found[key] = (q, unit)
+        if len(found) < 2:
+            return self._partial(composer, info, units)
+        (energy, energy_unit), (power, power_unit) = found["energy"], found["power"]
+        gap = checks.place_gap(info, [energy_unit.hit, power_unit.hit], energy_unit.sentence + power_unit.sentence)
+        if gap:
+            return composer.answer(gap.message, answered=False)
+        value = hours_of_use(energy, power)
+        same = (energy_unit.hit.chunk_id, energy_unit.start, energy_unit.end) == \
+            (power_unit.hit.chunk_id, power_unit.start, power_unit.end)
+        quotes = [composer.quote(u) for u in ([power_unit] if same else [power_unit, energy_unit])]
+        composer.computed = {"value": value, "operation": "hours", "from": [c.n for c in composer.citations]}
+        return composer.answer(f"{'，'.join(quotes)}，{energy.text}÷{power.text}，平均利用{value}{COMPUTED_MARK}。")
 
     def _against_target(self, composer: Composer, info: QuestionInfo, hits: list[Hit]) -> Answer:
         """'2024年城镇新增就业比当年预期目标多了多少': the result from the year's review, the target

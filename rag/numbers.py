@@ -173,6 +173,41 @@ def ratio(a: Quantity, b: Quantity) -> str:
     return format_value(a.value / b.value, "倍", places=1)
 
 
+ENERGY_UNITS = {"千瓦时": Decimal(1), "度": Decimal(1), "瓦时": Decimal("0.001")}
+POWER_UNITS = {"千瓦": Decimal(1), "瓦": Decimal("0.001")}
+
+
+def hours_of_use(energy: Quantity, power: Quantity) -> str:
+    """Utilisation hours, the energy a capacity produced divided by that capacity ('4.3亿度' of
+    '24.5万千瓦' is about 1755小时): kWh ÷ kW = h, the standard 发电设备利用小时数 of power statistics.
+    Raises ``Incompatible`` unless ``energy`` is in 千瓦时/度/瓦时 and ``power`` in 千瓦/瓦."""
+    if energy.unit not in ENERGY_UNITS or power.unit not in POWER_UNITS or power.value == 0:
+        raise Incompatible(f"{energy.unit}、{power.unit}")
+    hours = energy.value * ENERGY_UNITS[energy.unit] / (power.value * POWER_UNITS[power.unit])
+    return format_value(hours, "小时", places=0)
+
+
+# Units of one dimension in a common base (m², m, kg, kWh, kW): the statutory units of China (GB 3100)
+# and the market units the reports also use (1 亩 = 10000/15 m², 1 斤 = 0.5 kg).
+IN_BASE = {"平方公里": Decimal(10) ** 6, "公顷": Decimal(10) ** 4, "亩": Decimal(10000) / 15, "平方米": Decimal(1),
+           "公里": Decimal(1000), "千米": Decimal(1000), "米": Decimal(1),
+           "吨": Decimal(1000), "公斤": Decimal(1), "斤": Decimal("0.5"),
+           "千瓦时": Decimal(1), "度": Decimal(1), "千瓦": Decimal(1000), "瓦": Decimal(1)}
+
+
+def convert(q: Quantity, unit: str, magnitude: str = "") -> str:
+    """``q`` in another unit of its dimension ('27.5万亩' in 公顷 is about 18333.33公顷; with
+    ``magnitude`` '万', 约1.83万公顷). Raises ``Incompatible`` across dimensions."""
+    if q.unit not in IN_BASE or unit not in IN_BASE or dimension_of_unit(q.unit) != dimension_of_unit(unit):
+        raise Incompatible(f"{q.unit}、{unit}")
+    return format_value(q.value * IN_BASE[q.unit] / IN_BASE[unit], unit, magnitude)
+
+
+def dimension_of_unit(unit: str) -> str:
+    """'公顷' -> 'area': the dimension a unit measures, or ''."""
+    return next((d for d, units in DIMENSIONS.items() if unit in units), "")
+
+
 def earlier(amount: Quantity, change: Quantity, falling: bool = False) -> str:
     """The value before a change: '9905户' after growing '19.3%' was about 8303户; '9.8万亿元' after
     an increase of '1.5万亿元' was 8.3万亿元; given as precisely as the amount is written."""

@@ -328,6 +328,15 @@ def analyse(question: str) -> QuestionInfo:
         if info.operation == "sum" and asked_sum and not _OPERAND_SPLIT.search(_COMPUTE_WORDS.sub(" ", plain)):
             # '2001年全国高校一共招了多少新生': one thing named, its total is a fact of the reports
             info.kind, info.operation, info.parts = "fact", "", []
+    if info.kind in ("fact", "compute") and _CONVERT_TO.search(question):
+        # '27.5万亩营造林合多少公顷': the figure in another unit of its dimension
+        info.kind, info.operation = "compute", "convert"
+        info.unit = _CONVERT_TO.search(question).group(2)
+        info.parts = [_CONVERT_TO.sub("", info.topic) or info.topic]
+    if info.kind in ("fact", "compute") and _HOURS_ASKED.search(question) and _CAPACITY.search(question) \
+            and _GENERATION.search(question):
+        # '装机和年发电量算一下，平均利用小时数多少': the energy produced per unit of capacity (kWh ÷ kW)
+        info.kind, info.operation, info.parts = "compute", "hours", []
     if info.kind == "fact" and len(years) == 2 and zh.YEAR_SPAN.search(question) and _CHANGED_BY.search(question) \
             and not zh.SPAN_TOTAL_WORDS.search(question):
         # '2013年到2014年，GDP总量增加了多少': the difference of the two years' figures (each from its
@@ -337,6 +346,10 @@ def analyse(question: str) -> QuestionInfo:
     return info
 
 
+_CONVERT_TO = re.compile(r"(?:合|折合|折算|换算|相当于|等于)(?:成|为)?(?:多少|几)?(万|亿)?(平方公里|公顷|亩|平方米|公里|千米|公斤|吨|斤|千瓦时|度)")
+_HOURS_ASKED = re.compile(r"(?:多少|几)个?小时|小时数|利用小时")
+_CAPACITY = re.compile(r"装机|容量|千瓦(?!时)")
+_GENERATION = re.compile(r"发电|发了?[^，,。？?]{0,6}电|度电|千瓦时")
 _GREW_TO = re.compile(r"(?:增长|增加|提高|上升|扩大|发展)到了?(?:多少|几)")
 _CHANGED_BY = re.compile(rf"(?:{zh.CHANGE_VERBS}|涨|降|多|少)了?(?:多少|几)")
 _CHANGE_WORD = re.compile(r"(?:增长|增幅|增速|下降|提高|提升|降低|减少|增加|上涨|涨|跌|降|回落|多|少)了?$")

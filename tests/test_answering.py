@@ -815,3 +815,18 @@ def test_a_threshold_a_yes_no_states_a_debt_denied_and_a_deflator(tmp_path, embe
     assert debt.text.startswith("没有") and "无外债" in debt.text, debt.text
     prices = assistant.ask("1994年物价涨幅是多少？")
     assert not prices.answered or "百分之八" not in prices.text.split("报告提到的相关内容")[0], prices.text
+
+
+def test_utilisation_hours_and_a_unit_conversion_are_computed(bundled):
+    """Utilisation hours are the energy produced over the capacity (4.3亿度 ÷ 24.5万千瓦 ≈ 1755小时);
+    '合多少公顷' converts the reported 万亩 (1 公顷 = 15 亩), '合多少亩' the reported 平方米."""
+    from rag.numbers import convert, hours_of_use, quantities
+
+    assert hours_of_use(quantities("4.3亿度")[0], quantities("24.5万千瓦")[0]) == "约1755小时"
+    assert convert(quantities("20.1公顷")[0], "亩") == "301.5亩"
+    hours = bundled.ask("用清洁能源装机和年发电量算一下，平均年利用小时数大概多少？")
+    assert hours.kind == "compute" and "1755小时" in hours.text and "24.5万千瓦" in hours.text, hours.text
+    area = bundled.ask("27.5万亩营造林合多少公顷？")
+    assert "18333.33公顷" in area.text and COMPUTED_MARK in area.text and area.citations, area.text
+    green = bundled.ask("新增城市绿地合多少亩？")
+    assert "126亩" in green.text, green.text
