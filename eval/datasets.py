@@ -45,7 +45,9 @@ BLIND = {"blind-qianjiang-a": "qianjiang_a.jsonl", "blind-qianjiang-b": "qianjia
          # the paraphrases of W and X: written 2026-12-03, after stop 30
          "para-qianjiang-w": "para_w.jsonl", "para-gov-x": "para_x.jsonl",
          # Y, Z, T9: written 2026-12-03, after stop 30
-         "blind-qianjiang-y": "qianjiang_y.jsonl", "blind-gov-z": "gov_z.jsonl"}
+         "blind-qianjiang-y": "qianjiang_y.jsonl", "blind-gov-z": "gov_z.jsonl",
+         # AA, AB, the paraphrases of Y and Z, T10: written 2026-12-03, during stop 31 (its final test sets)
+         "blind-qianjiang-aa": "qianjiang_aa.jsonl"}
 
 
 def data_dir(option: str | None = None) -> Path:
