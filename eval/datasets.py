@@ -47,7 +47,8 @@ BLIND = {"blind-qianjiang-a": "qianjiang_a.jsonl", "blind-qianjiang-b": "qianjia
          # Y, Z, T9: written 2026-12-03, after stop 30
          "blind-qianjiang-y": "qianjiang_y.jsonl", "blind-gov-z": "gov_z.jsonl",
          # AA, AB, the paraphrases of Y and Z, T10: written 2026-12-03, during stop 31 (its final test sets)
-         "blind-qianjiang-aa": "qianjiang_aa.jsonl", "para-qianjiang-y": "para_y.jsonl", "para-gov-z": "para_z.jsonl"}
+         "blind-qianjiang-aa": "qianjiang_aa.jsonl", "para-qianjiang-y": "para_y.jsonl", "para-gov-z": "para_z.jsonl",
+         "blind-gov-ab": "gov_ab.jsonl"}
 
 
 def data_dir(option: str | None = None) -> Path:
