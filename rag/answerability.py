@@ -271,9 +271,17 @@ def term_overlap(term: str, text: str) -> float:
 _DEFLATED = re.compile(r"(?:扣除|剔除)[^，,。；;]{0,8}?因素")
 
 
+# GDP as the base of another measure ('单位国内生产总值能耗', '占国内生产总值比重'): not GDP itself,
+# unless the question asks such a measure.
+_OF_OUTPUT = re.compile(r"(?:单位|每万元)(?:国内|国民)?生产总值|占(?:国内|国民)?生产总值的?(?:比重|比例)?")
+_ASKS_OF_OUTPUT = re.compile(r"单位|占|比重|比例|每万元")
+
+
 def missing_terms(info: QuestionInfo, evidence: str) -> list[str]:
     """Key words of the question that the evidence lacks (places are checked separately)."""
     text = _DEFLATED.sub("", zh.to_simplified(fold(zh.strip_footnotes(evidence))))
+    if not _ASKS_OF_OUTPUT.search(info.text):
+        text = _OF_OUTPUT.sub("", text)
     stems = [zh.place_stem(p) for p in info.places]
     # ('经济' of 经济增长 is said as the reports say it: 国内生产总值比上年增长)
     return [t for t in key_terms(info.topic, things_only=info.kind == "how")

@@ -469,6 +469,9 @@ class ExtractiveAnswerer(ListAnswers, MeansAnswers, ComputedAnswers):
             return info, hits, False, None
         if info.kind == "trend":
             return info, hits, False, None  # every year of the span is read from the records
+        if not info.years and not info.report_years and _YEAR_BEFORE_LAST.search(info.text) and hits[0].year:
+            # '前年' is the year before the one the report reviews ('去年' is the review's own year)
+            info.years = [hits[0].year - 2]
         # '按增长19.3%倒推，2022年…多少户' asks 2022's figure from 2023's and its change: 2023's evidence
         timed = replace(info, years=[y + 1 for y in info.years]) if info.operation == "earlier" else info
         fitting, plan_only = checks.fitting_hits(timed, hits)
@@ -694,6 +697,11 @@ class ExtractiveAnswerer(ListAnswers, MeansAnswers, ComputedAnswers):
         met = self.target_met(composer, info, hits)
         if met is not None:
             return met
+        if info.years and not any(h.period in info.years and not checks.is_plan(h) for h in hits):
+            # '2025年…是否完成了5%的目标' with only the 2025 plan: no result to hold it against, so
+            # no 是 or 不是 (a plan's other 3% is no answer either)
+            years = "、".join(f"{y}年" for y in info.years)
+            return composer.answer(f"报告中没有{years}的实际结果，无法判断目标是否完成。", answered=False)
         answer = self.compose_fact(composer, info, hits)
         quotes = [fold(c.quote) for c in answer.citations]
         if answer.answered and quotes and all(_restates_target(q) for q in quotes):
@@ -897,6 +905,10 @@ def yes_no_subject(terms: list[str]) -> str:
     return next((t for t in terms if not checks.is_verb(t)), terms[0])
 
 
+# '前年…' (not '大前年', nor a base '比前年'): the year before last, of the report asked.
+_YEAR_BEFORE_LAST = re.compile(r"(?<![大比较])前年(?!度)")
+
+
 # A number a yes/no question states as a bound ('超过350天了吗'), not as the figure itself.
 _AT_LEAST = re.compile(r"超过|达到|突破|以上|多于|高于|不少于|不低于")
 _AT_MOST = re.compile(r"低于|少于|以内|以下|不超过|不高于")
@@ -933,6 +945,7 @@ def _asked_terms(info: QuestionInfo, title: str) -> list[str]:
 _ORDINAL = re.compile(r"(第|连续)([一二三四五六七八九十两\d]{1,3})(年|届|次|名|位|个)?")
 
 
+_FIRST_WORDS = re.compile(r"头一?名|首位|榜首|冠军|第一名")
 # A clause that goes on saying what the clause before it is about: '保持全市同组第一'.
 _PREDICATE_START = re.compile(r"保持|位居|稳居|居|排名|排|列|连续|再?创|首次")
 
@@ -948,6 +961,7 @@ def _ordinal_conflict(question: str, quote: str) -> str:
         return match.group(1) + (match.group(3) or ""), value
 
     text = zh.strip_footnotes(quote)
+    question = _FIRST_WORDS.sub("第一", question)  # '排头名吗' asks 第一
     said = [(read(m), m.group(0)) for m in _ORDINAL.finditer(text)]
     for match in _ORDINAL.finditer(question):
         asked = read(match)
@@ -1068,6 +1082,11 @@ def yes_no_verdict(info: QuestionInfo, quote: str, title: str = "") -> str:
     # and one with the clause after it when that holds the predicate ('…优良天数达355天,保持全市同组第一').
     contexts = [" ".join(clauses[i - 1:i + 1]) if i and NO_SUBJECT.match(c) else c for i, c in enumerate(clauses)] + \
         [" ".join(clauses[i:i + 2]) for i in range(len(clauses) - 1) if _PREDICATE_START.match(clauses[i + 1])]
+    # a place the question asks about (a village, a town) that the quote names: what is said of it is
+    # said in its own clause ('中元村获评…示范村，高碛社区入选…百佳范例' says no 百佳范例 of 中元村)
+    named = [p for p in info.places if p in plain and not checks.term_present(p, fold(title))]
+    if named:
+        contexts = [c for c in contexts if any(p in c for p in named)]
 
     def said(term: str, clause: str) -> bool:
         if zh.named_by_report_term(term, info.text, clause):  # '经济增速' said '国内生产总值增长率'
@@ -1082,7 +1101,7 @@ def yes_no_verdict(info: QuestionInfo, quote: str, title: str = "") -> str:
 
     city = _FIRST_IN_CITY.search(info.text)
     part = _PART_OF_CITY.search(quote) if city and _FIRST_SAID.search(quote) else None
-    if part:
+    if part and part.group(0) not in info.text:  # ('在全市同组里是第一吗' asks the part itself)
         return f"不是，报告中是“{part.group(0)}”而不是“{city.group(1)}”："
     if not terms or any(all(said(t, c) for t in terms) for c in contexts):
         return "是的，"

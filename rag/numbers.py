@@ -282,7 +282,16 @@ def one_years_figure(question: str, text: str, q: Quantity) -> bool:
         return False
     if _SPAN_TOTAL.search(text[max(0, q.start - 80):q.start]) and not _ASKS_SPAN.search(question):
         return False
+    # a change since a base year further back than the year before the one asked ('2007年，…比2002年
+    # 增长65.5%' is five years' growth, no 2007 growth), unless the question names that base
+    base = _BASE_CHANGE.search(fold(text[max(0, q.start - 16):q.start]))
+    asked = [int(y) for y in re.findall(r"((?:19|20)\d{2})\s*年", fold(question))]
+    if base and asked and max(asked) - int(base.group(1)) > 1 and base.group(1) not in fold(question):
+        return False
     return not (_AGAINST_LAST_YEAR.search(before) and not _ASKS_CHANGE.search(question))
+
+
+_BASE_CHANGE = re.compile(r"(?:比|较)((?:19|20)\d{2})年[^，,。；;]{0,4}?(?:增长|增加|提高|下降|减少|降低|上升)了?$")
 
 
 # A measure that is itself an increment: '新增城市绿地8.4万平方米', '新培育科技型企业184家'.

@@ -325,7 +325,7 @@ PLAN_WORDS = re.compile(r"(?<!行动)(?<!超)(?<!按)(?<!原)计划(?!单列)|(?
 # plan side, which the time check reads (PLAN_WORDS), and name no measure.
 TARGET_VERBS = re.compile(r"控制|控制在|设定|设定为|定为|定在|定到|定了|确定|设为|安排")
 # '增长了多少' (the perfective 了) asks what happened, not what was planned.
-RESULT_WORDS = re.compile(r"实际|最[后终](?:是|为|达到|实际|完成|增长|下降|多少)|完成了?[吗没]|实现了?[吗没]|达到了?[吗没]|完成了|实现了|达到了|做到了|已经|结果|"
+RESULT_WORDS = re.compile(r"实际|最[后终](?:是|为|达到|实际|完成|增长|下降|涨|降|多少)|完成了?[吗没]|实现了?[吗没]|达到了?[吗没]|完成了|实现了|达到了|做到了|已经|结果|"
                           r"(增长|增加|提高|提升|下降|减少|降低|新增|建成|完成)了|了没有?|\b(actual|actually|achieved)\b", re.I)
 
 # ---- places ---------------------------------------------------------------------------------

@@ -830,3 +830,25 @@ def test_utilisation_hours_and_a_unit_conversion_are_computed(bundled):
     assert "18333.33公顷" in area.text and COMPUTED_MARK in area.text and area.citations, area.text
     green = bundled.ask("新增城市绿地合多少亩？")
     assert "126亩" in green.text, green.text
+
+
+GROWTH = [(2008, "2007年，国内生产总值达到24.66万亿元，比2002年增长65.5%，年均增长10.6%。"
+                 "2007年单位国内生产总值能耗比上年下降3.27%。", "国内生产总值增长8%左右。"),
+          (2025, "国内生产总值达到134.9万亿元、增长5%。", "国内生产总值增长5%左右；单位国内生产总值能耗降低3%左右。")]
+
+
+def test_a_base_years_back_a_year_before_last_a_rank_said_otherwise_and_a_target_with_no_result(
+        tmp_path, embedder, bundled):
+    """'比2002年增长65.5%' is no growth of 2007; GDP as the base of another measure ('单位国内生产总值能耗')
+    is not GDP; '是否完成了5%的目标' of a year with only its plan is neither 是 nor 不是; '前年' is the
+    year before the one reviewed; '排头名吗' against '第三' is 不是; the part of the city the question
+    names itself ('全市同组里') is no other part."""
+    assistant = assistant_for(tmp_path, embedder, write_reports(tmp_path / "reports", GROWTH))
+    growth = assistant.ask("2007年那一年GDP增速是多少？")
+    assert "65.5%" not in growth.text.split("报告提到的相关内容")[0] and "3.27%" not in growth.text, growth.text
+    target = assistant.ask("二〇二五年国内生产总值实际增速是多少？是否完成了5%的目标？")
+    assert not target.answered and "3%" not in target.text, target.text
+    before_last = bundled.ask("前年脱贫人口人均纯收入是多少？")
+    assert not before_last.answered and "2022年" in before_last.text, before_last.text
+    assert bundled.ask("脱贫人口人均纯收入在14个重点区县里排头名吗？").text.startswith("不是")
+    assert bundled.ask("黔江城区空气优良天数在全市同组里是第一吗").text.startswith("是的")
