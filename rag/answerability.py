@@ -160,6 +160,9 @@ def term_present(term: str, text: str) -> bool:
     if _told_by_amount(term, text):
         return True
     chars = [ch for ch in term if "\u4e00" <= ch <= "\u9fff"]
+    stem = _MEASURE_SUFFIX.sub("", term)
+    if stem != term and len(stem) >= 1 and re.search(re.escape(stem) + r"(?!" + re.escape(term[len(stem):]) + r")(?:量|数|额|值)", text):
+        return False  # the same stem measured otherwise: '总产值' tells no 总产量, '人数' no 人次
     thing = _MEASURED.sub("", term)
     if len(chars) >= 3 and _MEASURE_SUFFIX.search(term) and thing and \
             not re.search(".{0,2}".join(map(re.escape, thing)), text):

@@ -254,6 +254,9 @@ class ExtractiveAnswerer(ListAnswers, MeansAnswers, ComputedAnswers):
         # no evidence either way, like a word of the title: out of the missing share's both sides
         missing = [t for t in missing if t not in everyday]
         terms = [t for t in terms if t not in everyday]
+        topic = fold(info.topic)
+        if any(re.search(re.escape(t) + r"的?(?:总?产量|总?产值|人数|总额|数量)", topic) for t in missing):
+            return missing  # what a measure counts ('粮食' of 粮食总产量), however common a word it is
         weight = sum(self._weight(t) for t in terms) or 1.0
         if not everyday and self._forgiven(missing, terms, similarity):  # one leniency, not two
             return []
@@ -961,7 +964,8 @@ def _ordinal_conflict(question: str, quote: str) -> str:
         return match.group(1) + (match.group(3) or ""), value
 
     text = zh.strip_footnotes(quote)
-    question = _FIRST_WORDS.sub("第一", question)  # '排头名吗' asks 第一
+    # '排头名吗' asks 第一, '连着5年' a run of 连续5年
+    question = re.sub(r"连着|一连", "连续", _FIRST_WORDS.sub("第一", question))
     said = [(read(m), m.group(0)) for m in _ORDINAL.finditer(text)]
     for match in _ORDINAL.finditer(question):
         asked = read(match)

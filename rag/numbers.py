@@ -29,7 +29,7 @@ _ZH_NUMERAL = "零〇○一二两三四五六七八九十百千万亿"
 _ZH_UNITS = [u for u in UNITS if u not in ("年", "岁", "次", "天", "度", "类", "批", "%", "‰")]
 _ZH_QUANTITY = re.compile(
     rf"百分之([{_ZH_NUMERAL[:-2]}]+(?:点[零〇○一二三四五六七八九]+)?)"
-    rf"|(?<![第{_ZH_NUMERAL}])([{_ZH_NUMERAL}]{{2,}}(?:点[零〇○一二三四五六七八九]+)?)(余|多)?("
+    rf"|(?<![第{_ZH_NUMERAL}])([{_ZH_NUMERAL}\u2061]{{2,}}(?:点[零〇○一二三四五六七八九]+)?)(余|多)?("
     + "|".join(map(re.escape, _ZH_UNITS)) + ")")
 # Digits typeset one by one with spaces ('从4 0 个减少到2 9 个', a 1998 report): one number.
 _SPACED = re.compile(r"(?<![\d.])\d(?: \d)+(?![\d.])")
@@ -71,14 +71,19 @@ def _zh_value(numeral: str) -> Decimal | None:
         return None
 
 
+# '四亿零七百多万吨': an approximate part inside a numeral, before its magnitude (4亿 and 700多万).
+_INNER_APPROX = re.compile(r"(?<=[一二两三四五六七八九十百千])[多余](?=[万亿])")
+
+
 def _zh_quantities(text: str, folded: str) -> list[Quantity]:
     found = []
-    for m in _ZH_QUANTITY.finditer(folded):
+    # (marked in place, same length, so that offsets hold)
+    for m in _ZH_QUANTITY.finditer(_INNER_APPROX.sub("\u2061", folded)):
         percent, numeral, approx, unit = m.groups()
-        value = _zh_value(percent or numeral)
+        value = _zh_value((percent or numeral).replace("\u2061", ""))
         if value is not None:
-            found.append(Quantity(value, "%" if percent else unit, bool(approx), text[m.start():m.end()],
-                                  m.start(), m.end()))
+            found.append(Quantity(value, "%" if percent else unit, bool(approx) or "\u2061" in m.group(0),
+                                  text[m.start():m.end()], m.start(), m.end()))
     return found
 
 

@@ -832,7 +832,7 @@ def test_utilisation_hours_and_a_unit_conversion_are_computed(bundled):
     assert "126亩" in green.text, green.text
 
 
-GROWTH = [(2008, "2007年，国内生产总值达到24.66万亿元，比2002年增长65.5%，年均增长10.6%。"
+SINCE_BASE = [(2008, "2007年，国内生产总值达到24.66万亿元，比2002年增长65.5%，年均增长10.6%。"
                  "2007年单位国内生产总值能耗比上年下降3.27%。", "国内生产总值增长8%左右。"),
           (2025, "国内生产总值达到134.9万亿元、增长5%。", "国内生产总值增长5%左右；单位国内生产总值能耗降低3%左右。")]
 
@@ -843,7 +843,7 @@ def test_a_base_years_back_a_year_before_last_a_rank_said_otherwise_and_a_target
     is not GDP; '是否完成了5%的目标' of a year with only its plan is neither 是 nor 不是; '前年' is the
     year before the one reviewed; '排头名吗' against '第三' is 不是; the part of the city the question
     names itself ('全市同组里') is no other part."""
-    assistant = assistant_for(tmp_path, embedder, write_reports(tmp_path / "reports", GROWTH))
+    assistant = assistant_for(tmp_path, embedder, write_reports(tmp_path / "reports", SINCE_BASE))
     growth = assistant.ask("2007年那一年GDP增速是多少？")
     assert "65.5%" not in growth.text.split("报告提到的相关内容")[0] and "3.27%" not in growth.text, growth.text
     target = assistant.ask("二〇二五年国内生产总值实际增速是多少？是否完成了5%的目标？")

@@ -104,3 +104,13 @@ def test_a_computed_value_is_restated_in_the_magnitude_asked():
     assert in_asked_magnitude("约1.7万公里", "增加了多少万公里") == "约1.7万公里"
     assert in_asked_magnitude("约2.65万人", "加起来大概有多少人") == "约2.65万人"  # no magnitude asked
     assert in_asked_magnitude("1.2万亩", "一共多少") == "1.2万亩"
+
+
+def test_an_approximate_part_inside_a_chinese_numeral_and_another_measure_of_a_stem():
+    """'四亿零七百多万吨' is about 4.07亿吨 (a 1985 report); '总产值' tells no 总产量 (value is no quantity)."""
+    from rag import answerability as checks
+
+    grain = quantities("粮食产量达到四亿零七百多万吨，比上年增长５．１％")[0]
+    assert grain.value == 407_000_000 and grain.unit == "吨" and grain.approximate
+    assert not checks.term_present("总产量", "工业总产值一九七七年比一九七六年增长百分之十四点三")
+    assert checks.term_present("产量", "粮食产量达到3亿吨")
