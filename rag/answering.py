@@ -380,7 +380,8 @@ class ExtractiveAnswerer(ListAnswers, MeansAnswers, ComputedAnswers):
             return bool(tags[k]) and (tags[k][0][1] == "v" or not any(flag == "v" for _, flag in tags[k]))
 
         def own_subject(k: int) -> bool:  # starts with what it is about ('高职院校在校学生突破1.8万人')
-            return bool(tags[k]) and tags[k][0][1].startswith("n")
+            # (not a bare measure word, which goes on about the clause before: '粮食连续五年增产，总产量…')
+            return bool(tags[k]) and tags[k][0][1].startswith("n") and not _BARE_MEASURE.match(clauses[k])
 
         def qualifier(k: int) -> bool:  # '按可比价格计算', '扣除价格因素': says how, not of what
             return bool(tags[k]) and (tags[k][0][1] == "p" or tags[k][0][0] in ("扣除", "剔除", "折合", "约合"))
@@ -464,6 +465,9 @@ class ExtractiveAnswerer(ListAnswers, MeansAnswers, ComputedAnswers):
         info = analyse(question)
         # The loaded reports' own regions are places too, however jieba tags them ('黔江').
         info.places += [r for r in self.regions if r in info.text and not any(r in p for p in info.places)]
+        if info.english:  # 'Shanghai's unemployment rate': the place, as the reports write it
+            info.places += [name for place, name in zh.ENGLISH_PLACES.items()
+                            if re.search(rf"\b{place}\b", info.text) and name not in info.places]
         composer = Composer(info.text, info, self.sections)
         gap = checks.out_of_scope(info, self.idf) or self._unknown_acronym(info) or self._english_place(info)
         if gap is not None:
@@ -948,6 +952,7 @@ def _asked_terms(info: QuestionInfo, title: str) -> list[str]:
 _ORDINAL = re.compile(r"(第|连续)([一二三四五六七八九十两\d]{1,3})(年|届|次|名|位|个)?")
 
 
+_BARE_MEASURE = re.compile(r"(?:总?产量|总?产值|总额|总量|总规模|人数)")
 _FIRST_WORDS = re.compile(r"头一?名|首位|榜首|冠军|第一名")
 # A clause that goes on saying what the clause before it is about: '保持全市同组第一'.
 _PREDICATE_START = re.compile(r"保持|位居|稳居|居|排名|排|列|连续|再?创|首次")

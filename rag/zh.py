@@ -75,6 +75,17 @@ ACRONYMS = {"GDP": "国内生产总值", "CPI": "居民消费价格", "PPI": "�
 # Everyday words and the reports' own terms for them: a question's word is present where its term is.
 # English words of work-report questions and the reports' Chinese terms for them (CC-CEDICT gives
 # 'job' -> 工作 and nothing for 'urban', where the reports say 就业 and 城镇): stems as Snowball gives them.
+# Places an English question may name, and their Chinese names (the province-level divisions, a few
+# cities and countries the reports compare with); Chongqing is left out, the bundled report's province.
+ENGLISH_PLACES = {"Beijing": "北京", "Tianjin": "天津", "Shanghai": "上海", "Hebei": "河北", "Shanxi": "山西",
+                  "Liaoning": "辽宁", "Jilin": "吉林", "Heilongjiang": "黑龙江", "Jiangsu": "江苏", "Zhejiang": "浙江",
+                  "Anhui": "安徽", "Fujian": "福建", "Jiangxi": "江西", "Shandong": "山东", "Henan": "河南", "Hubei": "湖北",
+                  "Hunan": "湖南", "Guangdong": "广东", "Hainan": "海南", "Sichuan": "四川", "Guizhou": "贵州",
+                  "Yunnan": "云南", "Shaanxi": "陕西", "Gansu": "甘肃", "Qinghai": "青海", "Taiwan": "台湾",
+                  "Inner Mongolia": "内蒙古", "Guangxi": "广西", "Tibet": "西藏", "Ningxia": "宁夏", "Xinjiang": "新疆",
+                  "Hong Kong": "香港", "Macau": "澳门", "Macao": "澳门", "Shenzhen": "深圳", "Guangzhou": "广州",
+                  "United States": "美国", "America": "美国", "Japan": "日本", "Britain": "英国", "Germany": "德国",
+                  "France": "法国", "Russia": "俄罗斯", "India": "印度", "Korea": "韩国"}
 ENGLISH_TERMS = {"urban": ("城镇", "城市"), "job": ("就业",), "employ": ("就业",), "unemploy": ("失业",),
                  "unemploy rate": ("失业率",), "grain": ("粮食",), "output": ("产量", "生产"), "forest": ("森林",),
                  "coverag": ("覆盖率",), "deficit": ("赤字",), "bond": ("债券",), "green space": ("绿地",),
@@ -200,7 +211,7 @@ _INSTRUCTION = re.compile(r"[（(][^（）()]*(?:保留|精确|四舍五入|取�
 
 
 # 'A没A' asks whether ('过没过7.5%', '完没完成'); '过' of a bound is 超过. ('有没有' stays: it is read as written.)
-_A_NOT_A = [(re.compile("过没过|超没超过?"), "是否超过"), (re.compile("到没到|达没达到"), "是否达到"),
+_A_NOT_A = [(re.compile(r"(?:过没过|超没超过?)(?=[^，,。？?]*\d)"), "是否超过"),  # (a bound: '过没过7.5%') (re.compile("到没到|达没达到"), "是否达到"),
             (re.compile(r"(?!有)([\u4e00-\u9fff])没\1"), r"是否\1")]
 
 

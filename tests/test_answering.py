@@ -852,3 +852,13 @@ def test_a_base_years_back_a_year_before_last_a_rank_said_otherwise_and_a_target
     assert not before_last.answered and "2022年" in before_last.text, before_last.text
     assert bundled.ask("脱贫人口人均纯收入在14个重点区县里排头名吗？").text.startswith("不是")
     assert bundled.ask("黔江城区空气优良天数在全市同组里是第一吗").text.startswith("是的")
+
+
+def test_an_english_question_naming_a_province_the_reports_do_not_hold(tmp_path, embedder):
+    """'Shanghai's…' of a national report whose evidence never names 上海 is refused; the country's
+    own figure is answered."""
+    assistant = assistant_for(tmp_path, embedder, write_reports(tmp_path / "reports", THRESHOLDS))
+    other = assistant.ask("What was Shanghai's GDP growth in 2003?")
+    assert not other.answered and "9.1%" not in other.text, other.text
+    own = assistant.ask("What was China's per capita GDP in 2003?")
+    assert own.answered and "1000美元" in own.text, own.text
