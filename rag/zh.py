@@ -211,7 +211,8 @@ _INSTRUCTION = re.compile(r"[（(][^（）()]*(?:保留|精确|四舍五入|取�
 
 
 # 'A没A' asks whether ('过没过7.5%', '完没完成'); '过' of a bound is 超过. ('有没有' stays: it is read as written.)
-_A_NOT_A = [(re.compile(r"(?:过没过|超没超过?)(?=[^，,。？?]*\d)"), "是否超过"),  # (a bound: '过没过7.5%') (re.compile("到没到|达没达到"), "是否达到"),
+_A_NOT_A = [(re.compile(r"(?:过没过|超没超过?)(?=[^，,。？?]*\d)"), "是否超过"),  # (a bound: '过没过7.5%')
+            (re.compile("到没到|达没达到"), "是否达到"),
             (re.compile(r"(?!有)([\u4e00-\u9fff])没\1"), r"是否\1")]
 
 
