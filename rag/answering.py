@@ -875,7 +875,7 @@ def _names_stated_target(question: str, sentence: str) -> bool:
 
 # A clause that goes on with the change of the figure before it: '按可比价格计算平均每年增长…', '比上年增长…'.
 _GOES_ON = re.compile(r"[，,\s]*(?:按[^，,。]{0,8}计算|扣除[^，,。]{0,8}因素)?[，,]?(?:平均每年|年均|比上年|同比|分别)?"
-                      r"(?:增长|下降|提高|降低|增加|减少|上涨|回落|上升)")
+                      r"(?:增长|下降|提高|降低|增加|减少|上涨|回落|上升|降为|降到|降至|升为|升到|升至|提高到)")
 
 
 def _restates_target(quote: str) -> bool:

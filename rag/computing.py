@@ -53,6 +53,7 @@ _STATED_BOUND = re.compile(r"控制在|压到|降到|达到|提高到|增加到|
 
 # An average asked per day, per firm, per person ('平均每天新开多少家公司'), which a report may state.
 _PER = re.compile(r"平均每([\u4e00-\u9fff])")
+_TARGET_FRAME = re.compile(r"年初|当年|原定|预定|定的|设定的?|提出的|左右|以上|以内|的|预期|目标|计划")
 
 
 def asks_target_met(info: QuestionInfo) -> bool:
@@ -124,7 +125,9 @@ class ComputedAnswers:
                 return across
         given = [q for q in quantities(info.text) if q.unit not in NOT_AMOUNTS or q.text.endswith("%")]
         # Operands, not the number a question compares against ('有没有超过65%'); a year is an operand.
-        names = [p for p in info.parts if not re.fullmatch(r"了?[\d.,%％]+", p) or re.fullmatch(r"(19|20)\d{2}", p)]
+        # (also a number said with the words of a target: '年初7.5%左右的预期' is the number compared against)
+        names = [p for p in info.parts if not re.fullmatch(r"了?[\d.,%％]+", _TARGET_FRAME.sub("", p))
+                 or re.fullmatch(r"(19|20)\d{2}", p)]
         found = self._respectively(info, names, units) or self._two_ends(info, names, units) or []
         lacking = []
         if not found:

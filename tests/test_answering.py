@@ -862,3 +862,14 @@ def test_an_english_question_naming_a_province_the_reports_do_not_hold(tmp_path,
     assert not other.answered and "9.1%" not in other.text, other.text
     own = assistant.ask("What was China's per capita GDP in 2003?")
     assert own.answered and "1000美元" in own.text, own.text
+
+
+def test_a_fall_said_as_降为_and_a_target_number_compared_with(tmp_path, embedder):
+    """'积累率由36.5%，降为33.6%' answers '积累率降到了多少'; '有没有达到年初7.5%左右的预期' compares the
+    result with the number the question states."""
+    reports = [(1980, "积累率由1978年的36.5％，降为33.6％。", "国民收入增长5％。"),
+               (2014, "国内生产总值达到56.9万亿元，比上年增长7.7%。", "国内生产总值增长7.5%左右。")]
+    assistant = assistant_for(tmp_path, embedder, write_reports(tmp_path / "reports", reports))
+    assert "33.6％" in assistant.ask("1979年积累率降到了多少？").text
+    met = assistant.ask("2013年经济增速有没有达到年初7.5%左右的预期？")
+    assert "7.7%" in met.text and "高于7.5%" in met.text, met.text
