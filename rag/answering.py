@@ -504,6 +504,11 @@ class ExtractiveAnswerer(ListAnswers, MeansAnswers, ComputedAnswers):
             if plans:
                 retry = COMPOSE[info.kind](self, Composer(info.text, info, self.sections), info, plans)
                 answer, plan_only = (retry, True) if retry.answered else (answer, False)
+        members = counted_members(info.text)
+        if members and answer.answered and _items_given(answer) < members:
+            # '五项重点任务是啥' answered by the heading that announces them ('突出抓好供给侧结构性改革'):
+            # the members are not in the passages found, and a heading is no list of five
+            return self._finish(composer.answer(f"检索到的段落没有逐一列出这{members}项。", answered=False), info, hits)
         if plan_only and answer.answered:
             answer.text = plan_label(info) + answer.text
         if self.name_regions and answer.answered and answer.citations:
@@ -609,6 +614,11 @@ class ExtractiveAnswerer(ListAnswers, MeansAnswers, ComputedAnswers):
             return composer.answer(gap.message, answered=False)
         if info.kind == "yesno" and (absent := unmentioned_subject(info, unit.text, unit.hit.title)):
             return composer.answer(f"报告中没有提到“{absent}”，无法判断。", answered=False)
+        if info.kind == "yesno" and checks.is_plan(unit.hit) and (info.wants_result or _AGAINST_TARGET.search(info.text)):
+            # '16年M2是不是涨得比目标还多' with only the plan's '预期增长13%左右': a result is asked, and a
+            # plan tells neither 是 nor 不是
+            return composer.answer(f"报告中没有找到{'、'.join(f'{y}年' for y in info.years) or '这一年'}的实际结果，"
+                                   f"只有目标：{composer.quote(unit)}。", answered=False)
         prefix = yes_no_verdict(info, unit.text, unit.hit.title) if info.kind == "yesno" else ""
         text = f"{prefix}{composer.quote(unit)}"
         # '超过350天了吗' states a threshold, not a figure: nothing to correct when 355天 passes it
@@ -912,6 +922,33 @@ def yes_no_subject(terms: list[str]) -> str:
     return next((t for t in terms if not checks.is_verb(t)), terms[0])
 
 
+# A result held against its target ('涨得比目标还多', '超过了目标吗').
+_AGAINST_TARGET = re.compile(r"比(?:当年|年初|原定)?的?(?:目标|计划|预期)|(?:超过|达到|完成|实现)了?(?:当年|年初)?的?(?:目标|计划|预期)")
+
+
+# A counted group whose members are asked ('那五项重点任务是啥', '“六保”是哪六保', '十条方针分别是什么').
+_COUNTED = re.compile(r"(?<![第\d.])([两二三四五六七八九十]|\d{1,2})(?:项|条|个|大|件|种|方面|保|稳)[^，,。？?]{0,10}?"
+                      r"(?:是哪|是啥|是什么|指什么|指的是|分别|具体是|包括哪|都有哪|有哪|都是)")
+
+
+def counted_members(question: str) -> int:
+    """How many members the question says the group it asks about has (5 for '五项重点任务是啥'), else 0."""
+    import cn2an
+
+    match = _COUNTED.search(fold(question))
+    if not match:
+        return 0
+    number = match.group(1)
+    return int(number) if number.isdigit() else int(cn2an.cn2an(number.replace("两", "二"), "smart"))
+
+
+def _items_given(answer: Answer) -> int:
+    """The members an answer names: its cited quotes, or the most a quote lists with 、 ('防范化解重大风险、
+    精准脱贫、污染防治' names three)."""
+    listed = max((c.quote.count("、") + 1 for c in answer.citations), default=0)
+    return max(len(answer.citations), listed)
+
+
 # '前年…' (not '大前年', nor a base '比前年'): the year before last, of the report asked.
 _YEAR_BEFORE_LAST = re.compile(r"(?<![大比较])前年(?!度)")
 
@@ -1070,7 +1107,7 @@ def yes_no_verdict(info: QuestionInfo, quote: str, title: str = "") -> str:
     # a thing asked to exist ('当时有外债吗') that the quote says there is none of ('即无外债，又无内债')
     for t in terms:
         denied = re.search(r"(?:无|没有|并无|不存在)" + re.escape(t), fold(zh.strip_footnotes(quote)))
-        if denied and re.search(r"有(?:没有)?[^，,。？?]{0,4}" + re.escape(t), fold(info.text)):
+        if denied and re.search(r"(?:有|欠|存在)(?:没有)?[^，,。？?]{0,4}" + re.escape(t), fold(info.text)):
             return f"没有，报告中是“{denied.group(0)}”："
     for q in asked:
         same = [g for g, _ in given if g.kind == q.kind]

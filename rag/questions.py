@@ -20,7 +20,7 @@ KINDS = ("fact", "list", "summary", "how", "why", "multi", "compute", "yesno", "
 _ASKED_UNIT = re.compile(r"(?:多少|几)(?:(?!千瓦|千米|百分点)(?:万亿|亿|万|千|百))?(" + "|".join(map(re.escape, UNITS)) + ")"
                          + zh.NOT_A_UNIT)
 # Words that imply the unit of the answer.
-_UNIT_WORDS = [(re.compile(r"比例|比重|占比|百分之|增速|增幅|涨幅|降幅|跌幅|[^人]率"), "%"),  # '赤字率' is a share, '赤字' money
+_UNIT_WORDS = [(re.compile(r"比例|比重|占比|百分之|增速|增幅|涨幅|降幅|跌幅|[^人]率|占[^，,。？?]{1,12}?(?:多少|几)"), "%"),  # '赤字率' is a share, '赤字' money
                (re.compile(r"多少钱|金额|资金|投资|投入(?!使用|运营|运行)|花了|花费|费用|收入|利润|产值|总值|GDP|赤字|债券?|贷款|税"), "元"),
                # '人口多少' counts people; '脱贫人口人均纯收入多少' is money: 人口 must be what is asked
                (re.compile(r"多少人|人数|几人|多少名|人口(?:数|总数|总量|规模)?(?:有|是|为|达到)?(?:多少|几)"), "人")]

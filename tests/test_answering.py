@@ -873,3 +873,25 @@ def test_a_fall_said_as_降为_and_a_target_number_compared_with(tmp_path, embed
     assert "33.6％" in assistant.ask("1979年积累率降到了多少？").text
     met = assistant.ask("2013年经济增速有没有达到年初7.5%左右的预期？")
     assert "7.7%" in met.text and "高于7.5%" in met.text, met.text
+
+
+def test_a_counted_group_a_debt_owed_and_a_result_against_a_plan(tmp_path, embedder):
+    """'那五项重点任务是啥' answered by one heading is refused (five members asked, one given); '四项指标'
+    listed with 、 is answered; '欠外债吗' against '无外债' is 没有; '是不是涨得比目标还多' with only the plan
+    is refused."""
+    from rag.answering import counted_members
+
+    assert counted_members("2016年报告里供给侧改革那五项重点任务是啥？") == 5
+    assert counted_members("“六保”具体是哪六保？") == 6
+    assert counted_members("城镇新增就业多少？") == 0
+    reports = [(2016, "突出抓好供给侧结构性改革。", "广义货币M2预期增长13%左右。"),
+               (1959, "提出了钢产量一千八百万吨、煤产量三亿八千万吨、粮食产量一万零五百亿斤、棉花产量一亿担的四项指标。",
+                "钢产量一千八百万吨。")] + THRESHOLDS[1:2]
+    assistant = assistant_for(tmp_path, embedder, write_reports(tmp_path / "reports", reports))
+    tasks = assistant.ask("2016年报告里供给侧改革那五项重点任务是啥？")
+    assert not tasks.answered, tasks.text
+    four = assistant.ask("1958年提出的“四项指标”分别是什么？")
+    assert four.answered and "棉花产量一亿担" in four.text, four.text
+    assert assistant.ask("75年那份报告说，咱国家那时候欠外债吗？").text.startswith("没有")
+    money = assistant.ask("16年M2是不是涨得比目标还多？")
+    assert not money.answered and not money.text.startswith("是"), money.text
