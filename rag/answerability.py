@@ -34,7 +34,7 @@ _GENERIC = frozenset("新增 全年 全区 全市 全国 我国 国家 政府 �
                      "计算 请算 请查 相加 相当于 总额 比例 比重 百分比 部分 中所 所占 "
                      # words that place the question in a report or its time ('六届人大那个报告', '截至',
                      # '回顾的五年'), or ask what something shows ('说明了什么')
-                     "人大 全国人大 人代会 截至 回顾 说明 是从 "
+                     "人大 全国人大 人代会 截至 回顾 说明 表明 证明 是从 "
                      # words that ask how far or by what way, and comparison words jieba joins ('比高职高')
                      "程度 地步 路子 法子 建设 比高 比低 "
                      # a plan named as the source of a target ('“十三五”规划的GDP目标')

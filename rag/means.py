@@ -54,7 +54,22 @@ class MeansAnswers:
             # A short lead sentence ('围绕补短板、调结构、增后劲扩大有效投资。') is followed by the measures.
             while len(text) < self.settings.how_chars and (following := self._next_sentence(unit.hit, end + 1)):
                 end, text = following[1], unit.hit.text[start - unit.hit.start:following[1] - unit.hit.start]
-        if info.kind == "why" and not re.search(self.settings.why_words, text):
+        grounds = info.kind == "why" and not quantities(text) and _restates(info.text, text)
+        if grounds:
+            # '凭啥说粮食安全底线守住了' answered by '牢牢守住了…粮食安全底线' says the claim again: its
+            # grounds are the facts the report gives before it, in the sentence before
+            # (or, after a heading that states it, in the sentence after: '教育教学质量稳步提高。办学条件…')
+            before = self._previous_sentence(unit.hit, start)
+            after = self._next_sentence(unit.hit, end + 1)
+            if before and quantities(before[2]):
+                start, text = before[0], unit.hit.text[before[0] - unit.hit.start:end - unit.hit.start]
+            elif after:  # (the facts under it, as far as a how answer goes on)
+                while after and len(text) < self.settings.how_chars:
+                    end, text = after[1], unit.hit.text[start - unit.hit.start:after[1] - unit.hit.start]
+                    after = self._next_sentence(unit.hit, end + 1)
+            else:
+                return self._partial(composer, info, units)
+        if info.kind == "why" and not grounds and not re.search(self.settings.why_words, text):
             following = self._next_sentence(unit.hit, end)
             if following and re.search(self.settings.why_words, following[2]):
                 end, text = following[1], text + unit.hit.text[end - unit.hit.start:following[1] - unit.hit.start]
@@ -83,12 +98,29 @@ class MeansAnswers:
         return unit.start, unit.end, unit.text
 
     @staticmethod
+    def _previous_sentence(hit: Hit, before: int) -> tuple[int, int, str] | None:
+        """The sentence of ``hit`` that ends before offset ``before``: (start, end, text), or None."""
+        found = None
+        for s_start, s_end in split_sentences(hit.text):
+            if hit.start + s_end <= before:
+                found = (hit.start + s_start, hit.start + s_end, hit.text[s_start:s_end])
+        return found
+
+    @staticmethod
     def _next_sentence(hit: Hit, after: int) -> tuple[int, int, str] | None:
         for s_start, s_end in split_sentences(hit.text):
             if hit.start + s_start >= after:
                 text = hit.text[s_start:s_end].rstrip(zh.SENTENCE_END)
                 return hit.start + s_start, hit.start + s_start + len(text), text
         return None
+
+
+def _restates(question: str, text: str) -> bool:
+    """Most of the text's character pairs are the question's own: it says what was asked again."""
+    plain = re.sub(r"[^\u4e00-\u9fff]", "", fold(zh.strip_footnotes(text)))
+    pairs = {plain[i:i + 2] for i in range(len(plain) - 1)}
+    asked = fold(question)
+    return bool(pairs) and sum(p in asked for p in pairs) / len(pairs) >= 0.5
 
 
 def states_question_numbers(info: QuestionInfo, evidence: str) -> bool:

@@ -895,3 +895,12 @@ def test_a_counted_group_a_debt_owed_and_a_result_against_a_plan(tmp_path, embed
     assert assistant.ask("75年那份报告说，咱国家那时候欠外债吗？").text.startswith("没有")
     money = assistant.ask("16年M2是不是涨得比目标还多？")
     assert not money.answered and not money.text.startswith("是"), money.text
+
+
+def test_a_claim_asked_for_its_grounds_is_answered_by_the_facts_not_by_itself(bundled):
+    """'凭啥说…粮食安全底线守住了' is a why-question, and the answer is the facts the report states the
+    claim on (生产粮食23.4万吨), never the claim alone ('牢牢守住了…底线')."""
+    grounds = bundled.ask("凭啥说耕地红线、粮食安全底线守住了？")
+    assert grounds.kind == "why" and "23.4万吨" in grounds.text, grounds.text
+    teaching = bundled.ask("有何依据表明全区教学质量稳步提高？")
+    assert teaching.answered and "25.8%" in teaching.text, teaching.text
