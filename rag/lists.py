@@ -59,6 +59,17 @@ class ListAnswers:
             return composer.answer(f"报告中没有关于“{checks.topic_words(info)}”的内容（没有提到“{unnamed}”）。",
                                    answered=False)
         items = self._informative_clauses(info, sections, strict=section is None)
+        named = [fold(n) for n in _NAMED_IN.findall(info.text)]
+        about = [item for item in items if any(n in fold(item[3]) for n in named)]
+        if about:  # '《近期规划》后来咋样了': what is said of the thing it names, not its whole section
+            items = about
+        elif named and not (section and any(n in fold(section.heading.title) for n in named)):
+            # the thing named is in no item (nor the section's heading): the clauses that name it, or none
+            clauses = [u for u in self._candidates(hits) if any(n in fold(u.text) for n in named)]
+            if clauses:
+                items, section = [(u.hit.doc_id, u.start, u.end, u.text) for u in _widest(clauses)[:5]], None
+            elif section is None:
+                return composer.answer(f"报告中没有关于“{'、'.join(named)}”的内容。", answered=False)
         if not items:
             return self.compose_fact(composer, info, hits)
         by_doc = {h.doc_id: h for h in reversed(hits)}
@@ -328,6 +339,15 @@ def _merge_adjacent(items: list[tuple[str, int, int, str]], sections: list[Secti
                 continue
         merged.append((doc_id, start, end, text))
     return merged
+
+
+def _widest(clauses: list) -> list:
+    """The clauses no other of the list contains, in document order (a clause and its wider
+    reading are one fact)."""
+    keep = [c for c in clauses if not any(o is not c and o.hit.doc_id == c.hit.doc_id and o.start <= c.start
+                                          and c.end <= o.end for o in clauses)]
+    unique = {(c.hit.doc_id, c.start, c.end): c for c in keep}
+    return sorted(unique.values(), key=lambda c: (c.hit.doc_id, c.start))
 
 
 def _noun_phrases(topic: str, places: list[str]) -> list[str]:

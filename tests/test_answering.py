@@ -904,3 +904,12 @@ def test_a_claim_asked_for_its_grounds_is_answered_by_the_facts_not_by_itself(bu
     assert grounds.kind == "why" and "23.4万吨" in grounds.text, grounds.text
     teaching = bundled.ask("有何依据表明全区教学质量稳步提高？")
     assert teaching.answered and "25.8%" in teaching.text, teaching.text
+
+
+def test_a_summary_of_a_thing_named_in_quotes_is_what_is_said_of_it(bundled):
+    """'《近期规划》后来咋样了' and '“无废城市”建设进展怎么样' are answered by the clauses that name the
+    thing, not by the whole section of another heading."""
+    plan = bundled.ask("国土空间规划那个《近期规划》后来咋样了，有啥评价没？")
+    assert "示范案例在全市推广" in plan.text and len(plan.citations) == 1, plan.text
+    waste = bundled.ask("“无废城市”建设进展怎么样？")
+    assert "无废城市" in waste.text and "老旧小区" not in waste.text, waste.text
