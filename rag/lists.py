@@ -17,6 +17,7 @@ from .numbers import one_years_figure, quantities
 from .questions import QuestionInfo
 from .retrieval import Hit
 from .sections import Section
+from .years import FIVE_YEAR_PLAN
 
 _RESULT_VERBS = re.compile(r"建成|完成|获评|获批|入选|荣获|获得?|实现|突破|投用|通车|开通|并网|落地|通过|达到|超过|居|位列|"
                            r"增长|提高|提升|下降|新增|新建|新培育|引进|举办|推出|发放|减免|盘活|整合|改造|治理|修复|"
@@ -59,7 +60,8 @@ class ListAnswers:
             return composer.answer(f"报告中没有关于“{checks.topic_words(info)}”的内容（没有提到“{unnamed}”）。",
                                    answered=False)
         items = self._informative_clauses(info, sections, strict=section is None)
-        named = [fold(n) for n in _NAMED_IN.findall(info.text)]
+        # (a five-year plan's name in quotes, '“六五”', names years, not a thing)
+        named = [fold(n) for n in _NAMED_IN.findall(info.text) if not FIVE_YEAR_PLAN.fullmatch(f"“{n}”")]
         about = [item for item in items if any(n in fold(item[3]) for n in named)]
         if about:  # '《近期规划》后来咋样了': what is said of the thing it names, not its whole section
             items = about
