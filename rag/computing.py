@@ -37,7 +37,7 @@ _COMPARES = re.compile(r"超过|达到|突破|高于|低于|多于|少于|不到
 _CEILING = re.compile(r"以内|以下|不超过|控制在|低于|不高于")
 # A clause that states a target, wherever it stands ('要把全年零售物价上涨幅度控制在百分之十以内').
 _TARGET_SAID = re.compile(r"要把|力争|控制在|预期|目标|计划|左右")
-_RATE_WORD = re.compile(r"增速|增幅|涨幅|降幅|[率比]$")
+_RATE_WORD = re.compile(r"增速|增幅|涨幅|降幅|[率比]$|(?:增长|涨|上涨)(?:了|的)?$")  # ('GDP实际涨的': a rate)
 _FALLING = re.compile(r"下降|降低|减少|降幅")
 _LOWER_IS_BETTER = re.compile(r"价格|物价|CPI|涨幅|失业率|赤字|能耗|排放|负债")
 
@@ -275,8 +275,9 @@ class ComputedAnswers:
         of_year = [h for h in hits if not info.years or h.period in info.years]
         results = self._candidates([h for h in of_year if not checks.is_plan(h)])
         targets = self._candidates([h for h in of_year if checks.is_plan(h)])
-        # a growth is a rate ('国内生产总值增长' is 5.2%, not 126万亿元)
+        # a growth is a rate ('国内生产总值增长' is 5.2%, not 126万亿元), of the records too
         wanted = "%" if asks_change(measure) or _RATE_WORD.search(measure) else None
+        recorded = [r if r is None or wanted is None or r[0].unit in RATE_UNITS else None for r in recorded]
 
         def found(units: list[Clause], target: bool) -> tuple[Quantity, Clause] | None:
             pick = self._quantity_for(measure, info, units, wanted=wanted)

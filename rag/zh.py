@@ -92,7 +92,7 @@ ENGLISH_TERMS = {"urban": ("城镇", "城市"), "job": ("就业",), "employ": ("
                  "park space": ("停车位",), "fit": ("健身",), "event": ("赛事", "活动"), "enterpris": ("企业",),
                  "market entiti": ("市场主体",), "regist": ("登记",), "renov": ("改造",), "residenti compound": ("老旧小区",),
                  "compound": ("小区",), "hospit": ("医院",), "school": ("学校",), "nurseri": ("托育",)}
-REPORT_TERMS = {"物价": ("居民消费价格", "价格"), "经济增速": ("国内生产总值增长", "经济增长"), "经济增长": ("国内生产总值增长",),
+REPORT_TERMS = {"物价": ("居民消费价格", "价格"), "经济增速": ("国内生产总值增长", "经济增长"), "经济增长": ("国内生产总值增长",), "经济涨": ("国内生产总值增长",),
                 "外资": ("外商",), "高铁": ("高速铁路",), "失业率": ("调查失业率", "登记失业率"),
                 # Everyday words and the reports' terms for the same thing (issue #16: a user says 城里,
                 # the report 城市): general vocabulary of work reports, not phrases of one question.

@@ -913,3 +913,14 @@ def test_a_summary_of_a_thing_named_in_quotes_is_what_is_said_of_it(bundled):
     assert "示范案例在全市推广" in plan.text and len(plan.citations) == 1, plan.text
     waste = bundled.ask("“无废城市”建设进展怎么样？")
     assert "无废城市" in waste.text and "老旧小区" not in waste.text, waste.text
+
+
+def test_a_growth_held_against_its_target_is_a_rate(tmp_path, embedder):
+    """'22年GDP实际涨的跟年初目标差多少' compares the growth rate (3%) with the target (5.5%左右), not the
+    level (121万亿元); '经济涨够8%了吗' asks GDP growth."""
+    reports = [(2022, "国内生产总值达到114万亿元，增长8.1%。", "国内生产总值增长5.5%左右。"),
+               (2023, "国内生产总值达到121万亿元，全年国内生产总值增长3%。", "国内生产总值增长5%左右。")]
+    assistant = assistant_for(tmp_path, embedder, write_reports(tmp_path / "reports", reports))
+    gap = assistant.ask("2022年GDP实际涨的跟年初目标差多少？")
+    assert "2.5个百分点" in gap.text, gap.text
+    assert assistant.ask("2022年经济涨够8%了吗？").text.startswith("不是")
