@@ -33,7 +33,7 @@ _COMPUTE_OPS = [("earlier", zh.EARLIER),
                 ("complement", zh.COMPLEMENT),
                 ("vs_target", zh.VS_TARGET),
                 ("ratio", re.compile(r"几倍|多少倍|倍数|平均(?:每(?!年)|一(?=[个家所人户座张天位名]))|\btimes\b", re.I)),
-                ("difference", re.compile(r"相差|差多少|差距|[多少高低](?:了|出了?)?(?:多少|几个?百分点|几个点)|[高低多少]出[^，,。？?]{1,12}?(?:多少|几)|"
+                ("difference", re.compile(r"相差|差了?多少|差了?几个?百分点|差距|[多少高低](?:了|出了?)?(?:多少|几个?百分点|几个点)|[高低多少]出[^，,。？?]{1,12}?(?:多少|几)|"
                                           r"\bdifference\b|\bmore than\b", re.I)),
                 ("compare", re.compile(r"哪个|哪一|谁更|更[多少高低快慢大小]|是否(超过|达到|高于|低于|多于|少于)|有没有(超过|达到)|"
                                        r"\b(higher|larger|more|faster)\b", re.I)),
@@ -41,7 +41,7 @@ _COMPUTE_OPS = [("earlier", zh.EARLIER),
 # ('占比比…': the 比 of 占比 is no split; nor 比赛, 比例, 比重; 'A高出B多少' splits at 高出)
 _OPERAND_SPLIT = re.compile(r"和|与|及|、|以及|跟|还是|(?<!占)比(?![赛例重率较])|加上|(?<![增追参施更])加(?![快强大工入])|"
                             r"(?<=[\u4e00-\u9fff])[高低]出(?=[\u4e00-\u9fff])|\band\b|\bvs\.?\b", re.I)
-_COMPUTE_WORDS = re.compile(r"大约|大概|约|一共|总共|合计|加起来|加在一起|加一块儿?|加到一起|合起来|算在一起|总和|之和|相差|差多少|差距|[多少高低快慢](?:了|出了?)?多少|几倍|多少倍|倍数|"
+_COMPUTE_WORDS = re.compile(r"大约|大概|约|一共|总共|合计|加起来|加在一起|加一块儿?|加到一起|合起来|算在一起|总和|之和|相差|差了?多少|差了|差距|[多少高低快慢](?:了|出了?)?多少|几倍|多少倍|倍数|"
                             r"哪个(更|比较)?[多少高低快慢大小]?|哪一?(项|个|类)更?[多少高低快慢大小]?|谁更[多少高低快慢大小]|"
                             r"更[多少高低快慢大小]|是否|有没有|超过|达到|高于|低于|多于|少于|分别|是|的|多少|几|[？?。]")
 
@@ -126,6 +126,9 @@ def split_parts(question: str) -> list[str]:
     shared = re.search(r"(分别|各|都|是|的|为|有|达到|稳定在|占).*$|(多少|几).*$", last)
     suffix = shared.group(0) if shared else ""
     nouns = parts[:-1] + [last[:len(last) - len(suffix)]]
+    # (a possessor said once is of every part: '金洞风电场的并网时间及装机容量' asks 金洞风电场's capacity)
+    owner = re.match(r"^([^，,的]{2,12}?)的(?=[\u4e00-\u9fff])", nouns[0])
+    nouns = nouns[:1] + [owner.group(0) + p if owner and p and "的" not in p else p for p in nouns[1:]]
     return [p + suffix for p in nouns if p][:4]
 
 

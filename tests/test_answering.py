@@ -924,3 +924,15 @@ def test_a_growth_held_against_its_target_is_a_rate(tmp_path, embedder):
     gap = assistant.ask("2022年GDP实际涨的跟年初目标差多少？")
     assert "2.5个百分点" in gap.text, gap.text
     assert assistant.ask("2022年经济涨够8%了吗？").text.startswith("不是")
+
+
+def test_a_possessor_said_once_is_of_every_part(bundled):
+    """'金洞风电场的并网发电时间及装机容量' asks 金洞风电场's capacity, which the report does not give (the
+    district's 24.5万千瓦 is no answer); '比例差了几个百分点' is a difference."""
+    from rag.questions import analyse
+
+    assert analyse("金洞风电场的并网发电时间及装机容量分别是多少？").parts[1] == "金洞风电场的装机容量分别是多少"
+    wind = bundled.ask("金洞风电场的并网发电时间及装机容量分别是多少？")
+    assert "24.5万千瓦" not in wind.text, wind.text
+    gap = bundled.ask("中职跟高职毕业生首次就业的比例差了几个百分点？")
+    assert "8个百分点" in gap.text, gap.text
