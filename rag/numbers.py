@@ -97,8 +97,8 @@ def quantities(text: str) -> list[Quantity]:
     for m in _QUANTITY.finditer(folded):
         digits, approx1, magnitude, approx2, unit = m.groups()
         unit = unit or ""
-        if unit == "年" and not magnitude and re.fullmatch(r"(19|20)\d{2}", digits):
-            continue  # a year, not an amount
+        if unit in ("年", "") and not magnitude and re.fullmatch(r"(19|20)\d{2}", digits) and not approx1 and not approx2:
+            continue  # a year, not an amount (also in a name: '2023武陵文旅大会')
         if unit == "年" and folded[m.end():m.end() + 1] not in ("", "，", ",", "。", "；"):
             unit = ""
         value = Decimal(re.sub("[,\u2060]", "", digits)) * MAGNITUDES.get(magnitude or "", Decimal(1))
