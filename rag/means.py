@@ -116,7 +116,9 @@ class MeansAnswers:
 
 
 def _restates(question: str, text: str) -> bool:
-    """Most of the text's character pairs are the question's own: it says what was asked again."""
+    """Most of the text's character pairs are the question's own: it says what was asked again. (Half:
+    the claims restated on the development sets of stop 31 share 0.6–1.0 of their pairs with the
+    question, the answers that gave grounds below 0.3.)"""
     plain = re.sub(r"[^\u4e00-\u9fff]", "", fold(zh.strip_footnotes(text)))
     pairs = {plain[i:i + 2] for i in range(len(plain) - 1)}
     asked = fold(question)
