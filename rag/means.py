@@ -117,8 +117,9 @@ class MeansAnswers:
 
 def _restates(question: str, text: str) -> bool:
     """Most of the text's character pairs are the question's own: it says what was asked again. (Half:
-    the claims restated on the development sets of stop 31 share 0.6–1.0 of their pairs with the
-    question, the answers that gave grounds below 0.3.)"""
+    on eight why-questions of stop 31's development sets, the claims said again shared 0.35–0.78 of
+    their pairs with the question, the answers that gave reasons 0.20–0.38; 0.5 errs toward keeping an
+    answer, so a claim said again in other words may still pass.)"""
     plain = re.sub(r"[^\u4e00-\u9fff]", "", fold(zh.strip_footnotes(text)))
     pairs = {plain[i:i + 2] for i in range(len(plain) - 1)}
     asked = fold(question)
