@@ -276,7 +276,7 @@ _DEFLATED = re.compile(r"(?:扣除|剔除)[^，,。；;]{0,8}?因素")
 
 # GDP as the base of another measure ('单位国内生产总值能耗', '占国内生产总值比重'): not GDP itself,
 # unless the question asks such a measure.
-_OF_OUTPUT = re.compile(r"(?:单位|每万元)(?:国内|国民)?生产总值|占(?:国内|国民)?生产总值的?(?:比重|比例)?")
+_OF_OUTPUT = re.compile(zh.PER_OUTPUT.pattern + r"|占(?:国内|国民)?生产总值的?(?:比重|比例)?")
 _ASKS_OF_OUTPUT = re.compile(r"单位|占|比重|比例|每万元")
 
 

@@ -38,7 +38,7 @@ from .lists import ListAnswers
 from .means import MeansAnswers
 from .normalize import fold
 from .numbers import (COUNT_UNITS, DIMENSIONS, PERSON_UNITS, RATE_UNITS, SAME_UNIT, Incompatible, asks_change, difference,
-                      dimension_of, is_change, one_years_figure, quantities)
+                      dimension_of, is_change, one_years_figure, quantities, zh_value)
 from .questions import QuestionInfo, analyse, noun_runs
 from .retrieval import Hit
 from .sections import ReportSections
@@ -676,17 +676,15 @@ class ExtractiveAnswerer(ListAnswers, MeansAnswers, ComputedAnswers):
         pieces, lacking, chosen = [], [], []
         for i, part in enumerate(info.parts):
             before = noun_runs(info.parts[i - 1]) if i else []
-            if before and not part.startswith(before[-1]) and not any(
-                    not checks.is_direction(t) for t in checks.subject_terms(analyse(part).topic)):
+            subject = before[-1] if before and not part.startswith(before[-1]) else ""
+            if subject and not any(not checks.is_direction(t) for t in checks.subject_terms(analyse(part).topic)):
                 # a part that names nothing of its own ('…原定控制在多少？实际超了几个百分点') is asked
                 # of the part before's subject, never alone
-                part = before[-1] + part
+                part, subject = subject + part, ""
             unit, _ = self._fact(info, part, units)
-            if unit is not None:
-                before = []
-            if before and not part.startswith(before[-1]):
+            if unit is None and subject:
                 # a part that asks after the one before ('…进出口总额是多少？在世界上排第几') may be of its subject
-                unit, _ = self._fact(info, before[-1] + part, units)
+                unit, _ = self._fact(info, subject + part, units)
                 if unit is not None and any(c.start <= unit.start and unit.end <= c.end for c in chosen):
                     unit = None  # what the part before quotes already says nothing of this one ('新增医生')
             if unit is None:
@@ -933,13 +931,13 @@ _COUNTED = re.compile(r"(?<![第\d.])([两二三四五六七八九十]|\d{1,2})(
 
 def counted_members(question: str) -> int:
     """How many members the question says the group it asks about has (5 for '五项重点任务是啥'), else 0."""
-    import cn2an
-
     match = _COUNTED.search(fold(question))
-    if not match:
-        return 0
-    number = match.group(1)
-    return int(number) if number.isdigit() else int(cn2an.cn2an(number.replace("两", "二"), "smart"))
+    return int(_ordinal_value(match.group(1))) if match else 0
+
+
+def _ordinal_value(number: str) -> float:
+    """'三' -> 3, '12' -> 12, '两' -> 2: a count or rank as a question or quote writes it."""
+    return float(number) if number.isdigit() else float(zh_value(number.replace("两", "二")))
 
 
 def _items_given(answer: Answer) -> int:
@@ -998,12 +996,8 @@ _PREDICATE_START = re.compile(r"保持|位居|稳居|居|排名|排|列|连续|�
 def _ordinal_conflict(question: str, quote: str) -> str:
     """The quote's rank or run where the question states another ('居14个重点区(县)第三' against
     '排第一'); '' when the quote states the same or none."""
-    import cn2an
-
     def read(match: re.Match) -> tuple[str, float]:
-        number = match.group(2)
-        value = float(number) if number.isdigit() else float(cn2an.cn2an(number.replace("两", "二"), "smart"))
-        return match.group(1) + (match.group(3) or ""), value
+        return match.group(1) + (match.group(3) or ""), _ordinal_value(match.group(2))
 
     text = zh.strip_footnotes(quote)
     # '排头名吗' asks 第一, '连着5年' a run of 连续5年

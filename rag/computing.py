@@ -12,9 +12,9 @@ from .evidence import Clause, clause_bounds
 from .normalize import fold
 from decimal import Decimal
 
-from .numbers import (ENERGY_UNITS, NOT_AMOUNTS, POWER_UNITS, RATE_UNITS, Incompatible, Quantity, asks_change, compare,
-                      convert, difference, dimension_of_unit, earlier, format_value, hours_of_use, in_asked_magnitude, is_change, one_years_figure,
-                      quantities, ratio, total)
+from .numbers import (NOT_AMOUNTS, RATE_UNITS, Incompatible, Quantity, asks_change, compare, convert, difference,
+                      dimension_of_unit, earlier, format_value, hours_of_use, in_asked_magnitude, is_change,
+                      one_years_figure, quantities, ratio, total)
 from .questions import QuestionInfo, expected_unit
 from .retrieval import Hit
 
@@ -229,8 +229,8 @@ class ComputedAnswers:
             if similarity < self.settings.min_evidence:
                 break
             for q in quantities(zh.strip_footnotes(unit.text)):
-                key = "energy" if q.unit in ENERGY_UNITS else "power" if q.unit in POWER_UNITS else ""
-                if key and key not in found:
+                key = dimension_of_unit(q.unit)
+                if key in ("energy", "power") and key not in found:
                     found[key] = (q, unit)
         if len(found) < 2:
             return self._partial(composer, info, units)

@@ -61,7 +61,7 @@ class Quantity:
         return SAME_UNIT.get(self.unit, self.unit)
 
 
-def _zh_value(numeral: str) -> Decimal | None:
+def zh_value(numeral: str) -> Decimal | None:
     """'一百四十七万' -> 1470000, '十一点八' -> 11.8; None when cn2an cannot read it."""
     import cn2an  # late: its import reads its tables (~0.1 s)
 
@@ -80,7 +80,7 @@ def _zh_quantities(text: str, folded: str) -> list[Quantity]:
     # (marked in place, same length, so that offsets hold)
     for m in _ZH_QUANTITY.finditer(_INNER_APPROX.sub("\u2061", folded)):
         percent, numeral, approx, unit = m.groups()
-        value = _zh_value((percent or numeral).replace("\u2061", ""))
+        value = zh_value((percent or numeral).replace("\u2061", ""))
         if value is not None:
             found.append(Quantity(value, "%" if percent else unit, bool(approx) or "\u2061" in m.group(0),
                                   text[m.start():m.end()], m.start(), m.end()))
@@ -178,26 +178,21 @@ def ratio(a: Quantity, b: Quantity) -> str:
     return format_value(a.value / b.value, "倍", places=1)
 
 
-ENERGY_UNITS = {"千瓦时": Decimal(1), "度": Decimal(1), "瓦时": Decimal("0.001")}
-POWER_UNITS = {"千瓦": Decimal(1), "瓦": Decimal("0.001")}
-
-
-def hours_of_use(energy: Quantity, power: Quantity) -> str:
-    """Utilisation hours, the energy a capacity produced divided by that capacity ('4.3亿度' of
-    '24.5万千瓦' is about 1755小时): kWh ÷ kW = h, the standard 发电设备利用小时数 of power statistics.
-    Raises ``Incompatible`` unless ``energy`` is in 千瓦时/度/瓦时 and ``power`` in 千瓦/瓦."""
-    if energy.unit not in ENERGY_UNITS or power.unit not in POWER_UNITS or power.value == 0:
-        raise Incompatible(f"{energy.unit}、{power.unit}")
-    hours = energy.value * ENERGY_UNITS[energy.unit] / (power.value * POWER_UNITS[power.unit])
-    return format_value(hours, "小时", places=0)
-
-
 # Units of one dimension in a common base (m², m, kg, kWh, kW): the statutory units of China (GB 3100)
 # and the market units the reports also use (1 亩 = 10000/15 m², 1 斤 = 0.5 kg).
 IN_BASE = {"平方公里": Decimal(10) ** 6, "公顷": Decimal(10) ** 4, "亩": Decimal(10000) / 15, "平方米": Decimal(1),
            "公里": Decimal(1000), "千米": Decimal(1000), "米": Decimal(1),
            "吨": Decimal(1000), "公斤": Decimal(1), "斤": Decimal("0.5"),
-           "千瓦时": Decimal(1), "度": Decimal(1), "千瓦": Decimal(1000), "瓦": Decimal(1)}
+           "千瓦时": Decimal(1), "度": Decimal(1), "千瓦": Decimal(1), "瓦": Decimal("0.001")}
+
+
+def hours_of_use(energy: Quantity, power: Quantity) -> str:
+    """Utilisation hours, the energy a capacity produced divided by that capacity ('4.3亿度' of
+    '24.5万千瓦' is about 1755小时): kWh ÷ kW = h, the standard 发电设备利用小时数 of power statistics.
+    Raises ``Incompatible`` unless ``energy`` is an energy (千瓦时, 度) and ``power`` a power (千瓦, 瓦)."""
+    if dimension_of_unit(energy.unit) != "energy" or dimension_of_unit(power.unit) != "power" or power.value == 0:
+        raise Incompatible(f"{energy.unit}、{power.unit}")
+    return format_value(energy.value * IN_BASE[energy.unit] / (power.value * IN_BASE[power.unit]), "小时", places=0)
 
 
 def convert(q: Quantity, unit: str, magnitude: str = "") -> str:

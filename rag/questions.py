@@ -33,8 +33,8 @@ _COMPUTE_OPS = [("earlier", zh.EARLIER),
                 ("complement", zh.COMPLEMENT),
                 ("vs_target", zh.VS_TARGET),
                 ("ratio", re.compile(r"几倍|多少倍|倍数|平均(?:每(?!年)|一(?=[个家所人户座张天位名]))|\btimes\b", re.I)),
-                ("difference", re.compile(r"相差|差了?多少|差了?几个?百分点|差距|[多少高低](?:了|出了?)?(?:多少|几个?百分点|几个点)|[高低多少]出[^，,。？?]{1,12}?(?:多少|几)|"
-                                          r"\bdifference\b|\bmore than\b", re.I)),
+                ("difference", re.compile(zh.GAP_WORDS + r"|[多少高低](?:了|出了?)?(?:多少|几个?百分点|几个点)|" + zh.GAP_WITHOUT_BI
+                                          + r"|\bdifference\b|\bmore than\b", re.I)),
                 ("compare", re.compile(r"哪个|哪一|谁更|更[多少高低快慢大小]|是否(超过|达到|高于|低于|多于|少于)|有没有(超过|达到)|"
                                        r"\b(higher|larger|more|faster)\b", re.I)),
                 ("sum", re.compile(r".", re.S))]
@@ -259,14 +259,11 @@ def expected_unit(question: str) -> str:
     if _CHANGE.search(question):
         return ""  # a change is given as a percentage or as an amount
     # a measure per unit of output ('单位国内生产总值能耗') is no money asked
-    question = _PER_OUTPUT.sub("", question)
+    question = zh.PER_OUTPUT.sub("", question)
     for pattern, unit in _UNIT_WORDS:
         if pattern.search(question):
             return unit
     return ""
-
-
-_PER_OUTPUT = re.compile(r"(?:单位|每)(?:国内|国民)?生产总值|(?:单位|每)GDP|万元(?:国内)?生产总值")
 
 
 _REPORT_YEAR = re.compile(r"((?:19|20)\d{2})\s*年的?(?:那份|这份|那一份)?(?:政府)?(?:工作)?报告")
@@ -331,10 +328,10 @@ def analyse(question: str) -> QuestionInfo:
         if info.operation == "sum" and asked_sum and not _OPERAND_SPLIT.search(_COMPUTE_WORDS.sub(" ", plain)):
             # '2001年全国高校一共招了多少新生': one thing named, its total is a fact of the reports
             info.kind, info.operation, info.parts = "fact", "", []
-    if info.kind in ("fact", "compute") and _CONVERT_TO.search(question):
+    if info.kind in ("fact", "compute") and (conversion := _CONVERT_TO.search(question)):
         # '27.5万亩营造林合多少公顷': the figure in another unit of its dimension
         info.kind, info.operation = "compute", "convert"
-        info.unit = _CONVERT_TO.search(question).group(2)
+        info.unit = conversion.group(2)
         info.parts = [_CONVERT_TO.sub("", info.topic) or info.topic]
     if info.kind in ("fact", "compute") and _HOURS_ASKED.search(question) and _CAPACITY.search(question) \
             and _GENERATION.search(question):

@@ -297,6 +297,13 @@ TREND_WORDS = re.compile(YEAR_SPAN.pattern + r"|(?:19|20)\d{2}|[到至~～—–
                          r"[一二三四五六七八九]十年代(?:前期|中期|后期|初期|末期|末|初)?|^给|(?<=\s)给|定(?=\s|的|得|了|增|目标|$)|^定|"
                          r"(?:[涨增降跌]|增长|下降)?得?最(?:厉害|快|慢|猛|高|低|多|少|大|小)|^年|年(?=[涨降增跌])|"
                          r"(?<=[\u4e00-\u9fff])(?<![下上提增减回升])[涨降增跌](?=$|[涨降增跌]幅)|来$")
+# A gap of two figures asked ('相差', '差了几个百分点'; 'A高出B多少', said without 比): compute kinds
+# and the difference operation read the same words.
+GAP_WORDS = r"相差|差了?多少|差了?几个?百分点|差距"
+GAP_WITHOUT_BI = r"[高低多少]出[^，,。？?]{1,12}?(?:多少|几)"
+# GDP as the base of another measure ('单位国内生产总值能耗', '每万元GDP', '占国内生产总值比重').
+PER_OUTPUT = re.compile(r"(?:单位|每)(?:国内|国民)?生产总值|(?:单位|每)GDP|万元(?:国内)?生产总值")
+
 KIND_PATTERNS: list[tuple[str, re.Pattern]] = [
     ("trend", TREND),  # (a span asked as a table, '1992—1999年…列个表对比一下', is a series)
     ("table", TABLE_REQUEST),
@@ -305,9 +312,8 @@ KIND_PATTERNS: list[tuple[str, re.Pattern]] = [
     ("compute", COMPLEMENT),
     # '比上年多了多少' compares; '城里多了多少绿地' (nothing to compare with) asks how much was added
     ("compute", re.compile(r"(?:比|较|跟|和|与|同)[^，,。？?]*[多少高低快慢](?:了|出了?)?(?:多少|几个?百分点|几个点)|"
-                           # 'A高出B多少个百分点': the gap of two things, said without 比
-                           r"[高低多少]出[^，,。？?]{1,12}?(?:多少|几)")),  # (多出多少)
-    ("compute", re.compile(r"平均(?:每(?!年)|一(?=[个家所人户座张天位名]))|一共|总共|合计|加起来|加在一起|加一块儿?|加到一起|合起来|算在一起|总和|之和|相差|差了?多少|差了?几个?百分点|差距|"
+                           + GAP_WITHOUT_BI)),  # (多出多少)
+    ("compute", re.compile(r"平均(?:每(?!年)|一(?=[个家所人户座张天位名]))|一共|总共|合计|加起来|加在一起|加一块儿?|加到一起|合起来|算在一起|总和|之和|" + GAP_WORDS + r"|"
                            r"几倍|多少倍|倍数|哪个(更|比较)?[多少高低快慢大小]|哪一?(项|个|类)更|谁更|更[多少高低快慢大小]|"
                            # a threshold to compare with ('是否超过5%'); '是否超过了火电' is a yes/no question
                            r"(是否|有没有)(超过|达到|高于|低于|多于|少于)(?=.*\d)")),
