@@ -48,7 +48,9 @@ BLIND = {"blind-qianjiang-a": "qianjiang_a.jsonl", "blind-qianjiang-b": "qianjia
          "blind-qianjiang-y": "qianjiang_y.jsonl", "blind-gov-z": "gov_z.jsonl",
          # AA, AB, the paraphrases of Y and Z, T10: written 2026-12-03, during stop 31 (its final test sets)
          "blind-qianjiang-aa": "qianjiang_aa.jsonl", "para-qianjiang-y": "para_y.jsonl", "para-gov-z": "para_z.jsonl",
-         "blind-gov-ab": "gov_ab.jsonl"}
+         "blind-gov-ab": "gov_ab.jsonl",
+         # AC, AD, the paraphrases of AA and AB, T11: written 2026-12-03, at the start of stop 32 (its final test sets)
+         "blind-qianjiang-ac": "qianjiang_ac.jsonl"}
 
 
 def data_dir(option: str | None = None) -> Path:
