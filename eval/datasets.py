@@ -50,7 +50,8 @@ BLIND = {"blind-qianjiang-a": "qianjiang_a.jsonl", "blind-qianjiang-b": "qianjia
          "blind-qianjiang-aa": "qianjiang_aa.jsonl", "para-qianjiang-y": "para_y.jsonl", "para-gov-z": "para_z.jsonl",
          "blind-gov-ab": "gov_ab.jsonl",
          # AC, AD, the paraphrases of AA and AB, T11: written 2026-12-03, at the start of stop 32 (its final test sets)
-         "blind-qianjiang-ac": "qianjiang_ac.jsonl", "para-qianjiang-aa": "para_aa.jsonl", "para-gov-ab": "para_ab.jsonl"}
+         "blind-qianjiang-ac": "qianjiang_ac.jsonl", "para-qianjiang-aa": "para_aa.jsonl", "para-gov-ab": "para_ab.jsonl",
+         "blind-gov-ad": "gov_ad.jsonl"}
 
 
 def data_dir(option: str | None = None) -> Path:
