@@ -20,6 +20,7 @@ from .normalize import fold
 from .numbers import DIMENSION_WORDS, DIMENSIONS, UNITS, dimension_of, has_dimension, quantities
 from .questions import QuestionInfo
 from .retrieval import Hit
+from .years import own_years
 
 # Words too general to decide whether a passage is about the question.
 _GENERIC = frozenset("新增 全年 全区 全市 全国 我国 国家 政府 工作 报告 "
@@ -401,6 +402,18 @@ def fitting_hits(info: QuestionInfo, hits: list[Hit]) -> tuple[list[Hit], bool]:
         return fitting, False
     plans = [h for h in hits if time_fit(info, h, allow_plan=True)]
     return plans, bool(plans)
+
+
+def self_dated(info: QuestionInfo, hits: list[Hit]) -> list[Hit]:
+    """When no passage's part is about the year asked: the passages of that year's report or the
+    next one's with a sentence that names the year as its own ('一九六四年全国工业总产值，预计比一九六三年
+    增长百分之十五以上', in the report given in December 1964, whose parts carry no year). Reports given
+    late in their year, and those whose parts mix review and plan (most before 1990), review their own
+    year; the part a passage sits in then says nothing of its year, the sentence does."""
+    asked = set(info.years)
+    reports = set(info.report_years) or asked | {y + 1 for y in asked}
+    return [h for h in hits if h.year in reports
+            and any(asked & own_years(s) for s in re.split(r"(?<=[。；;！？])", h.text))]
 
 
 def year_hits(info: QuestionInfo, hits: list[Hit]) -> list[Hit]:

@@ -38,12 +38,12 @@ from .lists import ListAnswers
 from .means import MeansAnswers
 from .normalize import fold
 from .numbers import (COUNT_UNITS, DIMENSIONS, PERSON_UNITS, RATE_UNITS, SAME_UNIT, Incompatible, asks_change, difference,
-                      dimension_of, is_change, one_years_figure, quantities, zh_value)
+                      dimension_of, has_zh_figure, is_change, one_years_figure, quantities, zh_value)
 from .questions import QuestionInfo, analyse, noun_runs
 from .retrieval import Hit
 from .sections import ReportSections
 from .vector_cache import passage_cache
-from .years import names_other_year
+from .years import names_other_year, own_years
 
 __all__ = ["Answer", "Citation", "AnswerSettings", "ExtractiveAnswerer", "COMPUTED_MARK", "idf_table",
            "plan_label", "refusal_text"]
@@ -175,7 +175,8 @@ class ExtractiveAnswerer(ListAnswers, MeansAnswers, ComputedAnswers):
         plain = fold(zh.strip_footnotes(unit.text))
         score = coverage + 0.08 / unit.hit.rank - s.length_penalty * len(unit.text)
         if zh.NUMBER_QUESTION.search(part) or self._wants_number(part):
-            score += s.number_bonus if re.search(r"\d", plain) else -s.no_number_penalty
+            # (a figure in Chinese numerals counts too: '零售物价上涨百分之二点九', the older reports' way)
+            score += s.number_bonus if re.search(r"\d", plain) or has_zh_figure(plain) else -s.no_number_penalty
         elif zh.WH_QUESTION.search(part):
             # The answer to 哪/谁/什么 is what the clause says beyond the question's own words.
             new = sum(1 for ch in plain if ch.isalnum() and ch not in part) / max(1, len(plain))
@@ -258,7 +259,7 @@ class ExtractiveAnswerer(ListAnswers, MeansAnswers, ComputedAnswers):
         if any(re.search(re.escape(t) + r"的?(?:总?产量|总?产值|人数|总额|数量)", topic) for t in missing):
             return missing  # what a measure counts ('粮食' of 粮食总产量), however common a word it is
         weight = sum(self._weight(t) for t in terms) or 1.0
-        if not everyday and self._forgiven(missing, terms, similarity):  # one leniency, not two
+        if not everyday and self._forgiven(missing, terms, similarity, topic, text):  # one leniency, not two
             return []
         return missing if sum(self._weight(t) for t in missing) / weight > self.settings.max_missing else []
 
@@ -269,12 +270,18 @@ class ExtractiveAnswerer(ListAnswers, MeansAnswers, ComputedAnswers):
             self._report_texts[doc_id] = zh.to_simplified(fold(text))
         return self._report_texts[doc_id]
 
-    def _forgiven(self, missing: list[str], terms: list[str], similarity: float) -> bool:
+    def _forgiven(self, missing: list[str], terms: list[str], similarity: float, topic: str = "", text: str = "") -> bool:
         """One everyday word of the question the clause words otherwise ('农村改厕' for '户厕改造'):
         forgiven when the clause matches the question closely in meaning (``forgive_similarity``),
         the other words are there, and the word is a common two-character word, not a name, a
-        measure ('投资', '库容', '亩产': ``_PER_UNIT``) or a direction."""
+        measure ('投资', '库容', '亩产': ``_PER_UNIT``) or a direction, nor the word that says which
+        kind of a thing the clause names with another word ('扶贫资金' asked, '再就业补助资金' said: 扶贫
+        qualifies 资金, and the clause's 资金 is qualified otherwise; '农村厕所' for '户厕' is forgiven)."""
         if len(missing) != 1 or len(terms) < 2:
+            return False
+        present = [t for t in terms if t not in missing]
+        if any(re.search(re.escape(missing[0]) + re.escape(t), topic) and re.search(r"[\u4e00-\u9fff]" + re.escape(t), text)
+               for t in present):
             return False
         import rjieba
 
@@ -325,6 +332,8 @@ class ExtractiveAnswerer(ListAnswers, MeansAnswers, ComputedAnswers):
                 continue  # a total asked ('那五年一共新增了多少就业') is no yearly average ('平均每年…')
             if info.years and names_other_year(part, info.years, _with_qualifier(unit)):
                 continue  # '根据1980年计划，积累率…' is no figure of 1979
+            if info.dated and not (set(info.years) & own_years(unit.sentence) and _dated_side_fits(info, unit.sentence)):
+                continue  # the passage's part is of another year: only the sentence's own year counts
             if wants_number and self._of_a_span_only(part, info, unit):
                 continue  # '2017年…下降了多少' is not the five years' '过去五年…能耗下降20%以上'
             if wants_number and checks.rival_rate(part_info.topic, zh.strip_footnotes(unit.text)):
@@ -484,6 +493,9 @@ class ExtractiveAnswerer(ListAnswers, MeansAnswers, ComputedAnswers):
         fitting, plan_only = checks.fitting_hits(timed, hits)
         if info.operation == "vs_target" or asks_target_met(info):
             fitting, plan_only = checks.year_hits(info, hits), False  # the result and the target, both
+        if not fitting and info.years and info.kind in ("fact", "yesno", "multi"):
+            fitting = checks.self_dated(timed, hits)
+            info.dated = bool(fitting)
         if not fitting:
             refusal = self._other_side(composer, timed, hits, checks.time_gap(timed, hits))
             return info, hits, False, self._finish(refusal, info, hits)
@@ -865,6 +877,21 @@ _AVERAGE_SAID = re.compile(r"平均每年|年均|平均每")
 _PER_UNIT = re.compile(r"均|亩产|单产|每")
 
 
+# A plan or a target said in a sentence, the way reports before 1990 say them ('一九六五年计划草案拟定',
+# '提出了钢产量一千八百万吨…的四项指标'); an estimate of a year under way ('预计') is its result so far.
+_PLAN_IN_SENTENCE = re.compile(r"(?<!超额完成)(?<!完成)(?:计划|指标|目标|规划|拟定|草案|预期|打算|要求|力争)")
+
+
+def _dated_side_fits(info: QuestionInfo, sentence: str) -> bool:
+    """A sentence that names its own year says a result or a plan: the side asked (a plan only
+    when the question asks one)."""
+    said = bool(_PLAN_IN_SENTENCE.search(fold(sentence)))
+    estimate = re.sub(r"预计|估计|预估", "", info.text)
+    if info.wants_plan and not zh.PLAN_WORDS.search(estimate):
+        return not said or "预计" in sentence  # '1964年…预计比上年增长多少': the year's estimate, either way said
+    return said == (info.wants_plan and not info.wants_result)
+
+
 # A target as a report states it ('要把…控制在百分之十以内', '物价涨幅要从14.8%降到10%左右'): no result.
 _PLAN_SAID = re.compile(r"要把|要从|要[^，,。；]{0,8}?(?:控制|降到|达到|提高到|增加到)|力争|预期|拟|计划|目标")
 # ... unless it says how the target fared ('预期增长目标未能实现', '实际回落到6.1%', '增长率达到预期目标').
@@ -1054,6 +1081,12 @@ def _asked_outcome(question: str) -> str:
     return fold(question[:last.start()])[-6:] if before else fold(question[last.end():])[:6]
 
 
+# A plan's fulfilment given as a share of it ('本年收入完成预算的96.98%', '完成年度计划的102%'),
+# asked as whether it was fulfilled ('1955年国家预算收入完成了吗').
+_SHARE_FULFILLED = re.compile(r"完成(?:了)?(?:全年|年度|国家)?(?:计划|预算|任务)的?(\d+(?:\.\d+)?)%")
+_ASKS_FULFILLED = re.compile(r"完成|实现|达到|做到")
+
+
 def yes_no_verdict(info: QuestionInfo, quote: str, title: str = "") -> str:
     """是 only when one clause of the quote (with the clause before it) states everything the
     question asks; 否 when the clause that names the subject states something else ('茶园水库导流洞
@@ -1063,6 +1096,10 @@ def yes_no_verdict(info: QuestionInfo, quote: str, title: str = "") -> str:
     if other:
         return f"不是，报告中是“{other}”："
     plain = fold(zh.strip_footnotes(quote))
+    # a plan fulfilled to a share under 100% ('本年收入完成预算的96.98%') was not fulfilled
+    share = _SHARE_FULFILLED.search(plain)
+    if share and _ASKS_FULFILLED.search(info.text) and float(share.group(1)) < 100:
+        return f"没有完全完成，报告中是“{share.group(0)}”："
     compared = (_TARGET_COMPARED.search(plain) or _TARGET_FARED.search(plain)) \
         if asks_target_met(info) and _names_stated_target(info.text, plain) else None
     if compared:

@@ -31,6 +31,11 @@ _ZH_QUANTITY = re.compile(
     rf"百分之([{_ZH_NUMERAL[:-2]}]+(?:点[零〇○一二三四五六七八九]+)?)"
     rf"|(?<![第{_ZH_NUMERAL}])([{_ZH_NUMERAL}\u2061]{{2,}}(?:点[零〇○一二三四五六七八九]+)?)(余|多)?("
     + "|".join(map(re.escape, _ZH_UNITS)) + ")")
+def has_zh_figure(text: str) -> bool:
+    """The text holds an amount or a percentage in Chinese numerals ('百分之二点九', '三亿零四百七十五万吨')."""
+    return bool(_ZH_QUANTITY.search(text))
+
+
 # Digits typeset one by one with spaces ('从4 0 个减少到2 9 个', a 1998 report): one number.
 _SPACED = re.compile(r"(?<![\d.])\d(?: \d)+(?![\d.])")
 # Units a rate is given in.

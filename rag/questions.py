@@ -61,6 +61,7 @@ class QuestionInfo:
     places: list[str] = field(default_factory=list)
     unit: str = ""  # the unit the answer should carry, when the question implies one
     operation: str = ""  # compute: sum, difference, ratio, compare, earlier (the value before a change), vs_target
+    dated: bool = False  # answered only by clauses that name the year asked themselves (answerability.self_dated)
 
 
 # A sum asked in English joins two things ('grain and vegetables combined'); 'in total, and what is…'

@@ -53,6 +53,21 @@ _FIGURE = re.compile(r"\d+(?:\.\d+)?(?!\d|\.\d|\s*年)|[零〇一二三四五六
 _ANY_YEAR = re.compile(r"(?<!\d)((?:1[5-9]|20)\d{2})\s*年")
 
 
+# a date line ('2025年3月5日') names the day a report was given, not the year a figure is of
+# ('截至2023年6月底' does scope its figure: no day, kept)
+_DATE_YEAR = re.compile(r"(?<!\d)((?:1[5-9]|20)\d{2})\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日")
+
+
+def own_years(text: str) -> set[int]:
+    """The years a clause says its figure is of: those named before its first figure, not as a
+    comparison base and not in a date ('一九六四年全国工业总产值，预计比一九六三年增长…' -> {1964})."""
+    text = _ZH_HISTORY_YEAR.sub(lambda m: "".join(_ZH_DIGIT[ch] for ch in m.group(1)), fold(text))
+    text = _DATE_YEAR.sub("", text)
+    bases = {int(y) for y in _BASE_YEAR.findall(text)}
+    figure = _FIGURE.search(text)
+    return {int(y) for y in _ANY_YEAR.findall(text[:figure.start()] if figure else text)} - bases
+
+
 def names_other_year(question: str, asked: list[int], text: str) -> bool:
     """The clause says, before its figure, which year the figure is of, and it is none of the years
     asked ('根据1980年计划，积累率可能进一步降到30%左右' for 1979), or it compares
@@ -62,8 +77,7 @@ def names_other_year(question: str, asked: list[int], text: str) -> bool:
     text = _ZH_HISTORY_YEAR.sub(lambda m: "".join(_ZH_DIGIT[ch] for ch in m.group(1)), fold(text))
     bases = {int(y) for y in _BASE_YEAR.findall(text)}
     # the years said before the figure scope it; those after it compare ('3.5亿千瓦，是1950年到2002年…的总和')
-    figure = _FIGURE.search(text)
-    own = {int(y) for y in _ANY_YEAR.findall(text[:figure.start()] if figure else text)} - bases
+    own = own_years(text)
     if asked and own and not own & set(asked):
         return True
     asked_bases = {int(y) for y in _BASE_YEAR.findall(fold(question))}
@@ -96,11 +110,20 @@ def plan_years(question: str) -> list[int]:
     return list(range(start, start + 5))
 
 
+# A year named only as what the asked figure is compared with ('拖拉机台数比一九五七年增长了多少',
+# '与2012年相比'): the question asks of another year (the report's, or the one it names besides).
+_COMPARED_YEAR = re.compile(r"(?:比|较)\s*((?:19|20)\d{2})\s*年|(?:与|同|和|跟)\s*((?:19|20)\d{2})\s*年(?:相比|比较|比)"
+                            r"|(?:是|相当于|等于)\s*((?:19|20)\d{2})\s*年的?(?:几|多少)倍")
+
+
 def years_in_question(question: str) -> list[int]:
-    """The years a question names ('2023年', '二〇二三年', a five-year plan's years), sorted."""
+    """The years a question names ('2023年', '二〇二三年', a five-year plan's years), sorted; [] when
+    every year it names is a comparison base ('比1957年增长了多少' asks of the report's own year;
+    with a year besides, '2017年比2016年多了多少', both are kept: a difference needs both)."""
     text = fold(question)
     years = [int(y) for y in _YEAR.findall(text)] or [int(y) for y in _SHORT_YEAR.findall(text)] or plan_years(text)
-    return sorted(set(years))
+    bases = {int(next(y for y in groups if y)) for groups in _COMPARED_YEAR.findall(text)}
+    return [] if bases and set(years) <= bases else sorted(set(years))
 
 
 def asks_for_target(question: str) -> bool:
