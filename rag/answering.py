@@ -150,7 +150,7 @@ class ExtractiveAnswerer(ListAnswers, MeansAnswers, ComputedAnswers):
 
     def __init__(self, idf: dict[str, float], embedder, settings: AnswerSettings | float | None = None,
                  sections: ReportSections | None = None, name_regions: bool = False, figures=None,
-                 regions: frozenset[str] = frozenset()):
+                 regions: frozenset[str] = frozenset(), documents: tuple = ()):
         if isinstance(settings, (int, float)):  # the refusal threshold alone, as older callers pass it
             settings = AnswerSettings(min_evidence=float(settings))
         self.idf = idf
@@ -160,6 +160,7 @@ class ExtractiveAnswerer(ListAnswers, MeansAnswers, ComputedAnswers):
         self.name_regions = name_regions  # several regions loaded: every answer says whose figures it gives
         self.figures = figures  # () -> rag.figures.FigureTable of the snapshot: table cells are answered from it
         self.regions = regions  # the regions of the loaded reports and their short names ('黔江区', '黔江')
+        self.documents = documents  # rag.store.DocumentRecord of every loaded report (a report named by its year)
         self._vectors = passage_cache(embedder)  # shared by threads, and by snapshots (rag.vector_cache)
         self._max_idf = max(idf.values(), default=1.0)
         self._report_texts: dict[str, str] = {}  # doc_id -> its text, folded and simplified
@@ -302,7 +303,9 @@ class ExtractiveAnswerer(ListAnswers, MeansAnswers, ComputedAnswers):
         if info.kind == "yesno":  # '建成投用了吗' wants a statement; '达到60%了吗' a number
             wants_number = bool(quantities(part))
         ranked = self.ranked_units(part, units)
-        terms = chinese_terms(part, self.idf) if info.english else []
+        # (an acronym an English question names is a Chinese term the reports spell out: CPI 居民消费价格)
+        terms = chinese_terms(part, self.idf) + [[_SPELLED_OUT[c]] for c in _codes(part) if c in _SPELLED_OUT] \
+            if info.english else []
         if info.english and not (_clear_winner(ranked, self.settings.crosslingual_margin)
                                  or ranked and names_terms(terms, ranked[0][0])):
             return None, "unclear"
@@ -339,7 +342,14 @@ class ExtractiveAnswerer(ListAnswers, MeansAnswers, ComputedAnswers):
             if wants_number and checks.rival_rate(part_info.topic, zh.strip_footnotes(unit.text)):
                 continue  # '调查失业率' asked is no '登记失业率'
             if info.wants_result and _restates_target(fold(unit.text)):
-                continue  # a result asked ('压到10%以内了没有') is not the target said again ('要从14.8%降到10%左右')
+                # a result asked ('压到10%以内了没有') is not the target said again ('要从14.8%降到10%左右'),
+                # but the sentence after it may say how it fared ('…涨幅仍然高达百分之二十一点七')
+                outcome = None if info.wants_plan else _outcome_after(unit, units, part_info.unit)
+                # (the target the question states is the one restated: '力争控制在15%左右' is no '10%以内')
+                stated = [q for q in quantities(part) if q.unit in RATE_UNITS or q.magnitude]
+                if outcome is None or not all(stated_in(q, fold(unit.text)) for q in stated):
+                    continue
+                return outcome, ""
             if _ASKS_WHEN.search(part) and not _TIME.search(zh.strip_footnotes(unit.text)):
                 continue  # '茶园水库预计什么时候完工' is not answered by '导流洞实现贯通'
             if not info.english and self._missing(part_info, unit, similarity):
@@ -506,6 +516,10 @@ class ExtractiveAnswerer(ListAnswers, MeansAnswers, ComputedAnswers):
 
     def answer(self, question: str, hits: list[Hit]) -> Answer:
         info, fitting, plan_only, refusal = self.screen(question, hits)
+        if _ASKS_OUTLINE.search(info.text):  # the report's parts, whichever passages of it were found
+            outline = self.compose_outline(Composer(info.text, info, self.sections), info, hits)
+            if outline is not None:
+                return self._finish(outline, info, hits)
         if refusal is not None:
             return refusal
         composer = Composer(info.text, info, self.sections)  # acronyms spelled out as the reports write them
@@ -529,6 +543,30 @@ class ExtractiveAnswerer(ListAnswers, MeansAnswers, ComputedAnswers):
             table = self.figures()  # the records used: those of the cited quotes (rag ask --json "figures")
             answer.figures = [f.to_dict() for c in answer.citations for f in table.in_range(c.doc_id, c.start, c.end)]
         return self._finish(answer, info, hits)
+
+    def compose_outline(self, composer: Composer, info: QuestionInfo, hits: list[Hit]) -> Answer | None:
+        """A whole report's content or structure asked ('1957年那份报告分了哪几块来讲', '请概述1975年政府
+        工作报告的主要内容'): its parts, by their top-level headings in order, each cited. None when
+        no report is named or it has fewer than two numbered parts (then the question is read as a
+        summary of the passages found)."""
+        if self.sections is None or not info.report_years:
+            return None
+        found = {h.doc_id for h in hits}
+        named = [d for d in self.documents if d.year in info.report_years]
+        # (one report of the year, or of several regions' the one the passages found are of)
+        named = [d for d in named if d.doc_id in found] if len(named) > 1 else named
+        if len(named) != 1:
+            return None
+        document = named[0]
+        parts = _numbered_parts(self.sections.headings(document.doc_id), self.sections.text(document.doc_id))
+        if len(parts) < 2:
+            return None
+        first = self.sections.chunk_for(document.doc_id, parts[0].start, parts[0].start + 1)
+        hit = Hit(1, 0.0, first.text, document.doc_id, document.title, first.section, first.chunk_id,
+                  first.start, first.end, document.year)
+        lines = [f"{i}. {zh.clean_quote(h.title)}[{composer.cite(hit, h.start, h.start + len(h.title), h.title)}]"
+                 for i, h in enumerate(parts, 1)]
+        return composer.answer(f"《{hit.title}》分为{len(parts)}个部分：\n" + "\n".join(lines))
 
     @staticmethod
     def _finish(answer: Answer, info: QuestionInfo, hits: list[Hit]) -> Answer:
@@ -911,6 +949,49 @@ def _names_stated_target(question: str, sentence: str) -> bool:
 # A clause that goes on with the change of the figure before it: '按可比价格计算平均每年增长…', '比上年增长…'.
 _GOES_ON = re.compile(r"[，,\s]*(?:按[^，,。]{0,8}计算|扣除[^，,。]{0,8}因素)?[，,]?(?:平均每年|年均|比上年|同比|分别)?"
                       r"(?:增长|下降|提高|降低|增加|减少|上涨|回落|上升|降为|降到|降至|升为|升到|升至|提高到)")
+
+
+# A whole report's content or structure asked, not one topic of it.
+_ASKS_OUTLINE = re.compile(r"(?:报告|那份|这份)[^，,。？?]{0,4}?(?:主要内容|主要(?:讲|说|谈)了?些?(?:什么|啥|哪些)|(?:讲|说|谈)了些?(?:什么|啥|哪些)(?:内容|方面)?[？?。]?$|"
+                           r"分(?:了|成|为)?(?:哪)?几(?:块|部分|个部分|大部分|个方面)|"
+                           r"的?(?:结构|框架|提纲|目录)(?:是什么|是怎样的|如何|怎样)?[？?。]?$)")
+_PART_NUMBER = re.compile(r"^(?:第)?([一二三四五六七八九十]+)(?:、|部分)")
+
+
+def _numbered_parts(headings: list, text: str) -> list:
+    """The top-level parts of a report: its level-1 headings numbered 一、二、三… in order. A list
+    inside a part numbers from 一 again ('一、提高设计工作的质量。二、…'); after one, the next part is
+    told from the list's next item by standing on its own line (no 。 or ； after it)."""
+    parts, expected, inner = [], 1, 0
+    for h in headings:
+        match = _PART_NUMBER.match(h.title.strip()) if h.level == 1 else None
+        n = zh_value(match.group(1)) if match else None
+        if n is None:
+            continue
+        alone = text[h.start + len(h.title):h.start + len(h.title) + 1] in ("\n", "")
+        if n == expected and (not inner or n != inner + 1 or alone):
+            parts.append(h)
+            expected, inner = expected + 1, 0
+        elif n == 1 or inner and n == inner + 1:
+            inner = n  # a list inside a part ('一、继续深入批评…；二、…'): its numbers go on from its own 一
+    return parts
+
+
+def _outcome_after(target: Clause, units: list[Clause], unit_wanted: str) -> Clause | None:
+    """The clause of the next sentence of the same passage that says how a restated target fared
+    (an outcome word and a number of the unit asked): '去年…曾提出，要把…控制在百分之十以内。虽然…，
+    涨幅仍然高达百分之二十一点七'."""
+    after = [u for u in units if u.hit is target.hit and target.end < u.start <= target.end + 60
+             and u.sentence != target.sentence]
+    for u in sorted(after, key=lambda u: (u.start, u.end)):
+        plain = fold(zh.strip_footnotes(u.text))
+        if _OUTCOME_SAID.search(plain) and not _PLAN_SAID.search(plain) \
+                and any(ExtractiveAnswerer.is_of_unit(q, unit_wanted) for q in quantities(plain)):
+            # quoted from the target to the outcome: the outcome alone does not name its measure
+            hit = target.hit
+            text = hit.text[target.start - hit.start:u.end - hit.start]
+            return Clause(hit, target.start, u.end, text, target.tokens | u.tokens, text)
+    return None
 
 
 def _restates_target(quote: str) -> bool:

@@ -300,7 +300,7 @@ class _Reader:
         return ExtractiveAnswerer(self.snapshot.idf(), a.embedder, a.config.answering,
                                   ReportSections(self.snapshot.document_chunks),
                                   name_regions=self.several_regions, figures=self.snapshot.figures,
-                                  regions=self.region_names)
+                                  regions=self.region_names, documents=tuple(self.snapshot.documents.values()))
 
 
 def _gives_number(answer: Answer) -> bool:

@@ -259,6 +259,8 @@ def expected_unit(question: str) -> str:
         return match.group(1)
     if _CHANGE.search(question):
         return ""  # a change is given as a percentage or as an amount
+    if re.search(r"\d(?:\.\d+)?\s*[%％]|百分之", question):
+        return "%"  # the question states a rate ('GDP达到8%的预定目标了吗'): GDP's rate, not its amount
     # a measure per unit of output ('单位国内生产总值能耗') is no money asked
     question = zh.PER_OUTPUT.sub("", question)
     for pattern, unit in _UNIT_WORDS:

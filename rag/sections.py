@@ -127,6 +127,11 @@ class ReportSections:
         document = self._document(doc_id)
         return document.chunk_for(start, end) if document else None
 
+    def headings(self, doc_id: str) -> list[Heading]:
+        """The headings of a document in reading order ([] when it is not indexed)."""
+        document = self._document(doc_id)
+        return document.headings if document else []
+
     def paragraphs(self, doc_id: str) -> list[Section]:
         document = self._document(doc_id)
         return document.paragraphs() if document else []

@@ -2,6 +2,7 @@
 import pytest
 
 from rag import answerability as checks
+from rag.normalize import fold
 from rag.answering import COMPUTED_MARK
 from rag.questions import split_parts as split_question
 from rag.conversation import resolve_follow_up
@@ -936,3 +937,47 @@ def test_a_possessor_said_once_is_of_every_part(bundled):
     assert "24.5万千瓦" not in wind.text, wind.text
     gap = bundled.ask("中职跟高职毕业生首次就业的比例差了几个百分点？")
     assert "8个百分点" in gap.text, gap.text
+
+
+OLD_REPORTS = {
+    "1964年政府工作报告（摘要）.txt": "1964年政府工作报告（摘要）\n五年来，我国各族人民艰苦奋斗，取得了很大成绩。\n"
+        "一九六四年全国工业总产值，预计比一九六三年增长百分之十五以上，比一九五七年有了很大的增加。"
+        "一九六四年，全国拥有的农业用拖拉机台数比一九五七年增长四倍，排灌设备的马力增长十二倍。\n",
+    "1992年政府工作报告.txt": "1992年政府工作报告\n一、１９９１年国内工作的回顾\n"
+        "１９９１年国民生产总值比上年增长百分之七。粮食产量达到４３５２４万吨，棉花产量达到５６６．３万吨。"
+        "原煤达到１０．９亿吨，石油达到１．３９亿吨。全国物价基本平稳，全年零售物价上涨百分之二点九。\n"
+        "二、抓紧有利时机，加快经济发展\n今年国民生产总值计划增长百分之六。\n",
+    "1995年政府工作报告.txt": "1995年政府工作报告\n一、１９９４年国内工作的回顾\n"
+        "我们在前进中还存在一些问题和困难。突出的问题是物价上涨幅度过高。去年我在政府工作报告中曾提出，"
+        "要把全年商品零售物价上涨幅度控制在百分之十以内。虽然在这方面做了很大努力，涨幅仍然高达百分之二十一点七。\n"
+        "二、促进国民经济持续、快速、健康发展\n宏观调控的目标是，力争把物价上涨幅度控制在百分之十五左右。\n",
+    "1956年政府工作报告.txt": "1956年政府工作报告\n一、１９５５年国家决算\n"
+        "１９５５年本年收入完成预算的９６．９８％，比预算数少８亿元。\n二、１９５６年的国家预算\n今年预算收入２９７亿元。\n",
+    "1957年政府工作报告.txt": "1957年政府工作报告\n一、关于社会主义革命\n农业合作化已经基本完成。\n"
+        "二、关于社会主义建设\n我们要注意以下几点：\n一、提高设计工作的质量。\n二、加强施工的技术指导。\n"
+        "三、关于人民生活\n职工的工资有了提高。\n",
+}
+
+
+def test_the_older_reports_years_numerals_and_parts(tmp_path, embedder):
+    """Reports before about 2000: figures in Chinese numerals rank as figures ('全年零售物价上涨百分之二点九');
+    a report given late in its year whose parts name no year answers from sentences that name the year
+    asked ('一九六四年全国工业总产值，预计…'); a year named only as a base ('比一九五七年') is no year
+    asked; a target restated is answered by the next sentence's outcome; a plan fulfilled to 96.98%
+    was not fulfilled; a report's parts are its numbered headings, not a list inside a part (issue #16)."""
+    assistant = assistant_for(tmp_path, embedder, text_files(tmp_path / "reports", OLD_REPORTS))
+    prices = assistant.ask("1991年全国零售物价涨了多少")
+    assert "百分之二点九" in prices.text, prices.text
+    estimate = assistant.ask("1964年全国工业总产值预计比上一年增长多少？")
+    assert "百分之十五以上" in estimate.text, estimate.text
+    tractors = assistant.ask("六四年报告里，农业用拖拉机台数比一九五七年增长了多少？")
+    assert "四倍" in tractors.text, tractors.text
+    ceiling = assistant.ask("1994年零售物价涨幅控制在10%以内了没有？")
+    assert ceiling.text.startswith(("不是", "没有")) and "百分之二十一点七" in ceiling.text, ceiling.text
+    other = assistant.ask("1995年报告要求物价涨幅力争控制在15%左右，这个目标最后做到了吗？")  # 1995's result is in no report
+    assert "百分之二十一点七" not in other.text, other.text
+    budget = assistant.ask("1955年国家预算收入完成了吗？")
+    assert budget.text.startswith("没有") and "96.98%" in fold(budget.text), budget.text
+    parts = assistant.ask("57年那份报告分几块讲的？")
+    assert "分为3个部分" in parts.text and "关于人民生活" in parts.text and "提高设计工作" not in parts.text, parts.text
+    assert len(parts.citations) == 3
