@@ -335,6 +335,8 @@ class ExtractiveAnswerer(ListAnswers, MeansAnswers, ComputedAnswers):
                 continue  # a total asked ('那五年一共新增了多少就业') is no yearly average ('平均每年…')
             if info.years and names_other_year(part, info.years, _with_qualifier(unit)):
                 continue  # '根据1980年计划，积累率…' is no figure of 1979
+            if info.kind != "yesno" and _ordinal_conflict(info.text, unit.sentence or unit.text):
+                continue  # '排第一的那个…是多少' is not answered by the figure '居…第三' (a yes/no says 不是 with it)
             if info.dated and not (set(info.years) & own_years(unit.sentence) and _dated_side_fits(info, unit.sentence)):
                 continue  # the passage's part is of another year: only the sentence's own year counts
             if wants_number and self._of_a_span_only(part, info, unit):
@@ -503,11 +505,11 @@ class ExtractiveAnswerer(ListAnswers, MeansAnswers, ComputedAnswers):
         fitting, plan_only = checks.fitting_hits(timed, hits)
         if info.operation == "vs_target" or asks_target_met(info):
             fitting, plan_only = checks.year_hits(info, hits), False  # the result and the target, both
-        if not fitting and info.years and info.kind in ("fact", "yesno", "multi"):
-            fitting = checks.self_dated(timed, hits)
-            info.dated = bool(fitting)
         if not fitting:
             refusal = self._other_side(composer, timed, hits, checks.time_gap(timed, hits))
+            # (answer() then tries the sentences that name the year themselves, keeping this refusal
+            # when they do not answer either)
+            info.dated = bool(info.years and info.kind in ("fact", "yesno", "multi") and checks.self_dated(timed, hits))
             return info, hits, False, self._finish(refusal, info, hits)
         gap = checks.place_gap(info, fitting, " ".join(h.text for h in fitting))
         if gap is not None:
@@ -520,10 +522,15 @@ class ExtractiveAnswerer(ListAnswers, MeansAnswers, ComputedAnswers):
             outline = self.compose_outline(Composer(info.text, info, self.sections), info, hits)
             if outline is not None:
                 return self._finish(outline, info, hits)
-        if refusal is not None:
-            return refusal
         composer = Composer(info.text, info, self.sections)  # acronyms spelled out as the reports write them
-        answer = COMPOSE[info.kind](self, composer, info, fitting)
+        if refusal is not None and not info.dated:
+            return refusal
+        if refusal is not None:  # no part of a report is of the year: its sentences that name it
+            answer = COMPOSE[info.kind](self, composer, info, checks.self_dated(info, hits))
+            if not answer.answered:
+                return refusal
+        else:
+            answer = COMPOSE[info.kind](self, composer, info, fitting)
         if not answer.answered and not plan_only:
             # '2018年为什么调低了赤字率': decided in the 2018 plan, not told in the review of 2018.
             plans = checks.plan_hits(info, hits)

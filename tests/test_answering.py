@@ -751,7 +751,7 @@ def test_a_target_the_report_says_was_missed_and_a_span_s_figure_asked_of_one_ye
     repeats; a five-year review's '下降20%以上' is no one year's fall (issue #16)."""
     from rag.questions import analyse
 
-    assert analyse("2006年单位GDP能耗降低4%的目标完成了吗？").unit == ""  # per unit of GDP is no money
+    assert analyse("2006年单位GDP能耗降低4%的目标完成了吗？").unit == "%"  # per unit of GDP is no money: the rate stated
     assistant = assistant_for(tmp_path, embedder, write_reports(tmp_path / "reports", TARGETS_MISSED))
     missed = assistant.ask("2006年单位GDP能耗降低4%的目标完成了吗？")
     assert missed.text.startswith("没有") and "没有实现" in missed.text, missed.text
@@ -981,3 +981,12 @@ def test_the_older_reports_years_numerals_and_parts(tmp_path, embedder):
     parts = assistant.ask("57年那份报告分几块讲的？")
     assert "分为3个部分" in parts.text and "关于人民生活" in parts.text and "提高设计工作" not in parts.text, parts.text
     assert len(parts.citations) == 3
+
+
+def test_a_figure_of_another_rank_is_no_answer(bundled):
+    """'排第一的那个…是多少' is not answered by the region's own figure that ranks 第三; a rank asked
+    is answered by it, and a yes/no says 不是 with it (issue #16)."""
+    other = bundled.ask("14个重点区县里排第一的那个，脱贫人口人均纯收入是多少？")
+    assert not other.answered, other.text
+    assert "第三" in bundled.ask("脱贫人口人均纯收入在14个重点区县里排第几？").text
+    assert bundled.ask("脱贫人口人均纯收入在14个重点区县里排第一吗？").text.startswith("不是")
