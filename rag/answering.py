@@ -1171,7 +1171,7 @@ def _asked_outcome(question: str) -> str:
 
 # A plan's fulfilment given as a share of it ('本年收入完成预算的96.98%', '完成年度计划的102%'),
 # asked as whether it was fulfilled ('1955年国家预算收入完成了吗').
-_SHARE_FULFILLED = re.compile(r"完成(?:了)?(?:全年|年度|国家)?(?:计划|预算|任务)的?(\d+(?:\.\d+)?)%")
+_SHARE_FULFILLED = re.compile(r"完成(?:了)?(?:全年|年度|国家)?(?:计划|预算|任务)的?((?:\d+(?:\.\d+)?%)|百分之[零〇一二三四五六七八九十百点]+)")
 _ASKS_FULFILLED = re.compile(r"完成|实现|达到|做到")
 
 
@@ -1186,7 +1186,8 @@ def yes_no_verdict(info: QuestionInfo, quote: str, title: str = "") -> str:
     plain = fold(zh.strip_footnotes(quote))
     # a plan fulfilled to a share under 100% ('本年收入完成预算的96.98%') was not fulfilled
     share = _SHARE_FULFILLED.search(plain)
-    if share and _ASKS_FULFILLED.search(info.text) and float(share.group(1)) < 100:
+    fulfilled = quantities(share.group(1)) if share else []  # (in either numerals: '百分之九十八点七')
+    if fulfilled and _ASKS_FULFILLED.search(info.text) and fulfilled[0].value < 100:
         return f"没有完全完成，报告中是“{share.group(0)}”："
     compared = (_TARGET_COMPARED.search(plain) or _TARGET_FARED.search(plain)) \
         if asks_target_met(info) and _names_stated_target(info.text, plain) else None

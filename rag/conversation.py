@@ -233,7 +233,8 @@ def follow_up_candidates(question: str, history: Iterable) -> list[str]:
         own = [year + core + "？"]
         readings = [rules, *joined, *own] if rules != question else \
             [*own, *joined] if _MEASURE_NAMED.search(core) else [*joined, *own]
-        readings = [r for r in readings if _YEAR.search(r) or FIVE_YEAR_PLAN.search(r)]
+        # (a plan's name joined as the year may read as no plan: '十一五' + '同一时期…'; then every reading stays)
+        readings = [r for r in readings if _YEAR.search(r) or FIVE_YEAR_PLAN.search(r)] or readings
     if _ASKS_RESULT.search(core) and _TARGET_WORDS.search(subject) and not _TARGET_WORDS.search(core):
         # the same measure and year, now the result: the target's words left out, and no reading
         # that keeps them (it would be answered with the target)

@@ -953,6 +953,8 @@ OLD_REPORTS = {
         "二、促进国民经济持续、快速、健康发展\n宏观调控的目标是，力争把物价上涨幅度控制在百分之十五左右。\n",
     "1956年政府工作报告.txt": "1956年政府工作报告\n一、１９５５年国家决算\n"
         "１９５５年本年收入完成预算的９６．９８％，比预算数少８亿元。\n二、１９５６年的国家预算\n今年预算收入２９７亿元。\n",
+    "1958年政府工作报告.txt": "1958年政府工作报告\n一、关于一九五七年国民经济计划的执行结果\n"
+        "一九五七年农业和农副业总产值只完成年度计划的百分之九十八点七。\n",
     "1957年政府工作报告.txt": "1957年政府工作报告\n一、关于社会主义革命\n农业合作化已经基本完成。\n"
         "二、关于社会主义建设\n我们要注意以下几点：\n一、提高设计工作的质量。\n二、加强施工的技术指导。\n"
         "三、关于人民生活\n职工的工资有了提高。\n",
@@ -978,6 +980,8 @@ def test_the_older_reports_years_numerals_and_parts(tmp_path, embedder):
     assert "百分之二十一点七" not in other.text, other.text
     budget = assistant.ask("1955年国家预算收入完成了吗？")
     assert budget.text.startswith("没有") and "96.98%" in fold(budget.text), budget.text
+    farming = assistant.ask("1957年农业总产值完成年度计划了吗？")  # the share in Chinese numerals
+    assert farming.text.startswith("没有") and "百分之九十八点七" in farming.text, farming.text
     parts = assistant.ask("57年那份报告分几块讲的？")
     assert "分为3个部分" in parts.text and "关于人民生活" in parts.text and "提高设计工作" not in parts.text, parts.text
     assert len(parts.citations) == 3
@@ -990,3 +994,11 @@ def test_a_figure_of_another_rank_is_no_answer(bundled):
     assert not other.answered, other.text
     assert "第三" in bundled.ask("脱贫人口人均纯收入在14个重点区县里排第几？").text
     assert bundled.ask("脱贫人口人均纯收入在14个重点区县里排第一吗？").text.startswith("不是")
+
+
+def test_a_follow_up_in_a_plan_s_period_always_has_a_reading():
+    """'同一时期，…' after a question about '十一五期间' once left no reading at all (IndexError in
+    ask_stream, found by the paraphrases of AB)."""
+    from rag.conversation import follow_up_candidates
+
+    assert follow_up_candidates("同一时期，财政收入由多少增至多少？", ["十一五期间GDP年均增长多少？"])
