@@ -318,6 +318,9 @@ def fresh_page(browser, tmp_path, bundled_index):
 
     process, url = start_app(shutil.copytree(bundled_index, tmp_path / "index"))
     page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
+    page.server_log = tmp_path / f"server-{url.rsplit(':', 1)[1]}.log"  # start_app's log, shown on failure
+    page.console = []
+    page.on("console", lambda m: page.console.append(f"{m.type}: {m.text}"))
     page.goto(url + "/")
     page.locator("#question textarea").wait_for()
     yield page
@@ -335,8 +338,10 @@ def test_a_question_sent_while_one_is_pending_is_queued_and_answered(fresh_page)
     try:
         page.wait_for_function("document.querySelector('#chat').innerText.includes('23.4万吨') && "
                                "!document.querySelector('#chat .pending-answer')", timeout=120_000)
-    finally:
+    except Exception as exc:  # what the page and the server saw, for a failure CI cannot show otherwise
         page.screenshot(path=str(ARTIFACTS / "chat-queued.png"), full_page=True)
+        raise AssertionError(f"chat: {page.locator('#chat').inner_text()!r}\nconsole: {page.console[-20:]}\n"
+                             f"server log: {page.server_log.read_text(errors='replace')[-3000:]}") from exc
     chat = page.locator("#chat").inner_text()
     assert "8.4万平方米" in chat and "生产粮食多少万吨？" in chat and "23.4万吨" in chat
     assert page.evaluate("window.__sawPending")  # each question showed at once, with 正在检索…
