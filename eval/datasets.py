@@ -51,7 +51,10 @@ BLIND = {"blind-qianjiang-a": "qianjiang_a.jsonl", "blind-qianjiang-b": "qianjia
          "blind-gov-ab": "gov_ab.jsonl",
          # AC, AD, the paraphrases of AA and AB, T11: written 2026-12-03, at the start of stop 32 (its final test sets)
          "blind-qianjiang-ac": "qianjiang_ac.jsonl", "para-qianjiang-aa": "para_aa.jsonl", "para-gov-ab": "para_ab.jsonl",
-         "blind-gov-ad": "gov_ad.jsonl"}
+         "blind-gov-ad": "gov_ad.jsonl",
+         # AE, AF, the paraphrases of AC and AD, T12: written 2026-12-04, at the start of stop 33 (its final test sets)
+         "blind-qianjiang-ae": "qianjiang_ae.jsonl", "para-qianjiang-ac": "para_ac.jsonl", "para-gov-ad": "para_ad.jsonl",
+         "blind-gov-af": "gov_af.jsonl"}
 
 
 def data_dir(option: str | None = None) -> Path:
