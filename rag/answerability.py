@@ -43,6 +43,7 @@ _GENERIC = frozenset("新增 全年 全区 全市 全国 我国 国家 政府 �
                      # verbs that only say something could be done ('技术转化得以加快')
                      "得以 能够".split())
 _UNITS = frozenset(UNITS)
+_UNIT_CHARS = frozenset(u for u in UNITS if len(u) == 1)
 
 
 @dataclass
@@ -62,7 +63,10 @@ def tagged_key_terms(topic: str, things_only: bool = False) -> list[tuple[str, s
     import rjieba
 
     terms = []
+    previous = ""
     for word, flag in rjieba.tag(fold(topic)):
+        # a number's unit cut with the word after it ('365天都达标' is cut 365/天都/达标): the unit goes with the number
+        previous, word = word, word[1:] if previous[-1:].isdigit() and word[:1] in _UNIT_CHARS else word
         word = re.sub(r"(?<=.)了$", "", word)  # '改了' is '改'
         word = re.sub(r"^在(.{2,})[上中里内]$", r"\1", word)  # '在世界上' is '世界'
         if flag.startswith("v"):
@@ -172,7 +176,11 @@ def term_present(term: str, text: str) -> bool:
         # and they stand together, in order ('在校生' in 在校学生; not 平均工资 in '平均为5.1%…工…资'),
         # unless it is a measure word ('粮食产量' is told as 生产粮食…万吨)
         present = [ch for ch in chars if ch in text]
-        together = re.search(".{0,2}".join(map(re.escape, present)), text)
+        # (a leading character found elsewhere is no part of it: the 在 of '在1953年年底' is not
+        # 在校学生's, whose '学校学生' stands together; a character inside it never drops: 高速铁路 is no 高速公路)
+        needed = -(-len(chars) * 2 // 3)
+        together = any(re.search(".{0,2}".join(map(re.escape, present[i:])), text)
+                       for i in range(len(present) - needed + 1))
         # a one-character noun ending a compound is its head: 房地产税 is no 房地产 (a measure word is
         # read by its stem)
         head = chars[-1] in text or bool(_MEASURE_SUFFIX.search(term)) or not _headed(term)
@@ -182,7 +190,9 @@ def term_present(term: str, text: str) -> bool:
         return stem in text
     if len(chars) == 2:
         # within one clause: '补足8900亩,生产粮食' says no 亩产
-        return any(abs(i - j) <= 3 and not _CLAUSE_BREAK.search(text[min(i, j):max(i, j)])
+        # (in their order, an abbreviation's characters may stand further apart: 研发 is 研究与实验发展, the
+        # way Chinese abbreviations are formed, 研究开发 → 研发, 高等学校 → 高校)
+        return any((abs(i - j) <= 3 or 0 < j - i <= 5) and not _CLAUSE_BREAK.search(text[min(i, j):max(i, j)])
                    for i in _positions(chars[0], text) for j in _positions(chars[1], text))
     return False
 
@@ -382,7 +392,9 @@ def time_fit(info: QuestionInfo, hit: Hit, allow_plan: bool = False) -> bool:
     if info.report_years:  # the report named; of it, the year asked when one is ('…报告说上一年')
         # (a year after the report's is a target it sets: '78年那份报告…要求1985年粮食达到多少')
         ahead = bool(info.years) and all(y > max(info.report_years) for y in info.years)
-        return hit.year in info.report_years and (not info.years or hit.period in info.years or ahead)
+        # (a year long before the report's is a look back over several years: '1964年报告怎么总结1961年以后的调整')
+        back = bool(info.years) and max(info.years) < min(info.report_years) - 1
+        return hit.year in info.report_years and (not info.years or hit.period in info.years or ahead or back)
     if hit.year is None or hit.period is None:
         return True  # a document with no report year: nothing to check against
     if not info.years:

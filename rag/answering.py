@@ -82,7 +82,7 @@ class AnswerSettings:
     # Share of the question's key words (idf-weighted) the evidence may lack and still answer.
     max_missing: float = 0.34
     shortlist: int = 8  # clauses re-ranked by the embedder per question part
-    fact_candidates: int = 5  # of those, how many may be checked before a part is not answered
+    fact_candidates: int = 5  # of those, the sentences whose clauses may be checked before a part is not answered
     hits_used: int = 4  # passages whose clauses are candidates
     dense_weight: float = 2.0  # cosine against idf overlap in a clause's score
     length_penalty: float = 0.0015  # per character: prefer the shortest clause that answers
@@ -232,6 +232,10 @@ class ExtractiveAnswerer(ListAnswers, MeansAnswers, ComputedAnswers):
                  and not (national and t in zh.COUNTRY)]
         # the predicate of a yes/no question is judged by its verdict (yes_no_verdict), not here
         missing = [t for t in checks.missing_terms(info, unit.sentence + unit.hit.section) if t in terms]
+        if info.kind == "yesno":
+            # a word whose rival the clause says ('二级' asked, '国家一级图书馆' said) is the verdict's 不是
+            clause = zh.strip_footnotes(unit.sentence or unit.text)
+            missing = [t for t in missing if not _rival(t, clause)]
         # The clause that names the measure must say the direction ('失业率降到5.5%，居民消费价格上涨2%'
         # does not say consumer prices fell).
         nouns = [t for t in terms if not checks.is_direction(t)]
@@ -312,7 +316,13 @@ class ExtractiveAnswerer(ListAnswers, MeansAnswers, ComputedAnswers):
         # a rank or a batch asked ('第几批', '排第几') is answered by an ordinal ('首批', '第三'), no amount
         ordinal = bool(_ASKS_ORDINAL.search(part)) and not info.english
         wants_number = wants_number and not ordinal
-        for unit, _score, similarity in ranked[:self.settings.fact_candidates]:
+        sentences: set = set()
+        for unit, _score, similarity in ranked:
+            # the budget counts sentences, not the clause spans of one ('过去五年，…年均增长5.2%' in five
+            # spans would use it up before the year's own sentence is looked at)
+            sentences.add((unit.hit.chunk_id, unit.sentence))
+            if len(sentences) > self.settings.fact_candidates:
+                break
             if similarity < threshold and not names_terms(terms, unit):
                 break
             if ordinal and not _ORDINAL_SAID.search(zh.strip_footnotes(unit.text)):
@@ -842,7 +852,8 @@ _ORDINAL_SAID = re.compile(r"第[一二三四五六七八九十两\d]{1,3}|首[�
 def _rival(term: str, clause: str) -> str:
     """A word of the clause that names another thing of the same kind: '银牌' for '金牌', '市级' for
     '国家级' (same ending, other head; both nouns, and a word of the clause as jieba cuts it:
-    '江入' of '阿蓬江入选' is no rival of 列入, nor 入选 of 列入, verbs being said in many ways).
+    '江入' of '阿蓬江入选' is no rival of 列入, nor 入选 of 列入, verbs being said in many ways; the end
+    of a word counts, '一级' of 国家一级).
     '' when there is none."""
     import rjieba
 
@@ -854,7 +865,8 @@ def _rival(term: str, clause: str) -> str:
     words = {w for w, flag in rjieba.tag(clause) if flag.startswith(("n", "a", "b", "m"))}
     for match in re.finditer(re.escape(term[1:]), clause):
         other = clause[max(0, match.start() - 1):match.end()]
-        if len(other) == len(term) and other != term and other in words:
+        # (or the end of one: '国家一级' is cut as one word and says 一级)
+        if len(other) == len(term) and other != term and any(w.endswith(other) for w in words):
             return other
     return ""
 

@@ -25,7 +25,7 @@ from .figures import region_of
 from .errors import RagError
 from .indexing import FileResult, Indexer, Progress
 from .numbers import quantities
-from .questions import search_text
+from .questions import reports_named, search_text
 from .retrieval import Hit
 from .sections import ReportSections
 from .store import DocumentRecord, Snapshot
@@ -186,7 +186,8 @@ class Assistant:
 
         def search(text: str) -> list[Hit]:
             # Questions use everyday words ('GDP', '物价'); the reports their own ('国内生产总值', '居民消费价格').
-            return retriever.search(with_report_terms(expand_acronyms(search_text(text))), k, doc_ids=doc_ids, years=years)
+            return retriever.search(with_report_terms(expand_acronyms(search_text(text))), k, doc_ids=doc_ids,
+                                    years=years or self._reports_named(text, reader))
 
         readings = answerer.readings(question, history) if history else [question]
         if len(readings) > 1:
@@ -209,6 +210,15 @@ class Assistant:
             if isinstance(piece, Answer):
                 piece.question, piece.resolved_question = original, resolved
             yield piece
+
+    @staticmethod
+    def _reports_named(question: str, reader: "_Reader") -> list[int] | None:
+        """A question naming a report the knowledge base holds ('1959年报告里讲的八字宪法') is
+        searched in that report: its review of the year before outranks nothing else's review of
+        the year named. None when it names none, or none that is loaded (the answer then says so)."""
+        held = {d.year for d in reader.snapshot.documents.values()}
+        named = [y for y in reports_named(question) if y in held]
+        return named or None
 
     @staticmethod
     def _documents_of_places(question: str, reader: "_Reader") -> list[str] | None:

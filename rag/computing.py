@@ -88,6 +88,11 @@ def _names_measure(measure: str, text: str) -> bool:
     return all(checks.term_present(t, text) or zh.named_by_report_term(t, measure, text) for t in nouns)
 
 
+# A question asking whether a result went past its target ('超过…目标了吗', '高于预期') or fell short of
+# it ('低于目标了吗'); not '超额完成' (met), nor a negated '没超过' (the verdict of the plain form answers it).
+_ASKS_BEYOND = re.compile(r"(?<![没未不])(?:(超过|超出|高于|多于|突破)|(低于|少于))[^，,。？?]{0,12}?(?:目标|预期|计划)")
+
+
 def is_met(side: int, measure: str, ceiling_said: bool, falling_said: bool) -> bool:
     """Whether a result ``side`` (compare(result, target): -1, 0, 1) meets its target. A ceiling
     (以内, 控制在) or a measure that is better lower (prices, unemployment, energy use) is met from
@@ -346,6 +351,13 @@ class ComputedAnswers:
                       bool(_FALLING.search(before)))
         verdict = ("是的，达到了目标" if met else "没有，未达到目标") if not zh.MISSED_TARGET.search(info.text) \
             else ("不是，达到了目标" if met else "是的，未达到目标")  # '是不是没完成': yes is 'missed'
+        beyond = _ASKS_BEYOND.search(info.text)
+        if beyond:
+            # '物价涨幅超过3%左右的目标了吗' asks which side of the target the result is, not whether it
+            # was met: a CPI of 0.2% meets a ceiling of 3% and does not exceed it
+            met = side > 0 if beyond.group(1) else side < 0
+            word = "超过" if beyond.group(1) else "低于"
+            verdict = f"是的，{word}了目标" if met else f"没有，没有{word}目标"
         text = f"{verdict}：实际{composer.quote(got_unit)}；目标{composer.quote(aim_unit)}{COMPUTED_MARK}。"
         # a result the question states wrongly is corrected ('才900多万人，是不是没达标')
         wrong = [q for q in stated if q.kind == got.kind and q.value not in (got.value, aim.value)]

@@ -270,6 +270,13 @@ def expected_unit(question: str) -> str:
 
 
 _REPORT_YEAR = re.compile(r"((?:19|20)\d{2})\s*年的?(?:那份|这份|那一份)?(?:政府)?(?:工作)?报告")
+
+
+def reports_named(question: str) -> list[int]:
+    """The years of the reports a question names ('1959年报告里讲的…', '2024年的政府工作报告里'), in
+    order; [] when it names none (a year alone, '1959年粮食产量', names what a year is about)."""
+    return [int(y) for y in _REPORT_YEAR.findall(question)]
+
 # The year before the report's, as a question names it relative to the report it names
 # ('2015年政府工作报告说上一年粮食产量…', '2023年的报告里，去年实际赤字率'): that year's result.
 # A report's estimate of a year already past is its review of that year, not a plan.
@@ -298,7 +305,7 @@ def analyse(question: str) -> QuestionInfo:
     english = not zh.is_chinese(question)
     plain = question if english else zh.plain_asking(question)  # kind and topic read from the written form
     kind = question_kind(plain, english)
-    report_years = [int(y) for y in _REPORT_YEAR.findall(question)]
+    report_years = reports_named(question)
     years = [y for y in years_in_question(_REPORT_YEAR.sub("", question))]
     before = bool(report_years and not years and _YEAR_BEFORE.search(question))
     if before:

@@ -50,7 +50,11 @@ WH_QUESTION = re.compile(r"哪|谁|什么|何")
 # After a measure word asked for ('多少人'): 口员才民… make it the start of a noun ('多少人口' keeps 人口).
 NOT_A_UNIT = "(?![口员才民群均籍庭])"
 QUESTION_PHRASES = re.compile(
-    r"请问|告诉我|一下|(政府)?(工作)?报告(里|中)?(说|提到|显示|提出)?的?|"
+    r"请问|告诉我|一下|"
+    # how the report reads a matter ('报告自己是怎么分析原因的', '给了哪些理由'): asking words of a why- or
+    # how-question, no topic (before 怎么 below, which would leave 分析 behind)
+    r"(?:是)?(?:怎么|如何|怎样)(?:分析|解释|总结|评价|看待|说明|讲)(?:的)?(?:原因|理由)?|(?:给|列|举|讲)了?(?:哪些|什么)(?:理由|原因|依据)|"
+    r"(政府)?(工作)?报告(里|中)?(说|提到|显示|提出)?的?|"
     # a span's two ends asked ('从多少涨到多少'): the 从 goes with the number asked
     r"从(?:多少|几)(?:万亿|亿|万)?|"
     r"有哪些|哪些|有什么|什么样的?|干什么用|做什么用|什么时候|什么|哪一?年|哪一?天|哪个|哪里|哪儿|何时|何地|多久|多长时间|多大|多高|多远|"
