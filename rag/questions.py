@@ -277,6 +277,7 @@ def reports_named(question: str) -> list[int]:
     order; [] when it names none (a year alone, '1959年粮食产量', names what a year is about)."""
     return [int(y) for y in _REPORT_YEAR.findall(question)]
 
+
 # The year before the report's, as a question names it relative to the report it names
 # ('2015年政府工作报告说上一年粮食产量…', '2023年的报告里，去年实际赤字率'): that year's result.
 # A report's estimate of a year already past is its review of that year, not a plan.
