@@ -349,8 +349,6 @@ class ComputedAnswers:
         before = fold(aim_unit.text)[max(0, aim.start - 8):aim.start]
         met = is_met(side, measure, bool(_CEILING.search(aim_text) or _CEILING.search(before[-6:])),
                       bool(_FALLING.search(before)))
-        verdict = ("是的，达到了目标" if met else "没有，未达到目标") if not zh.MISSED_TARGET.search(info.text) \
-            else ("不是，达到了目标" if met else "是的，未达到目标")  # '是不是没完成': yes is 'missed'
         beyond = _ASKS_BEYOND.search(info.text)
         if beyond:
             # '物价涨幅超过3%左右的目标了吗' asks which side of the target the result is, not whether it
@@ -358,6 +356,9 @@ class ComputedAnswers:
             met = side > 0 if beyond.group(1) else side < 0
             word = "超过" if beyond.group(1) else "低于"
             verdict = f"是的，{word}了目标" if met else f"没有，没有{word}目标"
+        else:
+            verdict = ("是的，达到了目标" if met else "没有，未达到目标") if not zh.MISSED_TARGET.search(info.text) \
+                else ("不是，达到了目标" if met else "是的，未达到目标")  # '是不是没完成': yes is 'missed'
         text = f"{verdict}：实际{composer.quote(got_unit)}；目标{composer.quote(aim_unit)}{COMPUTED_MARK}。"
         # a result the question states wrongly is corrected ('才900多万人，是不是没达标')
         wrong = [q for q in stated if q.kind == got.kind and q.value not in (got.value, aim.value)]

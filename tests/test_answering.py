@@ -1,7 +1,7 @@
 """Cited answers from the bundled report with the default, offline extractive answerer."""
 import pytest
 
-from rag import answerability as checks
+from rag import answerability as checks, zh
 from rag.normalize import fold
 from rag.answering import COMPUTED_MARK
 from rag.questions import split_parts as split_question
@@ -624,7 +624,6 @@ def test_the_end_of_a_span_the_year_asks_and_a_follow_up_in_its_own_words(tmp_pa
 def test_a_target_named_before_its_number_and_an_event_of_the_time():
     """'达到年初8%的目标了没有', '是不是超过了当年6.5%左右的预期目标' ask whether a target was met;
     '金融危机那会儿，…' says when, not what; '个税' is 个人所得税, '第三产业' 服务业."""
-    from rag import zh
     from rag.computing import asks_target_met
     from rag.questions import analyse
 
@@ -1013,15 +1012,9 @@ def test_words_told_otherwise_in_the_evidence():
     goes with the number ('365天都达标' names no 天都)."""
     assert checks.term_present("研发", "全社会研究与实验发展经费增加到3664亿元")
     assert not checks.term_present("研发", "研究制定教育发展规划")
-    assert checks.term_present("在校学生", zh_simplified("在一九五三年年底，全國高等學校學生數增長了百分之四十"))
+    assert checks.term_present("在校学生", zh.to_simplified(fold("在一九五三年年底，全國高等學校學生數增長了百分之四十")))
     assert not checks.term_present("高速公路", "高速铁路运营里程从2.5万公里增加到4.2万公里")
     assert "天都" not in checks.key_terms("城区空气优良天数全年365天都达标")
-
-
-def zh_simplified(text: str) -> str:
-    from rag import zh
-
-    return zh.to_simplified(fold(text))
 
 
 def test_a_yes_no_whose_quote_says_another_grade_is_no(tmp_path, embedder):

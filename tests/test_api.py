@@ -50,6 +50,7 @@ def start_app(index: Path, **env_vars: str):
     with log.open("w") as out:
         process = subprocess.Popen([sys.executable, str(ROOT / "app.py"), "--index", str(index), "--port", str(port)],
                                    cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, preexec_fn=_die_with_parent)
+    process.log_path = log  # what the server printed, for a test to show when it fails
     url = f"http://127.0.0.1:{port}"
     headers = {"Authorization": f"Bearer {env_vars['RAG_API_KEY']}"} if "RAG_API_KEY" in env_vars else {}
     deadline = time.monotonic() + 300

@@ -318,7 +318,7 @@ def fresh_page(browser, tmp_path, bundled_index):
 
     process, url = start_app(shutil.copytree(bundled_index, tmp_path / "index"))
     page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
-    page.server_log = tmp_path / f"server-{url.rsplit(':', 1)[1]}.log"  # start_app's log, shown on failure
+    page.server_log = process.log_path  # shown on failure
     page.console = []
     page.on("console", lambda m: page.console.append(f"{m.type}: {m.text}"))
     page.goto(url + "/")
