@@ -54,7 +54,10 @@ BLIND = {"blind-qianjiang-a": "qianjiang_a.jsonl", "blind-qianjiang-b": "qianjia
          "blind-gov-ad": "gov_ad.jsonl",
          # AE, AF, the paraphrases of AC and AD, T12: written 2026-12-04, at the start of stop 33 (its final test sets)
          "blind-qianjiang-ae": "qianjiang_ae.jsonl", "para-qianjiang-ac": "para_ac.jsonl", "para-gov-ad": "para_ad.jsonl",
-         "blind-gov-af": "gov_af.jsonl"}
+         "blind-gov-af": "gov_af.jsonl",
+         # AG, AH, the paraphrases of AE and AF, T13: written 2026-12-04, at the start of stop 34 (its final test sets)
+         "blind-qianjiang-ag": "qianjiang_ag.jsonl", "para-qianjiang-ae": "para_ae.jsonl", "para-gov-af": "para_af.jsonl",
+         "blind-gov-ah": "gov_ah.jsonl"}
 
 
 def data_dir(option: str | None = None) -> Path:
