@@ -23,7 +23,7 @@ from .retrieval import Hit
 from .years import own_years
 
 # Words too general to decide whether a passage is about the question.
-_GENERIC = frozenset("新增 全年 全区 全市 全国 我国 国家 政府 工作 报告 "
+_GENERIC = frozenset("新增 全年 全区 全市 全国 我国 国家 政府 工作 报告 区里 县里 市里 "
                      "主要 情况 数量 数据 规模 总量 水平 年度 个数 人数 多少 目标 指标 计划 预期 预计 实际 去年 今年 上年 同比 比上年 "
                      # words that name the kind of answer wanted, not what it is about
                      "称号 荣誉 奖项 名称 名字 时间 时候 地点 地方 数字 内容 方式 办法 原因 目的 级别 类型 哪里 单位 等级 "
@@ -41,7 +41,14 @@ _GENERIC = frozenset("新增 全年 全区 全市 全国 我国 国家 政府 �
                      # a plan named as the source of a target ('“十三五”规划的GDP目标')
                      "规划 "
                      # verbs that only say something could be done ('技术转化得以加快')
-                     "得以 能够".split())
+                     "得以 能够 "
+                     # words that frame a comparison or ask how the report puts it ('与2021年相比', '报告如何评价',
+                     # '所谓“新三样”', '逐项列出'): the comparison is the compute check's, the wording no thing
+                     "相比 相较 对比 比较 列出 逐项 所谓 说法 评价 分析 意思 所指 相应 差不多 基础 "
+                     # directional complements of a verb ('建起来', '降下来'): which way an action went, no thing
+                     "起来 下来 出来 过来 上来 下去 "
+                     # what was done, asked as a whole ('干成了哪些大事')
+                     "大事 事儿 实事".split())
 _UNITS = frozenset(UNITS)
 _UNIT_CHARS = frozenset(u for u in UNITS if len(u) == 1)
 
@@ -106,8 +113,8 @@ _MEASURE_SUFFIX = re.compile(r"(总量|数量|总额|规模|量|数|额|值)$")
 
 # Words of one direction count for each other ('研发投入提高了多少' is answered by '增长20.9%'),
 # but never for the opposite direction (a question about a fall the reports call a rise).
-_DIRECTIONS = [re.compile(r"增长|增加|提高|提升|上升|上涨|扩大|增|升|涨|多"),
-               re.compile(r"下降|减少|降低|下调|回落|缩小|减|降|跌|少"),
+_DIRECTIONS = [re.compile(r"增长|增加|提高|提升|上升|上涨|扩大|调高|上调|增|升|涨|多"),
+               re.compile(r"下降|减少|降低|下调|调低|调减|压减|放缓|回落|缩小|减|降|跌|少"),
                # whether something was achieved: '目标完成了吗' needs a passage that says so
                re.compile(r"完成|实现|达到|建成|完工|如期|顺利|超额|超计划|圆满|弄完|搞完|干完|做完|搞定|建完|修完")]
 
@@ -145,7 +152,7 @@ def is_direction(term: str) -> bool:
 
 def _said(term: str, text: str) -> bool:
     """The word, or the reports' own word for it ('荣誉' is what 获评 names), occurs in the text."""
-    return term in text or any(alias in text for alias in zh.REPORT_TERMS.get(term, ()))
+    return term in text or any(alias in text for alias in zh.REPORT_TERMS.get(term, ()) or zh.same_predicate(term))
 
 
 def term_present(term: str, text: str) -> bool:
@@ -172,6 +179,10 @@ def term_present(term: str, text: str) -> bool:
     if len(chars) >= 3 and _MEASURE_SUFFIX.search(term) and thing and \
             not re.search(".{0,2}".join(map(re.escape, thing)), text):
         return False  # what a measure word counts must be there: '原煤产量' tells no 钢产量
+    if len(chars) == 4 and chars[0] + chars[2] in text:
+        # a four-character term by its abbreviation, the first character of each word ('高等职业' is 高职,
+        # '高速铁路' 高铁, '中等职业' 中职: how Chinese abbreviations are formed)
+        return True
     if len(chars) >= 3:
         # and they stand together, in order ('在校生' in 在校学生; not 平均工资 in '平均为5.1%…工…资'),
         # unless it is a measure word ('粮食产量' is told as 生产粮食…万吨)
@@ -195,6 +206,13 @@ def term_present(term: str, text: str) -> bool:
         return any((abs(i - j) <= 3 or 0 < j - i <= 5) and not _CLAUSE_BREAK.search(text[min(i, j):max(i, j)])
                    for i in _positions(chars[0], text) for j in _positions(chars[1], text))
     return False
+
+
+def in_title(term: str, title: str) -> bool:
+    """A word the report's title names (its region, '黔江'): said in it, or a two-character word by its
+    characters close together; never a longer word by some of its characters, which a title's common
+    ones would give ('青年人' is not in '2023年中华人民共和国国务院政府工作报告')."""
+    return _said(term, title) or len(term) <= 2 and term_present(term, title)
 
 
 _CLAUSE_BREAK = re.compile(r"[，,。；;：:！!？?]")
@@ -357,8 +375,8 @@ def place_gap(info: QuestionInfo, hits: list[Hit], evidence: str) -> Gap | None:
     for place in info.places:
         stem = zh.place_stem(place)
         # The stem alone in the text is not enough: '青山' is in '绿水青山' (issue #16).
-        if place in text or (stem in zh.PROVINCES and stem in text):
-            continue
+        if place in text or (stem in zh.PROVINCES or zh.COMPASS_AREA.search(place)) and stem in text:
+            continue  # (a province, or a part of one, is said without its suffix: '渝东南' of 渝东南地区)
         if stem in titles and (stem in regions or own):
             continue  # the report's own region ('黔江'), or a place asked with it ('重庆市黔江区')
         if stem in titles:

@@ -228,10 +228,18 @@ class ExtractiveAnswerer(ListAnswers, MeansAnswers, ComputedAnswers):
         # whether it was achieved (完成, 建成) is asked of the evidence by a yes/no question's verdict
         # (yes_no_verdict: 是, 不是 with the stage said, or 报告没有说), never by this check
         terms = [t for t in checks.subject_terms(info.topic, info.kind in ("how", "yesno"))
-                 if not checks.term_present(t, title) and not checks.is_achievement(t)
+                 if not checks.in_title(t, title) and not checks.is_achievement(t)
                  and not (national and t in zh.COUNTRY)]
         # the predicate of a yes/no question is judged by its verdict (yes_no_verdict), not here
         missing = [t for t in checks.missing_terms(info, unit.sentence + unit.hit.section) if t in terms]
+        # who or what a rate or count is of ('青年人失业率', '16到24岁青年人的失业率') is said in the clause's
+        # own sentence: a section about youth employment does not make 调查失业率 the youth rate
+        topic = fold(info.topic)
+        qualifiers = [t for t in terms if re.search(re.escape(t) + r"的?\s?[\u4e00-\u9fff]{0,4}?率", topic)
+                      and not t.endswith("率") and checks.is_noun(t)]
+        unqualified = [t for t in checks.missing_terms(info, unit.sentence) if t in qualifiers]
+        if unqualified:
+            return list(dict.fromkeys(missing + unqualified))
         if info.kind == "yesno":
             # a word whose rival the clause says ('二级' asked, '国家一级图书馆' said) is the verdict's 不是
             clause = zh.strip_footnotes(unit.sentence or unit.text)
@@ -401,7 +409,7 @@ class ExtractiveAnswerer(ListAnswers, MeansAnswers, ComputedAnswers):
         title = fold(unit.hit.title)
         own_numbers = info.kind == "yesno" and not checks.is_plan(unit.hit)  # (as in _fact)
         nouns = [t for t in checks.subject_terms(info.topic) if not checks.is_direction(t) and not checks.is_verb(t)
-                 and not checks.term_present(t, title) and not any(t in p or p in t for p in info.places)]
+                 and not checks.in_title(t, title) and not any(t in p or p in t for p in info.places)]
         folded = fold(zh.strip_footnotes(sentence))
         # (a word of three characters or more names a measure: 生产总值, 可支配收入; a shorter one
         # may stand in another clause for something else: '内设机构' is not 机构改革)
@@ -1097,7 +1105,7 @@ def _asked_terms(info: QuestionInfo, title: str) -> list[str]:
     national = region_of(title) in ("全国", "")
     honour = bool(_NAMED_THING.search(info.text))
     terms = [t for t in checks.subject_terms(info.topic) if not any(t in p or p in t for p in info.places)
-             and not checks.term_present(t, fold(title)) and not (national and t in zh.COUNTRY)
+             and not checks.in_title(t, fold(title)) and not (national and t in zh.COUNTRY)
              and not (honour and t in _HONOUR_FRAME)]
     if not national:  # (too general a word for the evidence check, but a level asked of a county's report)
         terms += [w for w in ("全国", "全省") if w in info.text and w not in terms]
@@ -1132,7 +1140,8 @@ def _ordinal_conflict(question: str, quote: str) -> str:
     said = [(read(m), m.group(0)) for m in _ORDINAL.finditer(text)]
     for match in _ORDINAL.finditer(question):
         asked = read(match)
-        same_kind = [(value, found) for (kind, value), found in said if kind == asked[0]]
+        # (a rank the question names itself is no other one: '第三产业…超过了第二产业吗')
+        same_kind = [(value, found) for (kind, value), found in said if kind == asked[0] and found not in question]
         if same_kind and all(value != asked[1] for value, _ in same_kind):
             return same_kind[0][1]
         # the same rank within a narrower group: '全市第一' asked, '全市同组第一' said
@@ -1287,7 +1296,8 @@ def yes_no_verdict(info: QuestionInfo, quote: str, title: str = "") -> str:
            for i, c in enumerate(clauses) if checks.term_present(subject, c)] or clauses
     missing = [t for t in terms[1:] if not any(said(t, c) for c in own)]
     for term in missing:
-        rival = next((r for c in own for r in [_rival(term, c)] if r), "")
+        # (not a thing the question itself names: '第三产业…超过了第二产业吗' said '服务业…首次超过第二产业')
+        rival = next((r for c in own for r in [_rival(term, c)] if r and r not in fold(info.text)), "")
         if rival:
             return f"不是，报告中是“{rival}”而不是“{term}”："
     if missing and clauses and checks.term_present(subject, clauses[0]) and all(said(t, " ".join(clauses)) for t in terms) \

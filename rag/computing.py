@@ -163,10 +163,12 @@ class ComputedAnswers:
             return composer.answer(gap.message, answered=False)
         cited = [(name, q, composer.cite(u.hit, u.start, u.end, u.text)) for name, q, u in found]
         shown: list[str] = []
+        texts: set[str] = set()
         for (name, q, n), (_x, _y, u) in zip(cited, found):
-            piece = _clause_with(u.text, q, name, self.settings.short_clause_chars) + f"[{n}]"
-            if piece not in shown:  # two numbers of one short clause are shown once
-                shown.append(piece)
+            text = _clause_with(u.text, q, name, self.settings.short_clause_chars)
+            if text not in texts:  # two numbers of one short clause are shown once
+                texts.add(text)
+                shown.append(f"{text}[{n}]")
         inputs = "，".join(shown)
         approx = "约" if any(q.approximate for _n, q, _c in cited) else ""
         try:
@@ -498,7 +500,17 @@ class ComputedAnswers:
                 side = [q for q in levels if (q.start >= to.end()) == bool(end)]
                 if side:
                     return (side[0] if end else side[-1]), unit
-            after = [q for q in levels if q.start >= at]
+            if at >= 0:
+                # the operand's own number: in the clause that names it ('改造提升1.4万亩' for 改好的, a
+                # change only in name), or in the clause that goes on to its level ('收入增加910元，达到2027元');
+                # never the next thing's ('…完成耕地恢复补足8900亩'). Its words are tried from the most telling
+                # ('新建和改造提升的高标准农田': 改造提升, not 高标准农田, which names the other one's clause too).
+                own = next((q for word in sorted(present, key=self._weight, reverse=True)
+                            for q in [_own_number(plain, _locate(word, plain), levels, found)] if q), None)
+                if own is None:
+                    continue
+                return own, unit
+            after = [q for q in levels if q.start >= max(at, 0)]
             return (after[0] if after else levels[-1]), unit
         return None
 
@@ -570,12 +582,48 @@ def _clause_with(text: str, quantity: Quantity, name: str, short: int) -> str:
     return f"{name}{quantity.text}"
 
 def _locate(term: str, text: str) -> int:
-    """Where a word (or its longest leading part of two or more characters) occurs; 0 if nowhere."""
+    """Where a word (or its longest leading part of two or more characters, or the reports' word for
+    it: '改好' is said 改造) occurs; -1 if nowhere."""
     for length in range(len(term), 1, -1):
         at = text.find(term[:length])
         if at >= 0:
             return at
-    return 0
+    for alias in zh.REPORT_TERMS.get(term, ()):
+        at = text.find(alias)
+        if at >= 0:
+            return at
+    return -1
+
+
+# A clause that goes on with the level of the one before ('收入增加910元，达到2027元').
+_LEVEL_GOES_ON = re.compile(r"[，,]?\s*(?:达到|达|为|是|增加到|提高到|增长到|上升到|下降到|降至|降到|增至|升至)")
+# (an enumeration comma between two numbers lists the values of one clause: '分别达到98%、90%')
+_OPERAND_CLAUSE = re.compile(r"[，,；;。：:]|、(?![\d０-９零〇一二三四五六七八九十])")
+
+
+def _own_number(plain: str, at: int, levels: list[Quantity], found: list[Quantity]) -> Quantity | None:
+    """The number of the clause at offset ``at``: its first level from ``at``, else the level of a clause
+    going on from it, else any of its own numbers from ``at``; None when none holds one."""
+    own = _anchor_clause(plain, at)
+    if own is None:
+        return None
+    a, b = own
+    mine = [q for q in levels if a <= q.start < b]
+    if mine:
+        return next((q for q in mine if q.start >= at), mine[-1])
+    continuing = _LEVEL_GOES_ON.match(plain, b) if b < len(plain) else None
+    going_on = next((q for q in levels if continuing and b <= q.start < b + len(continuing.group(0)) + 12), None)
+    return going_on or next((q for q in found if at <= q.start < b), None)
+
+
+def _anchor_clause(text: str, at: int) -> tuple[int, int] | None:
+    """The bounds of the clause (between commas, enumeration commas or stops) of ``text`` that holds
+    offset ``at``; None when ``at`` is -1 (the word is nowhere in it)."""
+    if at < 0:
+        return None
+    start = max((m.end() for m in _OPERAND_CLAUSE.finditer(text, 0, at)), default=0)
+    stop = _OPERAND_CLAUSE.search(text, at)
+    return start, stop.start() if stop else len(text)
 
 def from_to(text: str) -> tuple[Quantity, Quantity] | None:
     """'从2.5万公里增加到4.2万公里' -> (2.5万公里, 4.2万公里), when the clause says only that."""

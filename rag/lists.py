@@ -6,6 +6,7 @@ document order."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from . import answerability as checks
 from . import zh
@@ -46,20 +47,27 @@ class ListAnswers:
                 if correction:
                     return composer.answer(f"{composer.quote(ranked[0][0])}。{correction}")
         section = self._section_for(info, hits)
+        if section is not None and len(section.text.strip()) <= len(section.heading.title) + 2:
+            section = None  # a part's heading alone ('一、过去一年和五年工作回顾'): what it says is in its subsections
         sections = [section] if section else self._nearby_sections(hits)
-        if section is None and info.kind == "summary":
+        headline = []
+        if section is None and (info.kind == "summary" or _asks_overall(info)):
             headline = self._headline_paragraphs(info, hits) if _asks_overall(info) else []
             sections = headline or self._factual_sections(info, self._nearby_sections(hits, following=True))
         gap = checks.place_gap(info, hits, " ".join(s.text for s in sections))
         if gap:
             return composer.answer(gap.message, answered=False)
-        unnamed = self._unnamed_thing(info, hits) if section is None and info.kind == "list" else ""
+        unnamed = self._unnamed_thing(info, hits) if section is None and info.kind == "list" and not _asks_overall(info) else ""
         if unnamed:
             # '2019年对足球改革有啥安排' over a report that never says 足球: its general sentences
             # would answer some other question
             return composer.answer(f"报告中没有关于“{checks.topic_words(info)}”的内容（没有提到“{unnamed}”）。",
                                    answered=False)
-        items = self._informative_clauses(info, sections, strict=section is None)
+        # (of a span looked back on, '过去五年干成了哪些大事', the paragraphs of headline figures are the answer
+        # whole: the question's words, all of them saying 'how it went', pick none of their clauses)
+        span = headline and (len(info.years) > 1 or _LOOKED_BACK.search(info.text))
+        items = self._informative_clauses(replace(info, topic=""), sections, strict=False) if span else \
+            self._informative_clauses(info, sections, strict=section is None)
         # (a five-year plan's name in quotes, '“六五”', names years, not a thing)
         named = [fold(n) for n in _NAMED_IN.findall(info.text) if not FIVE_YEAR_PLAN.fullmatch(f"“{n}”")]
         about = [item for item in items if any(n in fold(item[3]) for n in named)]
@@ -100,7 +108,7 @@ class ListAnswers:
         things = compounds + [t for t in checks.subject_terms(info.topic)
                               if (checks.is_noun(t) or rjieba.tag(t)[-1][1] in ("l", "j")) and not any(t in c for c in compounds)] \
             + _NAMED_IN.findall(info.text)
-        nouns = [t for t in things if not checks.term_present(t, titles) and not any(t in p or p in t for p in info.places)
+        nouns = [t for t in things if not checks.in_title(t, titles) and not any(t in p or p in t for p in info.places)
                  and t not in zh.COUNTRY]
 
         def named(noun: str, text: str) -> bool:
@@ -230,7 +238,7 @@ class ListAnswers:
         scored = []
         for section in sections:
             title = fold(section.heading.title) if section.heading and not strict else ""
-            beyond = [t for t in checks.key_terms(info.topic) if not checks.term_present(t, title)
+            beyond = [t for t in checks.key_terms(info.topic) if not checks.in_title(t, title)
                       and not any(t in p for p in info.places)]
             # A summary takes the facts of a paragraph about the topic ('2021年经济发展情况' ->
             # '国内生产总值达到114万亿元…'), a list the sentences that name what it asks for.
@@ -279,8 +287,9 @@ class ListAnswers:
 # The economy's size, not energy used per unit of it ('单位国内生产总值能耗').
 _OUTPUT = re.compile(r"(?<!单位)(?<!单位国内)(?<!单位地区)生产总值(?!能耗)")
 # Topic words of a question about how things went overall ('2023年经济社会发展情况如何').
-_OVERALL = re.compile(r"(?:经济|社会|发展|运行|国民|总体|整体|表现|全年|时期|五年|十[一二三四五]五|中国|我国|全国|全省|全市|"
-                      r"全州|全县|全区|成就)+")
+# (and a government's term or a plan period looked back on as a whole: '过去五年干成了哪些大事', '“十三五”五年成绩')
+_OVERALL = re.compile(r"(?:经济|社会|发展|运行|国民|总体|整体|表现|全年|时期|五年|十[一二三四五]五?|[六七八九]五|中国|我国|全国|全省|全市|"
+                      r"全州|全县|全区|成就|成绩|成效|成果|大事|干成|做成|过去|回顾|回头|那届|本届|上任|几年|简单)+")
 
 
 # A paragraph of a report's review of several years ('过去五年…', '中央财政五年投入…', '年均增长'):
@@ -300,6 +309,9 @@ def _hit_of(citation, hits: list[Hit]) -> Hit:
     """The passage a citation came from (for citing it again in another answer)."""
     return next((h for h in hits if h.doc_id == citation.doc_id and h.start <= citation.start and citation.end <= h.end),
                 next(h for h in hits if h.doc_id == citation.doc_id))
+
+
+_LOOKED_BACK = re.compile(r"五年|几年|过去|[一二三四五六七八九十]五[”\"」]?(?:时期|期间|那|这)?|届")
 
 
 def _asks_overall(info: QuestionInfo) -> bool:

@@ -19,7 +19,8 @@ from .retrieval import Hit
 
 # A sentence that gives a reason ('既是…的需要', '综合考虑了', '主要是由于') or states a problem
 # still open ('尚未有效缓解', '困难较多'): the reports' own wording in their target and problem paragraphs.
-_REASON = re.compile(r"的需要|考虑|由于|因为|原因|为了|旨在|主要是|是因为|有利于|之所以")
+# (and a purpose the reports give with 以: '…作为预期目标，以更全面反映就业状况')
+_REASON = re.compile(r"的需要|考虑|由于|因为|原因|为了|旨在|主要是|是因为|有利于|之所以|[，,]以(?:更|便|利|进一步|适应|促进)")
 _PROBLEM = re.compile(r"尚未|仍然?(?:较|比较)?(?:多|大|突出)|困难较多|较大差距|不足|不够|短板|薄弱|问题(?:比较|较为|仍然)?突出")
 
 
@@ -43,7 +44,10 @@ class MeansAnswers:
                                           1.0 if info.kind == "why" else 0.5)):
             return self._partial(composer, info, units)
         unit = self._best_means(info, ranked)
-        if not info.english and self._missing(info, unit) or not states_question_numbers(info, unit.sentence):
+        # (a number the question states may stand in the report's passage before the reason: '国内生产总值增长
+        # 7.5％左右。…增长目标略微调低，主要是要…')
+        passages = " ".join(h.text for h in hits if h.doc_id == unit.hit.doc_id)
+        if not info.english and self._missing(info, unit) or not states_question_numbers(info, passages):
             return self._partial(composer, info, units)  # '为什么取消了个人所得税' when the reports say 提高起征点
         gap = checks.place_gap(info, hits, unit.sentence + unit.hit.text)
         if gap:
@@ -78,15 +82,24 @@ class MeansAnswers:
     def _best_means(self, info: QuestionInfo, ranked: list) -> Clause:
         """Among the clauses about as close to the question as the closest (within 0.03), the first
         whose sentence gives what is asked: a reason for why ('既是稳就业…的需要'), and for how one
-        that does not state the problem ('融资难融资贵问题尚未有效缓解' is no means)."""
+        that does not state the problem ('融资难融资贵问题尚未有效缓解' is no means). Evidence first:
+        a clause whose sentence lacks a word of the question is passed over for one, a little
+        further (within 0.06), that says every word and what is asked ('为什么2018年第一次把城镇调查
+        失业率列为预期目标': not the target '城镇调查失业率5.5%以内' but '首次把这一指标作为预期目标，以更全面
+        反映就业状况')."""
         top = ranked[0][2]
-        close = [unit for unit, _score, similarity in ranked[:8] if similarity >= top - 0.03]
-        for unit in close:
+
+        def asked(unit: Clause) -> bool:
             sentence = self._sentence_of(unit)[2]
-            if info.kind == "why" and re.search(_REASON, sentence) or \
-                    info.kind == "how" and not re.search(_PROBLEM, sentence):
-                return unit
-        return ranked[0][0]
+            return bool(info.kind == "why" and re.search(_REASON, sentence) or
+                        info.kind == "how" and not re.search(_PROBLEM, sentence))
+
+        close = [unit for unit, _score, similarity in ranked[:8] if similarity >= top - 0.03]
+        first = next((unit for unit in close if asked(unit)), ranked[0][0])
+        if info.english or not self._missing(info, first):
+            return first
+        wider = [unit for unit, _score, similarity in ranked[:8] if similarity >= top - 0.06]
+        return next((unit for unit in wider if asked(unit) and not self._missing(info, unit)), first)
 
     @staticmethod
     def _sentence_of(unit: Clause) -> tuple[int, int, str]:

@@ -17,10 +17,11 @@ KINDS = ("fact", "list", "summary", "how", "why", "multi", "compute", "yesno", "
 
 # An explicit unit asked for: '多少亩', '几个', '多少万吨'.
 # ('多少千瓦' asks 千瓦, not 千 瓦: a unit that starts with a magnitude's character is read whole first)
-_ASKED_UNIT = re.compile(r"(?:多少|几)(?:(?!千瓦|千米|百分点)(?:万亿|亿|万|千|百))?(" + "|".join(map(re.escape, UNITS)) + ")"
+_ASKED_UNIT = re.compile(r"(?:多少|几)(?!个?(?:百分)?点)(?:(?!千瓦|千米|百分点)(?:万亿|亿|万|千|百))?(" + "|".join(map(re.escape, UNITS)) + ")"
                          + zh.NOT_A_UNIT)
 # Words that imply the unit of the answer.
-_UNIT_WORDS = [(re.compile(r"比例|比重|占比|百分之|增速|增幅|涨幅|降幅|跌幅|[^人]率|占[^，,。？?]{1,12}?(?:多少|几)"), "%"),  # '赤字率' is a share, '赤字' money
+_UNIT_WORDS = [(re.compile(r"比例|比重|占比|百分之|增速|增幅|涨幅|降幅|跌幅|[^人]率|税总水平|几成|占[^，,。？?]{1,12}?(?:多少|几)"), "%"),  # '赤字率' is a share, '赤字' money
+               # ('关税总水平' is an average tariff rate, as the customs statistics define it)
                (re.compile(r"多少钱|金额|资金|投资|投入(?!使用|运营|运行)|花了|花费|费用|收入|利润|产值|总值|GDP|赤字|债券?|贷款|税"), "元"),
                # '人口多少' counts people; '脱贫人口人均纯收入多少' is money: 人口 must be what is asked
                (re.compile(r"多少人|人数|几人|多少名|人口(?:数|总数|总量|规模)?(?:有|是|为|达到)?(?:多少|几)"), "人")]
@@ -40,7 +41,10 @@ _COMPUTE_OPS = [("earlier", zh.EARLIER),
                 ("sum", re.compile(r".", re.S))]
 # ('占比比…': the 比 of 占比 is no split; nor 比赛, 比例, 比重; 'A高出B多少' splits at 高出)
 _OPERAND_SPLIT = re.compile(r"和|与|及|、|以及|跟|还是|(?<!占)比(?![赛例重率较])|加上|(?<![增追参施更])加(?![快强大工入])|"
-                            r"(?<=[\u4e00-\u9fff])[高低]出(?=[\u4e00-\u9fff])|\band\b|\bvs\.?\b", re.I)
+                            r"(?<=[\u4e00-\u9fff])[高低]出(?=[\u4e00-\u9fff\s]|$)|\band\b|\bvs\.?\b", re.I)
+# Words after an operand that say what is reckoned of it, not which thing ('…的合计数量', '…之间'):
+# (a measure's own word stays: '经济总量' is the measure, '…企业的合计数量' the reckoning)
+_OPERAND_FRAME = re.compile(r"(?:的|合计)+总?(?:数量|数目|总数|总量|金额)$|^(?:数量|数目|总数)$|(?:之间|之和|两者|二者)$")
 _COMPUTE_WORDS = re.compile(r"大约|大概|约|一共|总共|合计|加起来|加在一起|加一块儿?|加到一起|合起来|算在一起|总和|之和|相差|差了?多少|差了|差距|[多少高低快慢](?:了|出了?)?多少|几倍|多少倍|倍数|"
                             r"哪个(更|比较)?[多少高低快慢大小]?|哪一?(项|个|类)更?[多少高低快慢大小]?|谁更[多少高低快慢大小]|"
                             r"更[多少高低快慢大小]|是否|有没有|超过|达到|高于|低于|多于|少于|分别|是|的|多少|几|[？?。]")
@@ -184,8 +188,9 @@ def operands(question: str) -> list[str]:
     body = " ".join(ratio.groups()) if ratio else question
     body = re.sub(r"[的是](?!几倍|多少倍|否)", "", body)  # '盘活的国有资产': one operand, not two
     body = _COMPUTE_WORDS.sub(" ", body)
-    pieces = [_TRAILING_UNIT.sub("", p.strip(" ，,：:")) for p in _OPERAND_SPLIT.split(body)]
-    pieces = [re.sub(r"去年|今年|当年|全年|上年", "", q) for p in pieces for q in p.split()]  # removed words separated the operands
+    pieces = [_OPERAND_FRAME.sub("", _TRAILING_UNIT.sub("", p.strip(" ，,：:"))) for p in _OPERAND_SPLIT.split(body)]
+    pieces = [_OPERAND_FRAME.sub("", re.sub(r"去年|今年|当年|全年|上年", "", q))
+              for p in pieces for q in p.split()]  # removed words separated the operands
     return [p for p in pieces if len(zh.content_chars(p)) >= 2 and not _is_frame(p)][:4]
 
 
@@ -302,7 +307,7 @@ def search_text(question: str) -> str:
 
 
 def analyse(question: str) -> QuestionInfo:
-    question = zh.whether_form(zh.expand_acronyms(question))
+    question = zh.comparison_form(zh.whether_form(zh.expand_acronyms(question)))
     english = not zh.is_chinese(question)
     plain = question if english else zh.plain_asking(question)  # kind and topic read from the written form
     kind = question_kind(plain, english)

@@ -58,8 +58,9 @@ QUESTION_PHRASES = re.compile(
     # a span's two ends asked ('从多少涨到多少'): the 从 goes with the number asked
     r"从(?:多少|几)(?:万亿|亿|万)?|"
     r"有哪些|哪些|有什么|什么样的?|干什么用|做什么用|什么时候|什么|哪一?年|哪一?天|哪个|哪里|哪儿|何时|何地|多久|多长时间|多大|多高|多远|"
-    r"[哪几两]一?[个位项种家所座条名年]|(多少|几)(万亿|亿|万|千|百)?(个百分点|平方公里|平方米|公里|公顷|人次|场次|"
-    r"[钱米吨亩人户个家元度项所张场名条座天倍次批类栋套辆台件部只头处间床支岁斤])?" + NOT_A_UNIT + r"|多少钱|怎么样|怎样|怎么|如何|为什么|为何|"
+    r"(?:多少|几)个(?:百分)?点|[哪几两]一?[个位项种家所座条名年]|(多少|几)(万亿|亿|万|千(?!瓦)|百)?(个百分点|平方公里|平方米|公里|公顷|人次|场次|"
+    r"千瓦时|万千瓦|千瓦|立方米|个点|成(?![\u4e00-\u9fff])|"  # ('几成': tenths; '几个点': percentage points)
+    r"[钱米吨亩人户个家元度项所张场名条座天倍次批类栋套辆台件部只头处间床支岁斤])?" + NOT_A_UNIT + r"|百分之(?:多少|几)|多少钱|怎么样|怎样|怎么|如何|为什么|为何|"
     r"是否|有没有|是不是|有无|提没提|了没有|没有(?=[？?]?$)|吗|呢|分别|各自|一共|总共|合计|加起来|(是)?为了|这些|那些|这样|那样|"
     r"(?:倒推|反推|往回推|推算|折算|换算)(?:成|为)?|听说|据说|有人说|帮我|给我|帮忙|麻烦|"
     # what a why-question asks for: '能起什么作用', '起到了什么效果', '有哪些数据支撑', '依据是什么'
@@ -124,7 +125,7 @@ REPORT_TERMS = {"物价": ("居民消费价格", "价格"), "经济增速": ("�
                 # honours: the reports say 获评 / 荣获 / 入选 (… 示范区, … 称号)
                 "荣誉": ("获评", "荣获", "入选", "称号"), "荣誉称号": ("获评", "荣获", "称号"), "奖项": ("获评", "荣获", "奖"),
                 "表彰": ("获评", "表彰"), "获得": ("获评", "荣获", "入选", "获得"), "人口": ("常住人口", "户籍人口", "人口"),
-                "老百姓": ("群众", "居民", "人民"), "股市": ("资本市场", "股票"), "税负": ("税费", "减税", "负担"),
+                "老百姓": ("群众", "居民", "人民", "全民"), "股市": ("资本市场", "股票"), "税负": ("税费", "减税", "负担"),
                 "还债": ("偿债",), "借钱": ("融资", "贷款"),
                 "拿到": ("获", "取得"), "拿了": ("获", "取得"), "得到": ("获", "取得"), "评上": ("获评", "入选"),
                 "建好": ("建成", "完工"), "修好": ("建成", "完工"), "开通": ("通车", "建成投用", "开通"),
@@ -132,7 +133,10 @@ REPORT_TERMS = {"物价": ("居民消费价格", "价格"), "经济增速": ("�
                 "楼市": ("房地产市场", "房地产"), "通胀": ("通货膨胀",), "自贸区": ("自由贸易试验区", "自由贸易区"),
                 "城里人": ("城镇居民",), "厕所": ("户厕", "改厕", "厕所"), "外贸": ("进出口", "对外贸易"),
                 "增速": ("增长率", "增长"), "对外贸易": ("进出口", "外贸"), "拿下": ("获批", "获评", "取得"),
-                "位列": ("居", "位居"), "位居": ("居", "位列"), "推行": ("实施", "推进", "推广", "建立")}
+                "位列": ("居", "位居"), "位居": ("居", "位列"), "推行": ("实施", "推进", "推广", "建立"),
+                "全世界": ("全球", "世界"), "经济总量": ("国内生产总值",), "居首位": ("第一", "首位"), "首位": ("第一",), "新冠": ("疫情", "疫苗", "新冠"),
+                "林子": ("森林", "林"), "私家车": ("家用汽车",), "托儿所": ("托育机构", "托育"), "中专": ("中职",),
+                "农村": ("乡村", "农村"), "新修": ("新建", "新修"), "改好": ("改造", "提升")}
 
 
 # The year before one named ('那前一年呢' after a question about 2018; '2015年报告说上一年…').
@@ -141,8 +145,8 @@ YEAR_BEFORE = re.compile(r"前一年|上一年|头一年")
 # Verbs that state the same outcome in reports (a yes/no question's predicate said another way:
 # '列入名录' asked, '入选名录' said). Only outcomes the reports use interchangeably; a stage short of
 # the outcome (导流洞贯通, 开工) is in no group.
-SAME_PREDICATE = (frozenset("列入 入选 纳入 列为 作为 获批 获评 评为 认定为 入围".split()),
-                  frozenset("建成 建成投用 竣工 投用 投入使用 投运 建好 修好 建完 修完".split()),  # not 完工: '主体完工' is a stage
+SAME_PREDICATE = (frozenset("列入 入选 纳入 列为 作为 获批 获评 评为 认定为 入围 列进 放进 当作 当成 被评 评上 被评为".split()),
+                  frozenset("建成 建成投用 竣工 投用 投入使用 投运 建好 修好 建完 修完 用上 启用 开始用 投入运营".split()),  # not 完工: '主体完工' is a stage
                   # (and the everyday words for it: '城市更新弄完没')
                   frozenset("完成 实现 达到 达成 做到 超额完成 弄完 搞完 干完 做完 搞定".split()),
                   frozenset("获得 获 荣获 取得 拿到 拿了 赢得".split()))
@@ -232,6 +236,16 @@ def whether_form(question: str) -> str:
     return question
 
 
+# '与2021年相比，2022年城镇新增就业减少了多少': the comparison framed first, in the order 比 says it
+_FRAMED_COMPARISON = re.compile(r"(?:与|和|跟|同)\s*((?:19|20)\d{2}\s*年)\s*(?:相比|比较|相较)[，,]?\s*"
+                                r"((?:19|20)\d{2}\s*年)([^，,。？?]*?)(?=增加|增长|提高|提升|减少|下降|降低|多|少|高|低)")
+
+
+def comparison_form(question: str) -> str:
+    """'与2021年相比，2022年城镇新增就业减少了多少' -> '2022年城镇新增就业比2021年减少了多少'."""
+    return _FRAMED_COMPARISON.sub(r"\2\3比\1", question)
+
+
 def plain_asking(question: str) -> str:
     """The question with spoken question words in their written form and its final particles
     (啊, 呀) dropped: '2016年找工作的形势咋样啊？' -> '2016年找工作的形势怎么样？'."""
@@ -307,7 +321,7 @@ TREND_WORDS = re.compile(YEAR_SPAN.pattern + r"|(?:19|20)\d{2}|[到至~～—–
                          r"(?<=[\u4e00-\u9fff])(?<![下上提增减回升])[涨降增跌](?=$|[涨降增跌]幅)|来$")
 # A gap of two figures asked ('相差', '差了几个百分点'; 'A高出B多少', said without 比): compute kinds
 # and the difference operation read the same words.
-GAP_WORDS = r"相差|差了?多少|差了?几个?百分点|差距"
+GAP_WORDS = r"相差|差了?多少|差了?几个?(?:百分)?点|差距"
 GAP_WITHOUT_BI = r"[高低多少]出[^，,。？?]{1,12}?(?:多少|几)"
 # GDP as the base of another measure ('单位国内生产总值能耗', '每万元GDP', '占国内生产总值比重').
 PER_OUTPUT = re.compile(r"(?:单位|每)(?:国内|国民)?生产总值|(?:单位|每)GDP|万元(?:国内)?生产总值")
@@ -319,6 +333,13 @@ KIND_PATTERNS: list[tuple[str, re.Pattern]] = [
     ("compute", VS_TARGET),
     ("compute", COMPLEMENT),
     # '比上年多了多少' compares; '城里多了多少绿地' (nothing to compare with) asks how much was added
+    # ('与2021年相比，2022年城镇新增就业减少了多少': the comparison framed before the clause that asks)
+    # (against another year only: '与解放前最高水平相比…增长了多少' asks the change the report states)
+    ("compute", re.compile(r"(?:跟|和|与|同|较)\s*(?:19|20)\d{2}\s*年(?:相比|比较|相较)[，,]?[^。？?]*(?:多少|几)")),
+    # an amount's change against a named year ('2016年国内生产总值比2015年增加了多少万亿元'): two years'
+    # figures, each from its own report (a rate, '增长了多少%', is stated as it is: a fact)
+    ("compute", re.compile(r"比\s*(?:19|20)\d{2}\s*年[^，,。？?]{0,6}?(?:增加|增长|提高|减少|下降|降低|多|少)(?:了|出来?了?)?(?:多少|几)"
+                           r"(?:(?:万亿|亿|万|千|百)(?:元|美元|人|吨|斤|公里|千瓦|户|个|家|辆)?|(?:元|美元|人|吨|斤|公里|千瓦|户|个|家|辆))")),
     ("compute", re.compile(r"(?:比|较|跟|和|与|同)[^，,。？?]*[多少高低快慢](?:了|出了?)?(?:多少|几个?百分点|几个点)|"
                            + GAP_WITHOUT_BI)),  # (多出多少)
     ("compute", re.compile(r"平均(?:每(?!年)|一(?=[个家所人户座张天位名]))|一共|总共|合计|加起来|加在一起|加一块儿?|加到一起|合起来|算在一起|总和|之和|" + GAP_WORDS + r"|"
@@ -330,12 +351,13 @@ KIND_PATTERNS: list[tuple[str, re.Pattern]] = [
     # 成绩' wants the highlights.
     ("list", re.compile(r"(?<!通过)哪些(?!方式|办法|手段|途径|(主要|重要|重大|显著)?(成绩|成就|成效|成果|进展|亮点|突破))")),
     ("summary", re.compile(r"怎么样|(成效|效果|进展|情况|表现|成绩|进度|做得)如何|如何评价|(情况|表现|形势|成效|效果)怎样|成效|进展|亮点|成绩|成果|成就|"
-                           r"概况|概括|总结|总体|整体|介绍一下|简述|简要|综述")),
+                           # ('关税整体降到了多少' asks one figure: 整体 says of what, not how it went overall)
+                           r"概况|概括|总结|(?:总体|整体)(?![^，,。？?]*(?:多少|几))|介绍一下|简述|简要|综述")),
     ("how", re.compile(r"怎么做到|如何做到|怎么实现|如何实现|怎么|如何|怎样|通过什么|通过哪些|靠什么|"
                        r"采取(了)?(什么|哪些)(方式|办法|手段|途径)|用什么(方式|办法)|(什么|啥|哪些)(招|招数|法子|手段)|啥(办法|措施|方式)|"
                        r"\bhow\b(?! (many|much))", re.I)),
     ("list", re.compile(r"哪些|有什么|有啥|包括什么|采取(了)?什么|[做干办]成?了些?什么|什么(工作|措施|举措|项目|活动|荣誉|奖项)|"
-                        r"列举|几项|\bwhat (measures|steps|projects|actions)\b|\bwhich\b", re.I)),
+                        r"列举|列出|逐项|逐条|一条一条|一项一项|几项|\bwhat (measures|steps|projects|actions)\b|\bwhich\b", re.I)),
     ("yesno", re.compile(r"是否|有没有|是不是|有无|提没提|了没有|没有[？?]?$|吗[？?]?$|吧[？?]$|"
                          r"([\u4e00-\u9fff])[没不]\1(?![\u4e00-\u9fff]{0,3}(?:多少|几))|"  # ('过没过', '够不够')
                          r"\b(is|are|was|were|did|does|has|have)\b.*\?$", re.I)),
@@ -351,8 +373,9 @@ PLAN_WORDS = re.compile(r"(?<!行动)(?<!超)(?<!按)(?<!原)计划(?!单列)|(?
 # Verbs that say a figure was set as a target ('物价涨幅准备控制在多少', '目标定为多少'): they tell the
 # plan side, which the time check reads (PLAN_WORDS), and name no measure.
 TARGET_VERBS = re.compile(r"控制|控制在|设定|设定为|定为|定在|定到|定了|确定|设为|安排")
-# '增长了多少' (the perfective 了) asks what happened, not what was planned.
-RESULT_WORDS = re.compile(r"实际|最[后终](?:是|为|达到|实际|完成|增长|下降|涨|降|多少)|完成了?[吗没]|实现了?[吗没]|达到了?[吗没]|完成了|实现了|达到了|做到了|已经|结果|"
+# '增长了多少' (the perfective 了) asks what happened, not what was planned; so does 最终 ('最终产了多少'),
+# but not a final goal ('最终目标').
+RESULT_WORDS = re.compile(r"实际|最终(?!目标|要|将)|最后(?:是|为|达到|实际|完成|实现|增长|下降|涨|降|多少|产|做到)|完成了?[吗没]|实现了?[吗没]|达到了?[吗没]|完成了|实现了|达到了|做到了|已经|结果|"
                           r"(增长|增加|提高|提升|下降|减少|降低|新增|建成|完成|涨|降)了|(?:控制|压|降|稳)[在到住]了|了没有?|\b(actual|actually|achieved)\b", re.I)
 
 # ---- places ---------------------------------------------------------------------------------
@@ -367,6 +390,9 @@ _NOT_PLACES = frozenset("城区 全区 我区 本区 该区 社区 小区 园区
                         "全县 我县 本县 城乡 乡村 农村 城镇 乡镇 村镇 地区 各地区 高新区 开发区 示范区 试验区 保护区 "
                         "自贸区 新区 老区 灾区 垦区 牧区 林区 矿区 街区 校区 功能区 经济区 城中村 行政村 自然村".split())
 _NATIONAL = ("中国", "我国", "全国", "国内", "国家", "中华人民共和国")
+# Words that end like a division but name none ('结成联盟', '联盟' is no 盟 of Inner Mongolia).
+_NOT_SUFFIXES = ("联盟", "同盟", "加盟")
+COMPASS_AREA = re.compile(r"(?:东|南|西|北|中|东南|东北|西南|西北)(?:部)?地区")
 
 
 # A name followed by one of these names a school, a road or a team, not the place ('新华小学').
@@ -388,7 +414,14 @@ def places_named(question: str) -> list[str]:
         if following in _ADMIN_SUFFIX and flag in ("ns", "nr", "nz", "n"):
             word += following  # '秀山' '县'
             following = tagged[i + 2][0] if i + 2 < len(tagged) else ""
-        suffixed = len(word) >= 3 and word.endswith(_ADMIN_SUFFIX)
+        if COMPASS_AREA.fullmatch(word):
+            # a part of a province by its compass point ('渝东南地区', cut 渝 | 东南地区): named with the
+            # province's one-character abbreviation before it (reports say '渝东南'), else no particular place
+            previous = tagged[i - 1][0] if i else ""
+            if len(previous) == 1 and re.fullmatch(r"[\u4e00-\u9fff]", previous):
+                places.append(previous + word)
+            continue
+        suffixed = len(word) >= 3 and word.endswith(_ADMIN_SUFFIX) and not word.endswith(_NOT_SUFFIXES)
         # jieba tags many ordinary words 'ns' ('新建', '惠及'): without an administrative suffix only
         # the names of provinces, big cities and countries, and of the gazetteer's divisions, count.
         known = flag == "ns" and (word in PROVINCES or place_stem(word) in PROVINCES)
