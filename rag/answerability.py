@@ -48,7 +48,9 @@ _GENERIC = frozenset("新增 全年 全区 全市 全国 我国 国家 政府 �
                      # directional complements of a verb ('建起来', '降下来'): which way an action went, no thing
                      "起来 下来 出来 过来 上来 下去 "
                      # what was done, asked as a whole ('干成了哪些大事')
-                     "大事 事儿 实事".split())
+                     "大事 事儿 实事 "
+                     # how the report names a thing ('被称为来之不易')
+                     "称为 被称为 号称".split())
 _UNITS = frozenset(UNITS)
 _UNIT_CHARS = frozenset(u for u in UNITS if len(u) == 1)
 

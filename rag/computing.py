@@ -53,7 +53,7 @@ _STATED_BOUND = re.compile(r"控制在|压到|降到|达到|提高到|增加到|
 
 # An average asked per day, per firm, per person ('平均每天新开多少家公司'), which a report may state.
 _PER = re.compile(r"平均每([\u4e00-\u9fff])")
-_TARGET_FRAME = re.compile(r"年初|当年|原定|预定|定的|设定的?|提出的|左右|以上|以内|的|预期|目标|计划")
+_TARGET_FRAME = re.compile(r"年初|当年|原来|原先|原定|预定|定的|设定的?|提出的|左右|以上|以内|的|预期|目标|计划|定")
 
 
 def asks_target_met(info: QuestionInfo) -> bool:
@@ -90,7 +90,7 @@ def _names_measure(measure: str, text: str) -> bool:
 
 # A question asking whether a result went past its target ('超过…目标了吗', '高于预期') or fell short of
 # it ('低于目标了吗'); not '超额完成' (met), nor a negated '没超过' (the verdict of the plain form answers it).
-_ASKS_BEYOND = re.compile(r"(?<![没未不])(?:(超过|超出|高于|多于|突破)|(低于|少于))[^，,。？?]{0,12}?(?:目标|预期|计划)")
+_ASKS_BEYOND = re.compile(r"(?<![没未不])(?:(超过|超出|高于|多于|突破)|(低于|少于))[^，,。？?]{0,12}?(?:目标|预期|计划|原来定|原定|年初定)")
 
 
 def is_met(side: int, measure: str, ceiling_said: bool, falling_said: bool) -> bool:

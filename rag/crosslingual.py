@@ -65,7 +65,7 @@ class Glossary:
                 if phrase[0] in _STOPWORDS or phrase[-1] in _STOPWORDS:
                     continue
                 key = " ".join(phrase)
-                chinese = [w for w in (*ENGLISH_TERMS.get(key, ()), *self._words.get(key, [])) if w in known]
+                chinese = list(dict.fromkeys(w for w in (*ENGLISH_TERMS.get(key, ()), *self._words.get(key, [])) if w in known))
                 if chinese:
                     found.append(sorted(chinese, key=len, reverse=True)[:PER_TERM])
                     i += n

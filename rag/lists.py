@@ -183,9 +183,13 @@ class ListAnswers:
             paragraphs = self.sections.paragraphs(doc_id)
             for i, paragraph in enumerate(paragraphs):
                 chunk = self.sections.chunk_for(doc_id, paragraph.start, paragraph.end)
-                if chunk is None or chunk.period not in years or not _OUTPUT.search(paragraph.text):
+                weight = _span_weight(info, paragraph.text)
+                # (a span's review may stand among the next plan's paragraphs: '过去五年，我国经济社会发展取得新的
+                # 历史性成就' opens the 2021 report's part on the 十四五 plan)
+                of_span = weight > 1 and chunk is not None and chunk.period == max(years) + 1
+                if chunk is None or chunk.period not in years and not of_span or not _OUTPUT.search(paragraph.text):
                     continue
-                count = len(quantities(paragraph.text)) * _span_weight(info, paragraph.text)
+                count = len(quantities(paragraph.text)) * weight
                 if count > best_count:
                     best, best_count, following = paragraph, count, paragraphs[i + 1:i + 2]
         return [best] + following if best_count >= 3 else []
@@ -299,7 +303,14 @@ _SPAN_REVIEW = re.compile(r"过去[五十]年|[五十]年来|[五十]年(?:间|�
 
 def _span_weight(info: QuestionInfo, text: str) -> float:
     """How much a paragraph counts for a question: one about a single year weighs a paragraph
-    about several years at a third (2018's report on 2017, not on 2013–2017)."""
+    about several years at a third (2018's report on 2017, not on 2013–2017), one about a span the
+    paragraph opening with it at three times."""
+    if len(info.years) > 1 or _LOOKED_BACK.search(info.text):
+        # a span looked back on ('“十一五”时期的主要成就'): the paragraph that opens with it ('胜利完成“十一五”规划的
+        # 主要目标和任务，国民经济迈上新的台阶。…年均增长11.2%') weighs three times one that only has more figures
+        plan = re.search(r"[一二三四五六七八九十]{1,2}五", info.text)
+        opening = re.split(r"[。！？]", text, maxsplit=1)[0]
+        return 3.0 if re.search((re.escape(plan.group(0)) + "|" if plan else "") + r"五年|年均", opening) else 1.0
     if len(info.years) != 1 or re.search(rf"{info.years[0]}\s*年|过去一年|去年", text):
         return 1.0  # it names the year asked ('刚刚过去的2017年，…')
     return 1 / 3 if _SPAN_REVIEW.search(text) else 1.0

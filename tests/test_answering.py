@@ -1036,3 +1036,64 @@ def test_a_report_named_is_searched_first(tmp_path, embedder):
     assistant = assistant_for(tmp_path, embedder, paths)
     named = assistant.ask("2019年报告里说农村贫困人口减少了多少？", k=1)
     assert "1386万人" in named.text and "1109万人" not in named.text, named.text
+
+
+def test_two_years_amounts_compared_from_their_own_reports(tmp_path, embedder):
+    """'与2015年相比，2016年GDP增加了多少万亿元' and '2016年GDP比2015年多了几万亿' are the difference of two
+    years' levels, each from the report that reviews it (not a refusal for the missing '相比'); a rate
+    asked ('增长了百分之几') is the stated one (issue #16)."""
+    reports = [(2016, "国内生产总值达到67.7万亿元，增长6.9%。", "国内生产总值增长6.5%－7%。"),
+               (2017, "国内生产总值达到74.4万亿元，增长6.7%。", "国内生产总值增长6.5%左右。")]
+    assistant = assistant_for(tmp_path, embedder, write_reports(tmp_path / "reports", reports))
+    for question in ("与2015年相比，2016年国内生产总值增加了多少万亿元？", "2016年GDP比2015年多了几万亿？"):
+        answer = assistant.ask(question)
+        assert answer.kind == "compute" and "6.7万亿元" in answer.text and COMPUTED_MARK in answer.text, answer.text
+    assert zh.comparison_form("与2021年相比，2022年城镇新增就业减少了多少") == "2022年城镇新增就业比2021年减少了多少"
+
+
+def test_an_operand_is_the_number_of_its_own_clause(bundled):
+    """'新修的和改好的' are 新建 5万亩 and 改造提升 1.4万亩: the number in the clause that names each (改造提升
+    is a change only in name), never the next clause's '耕地恢复补足8900亩' (a false 5.89万亩 before)."""
+    answer = bundled.ask("高标准农田新修的和改好的加在一起，一共多少万亩？")
+    assert "6.4万亩" in answer.text and "5.89" not in answer.text, answer.text
+    both = bundled.ask("新建和改造提升的高标准农田一共多少万亩？")
+    assert "6.4万亩" in both.text, both.text
+    assert "8个百分点" in bundled.ask("中职毕业生的初次就业率比高职高出几个百分点?").text  # ('高出' splits the two)
+
+
+def test_a_reason_a_little_further_and_a_rank_the_question_names(tmp_path, embedder):
+    """A why-question is answered by the sentence that gives the reason and says every word asked (调低
+    for 下调), even when the bare target ranks a little closer; a yes/no whose quote names a rank the
+    question also names ('第二产业') is no 不是; '最终产了多少' asks a result, which a plan is not."""
+    reports = [(2012, "国内生产总值增长9.2%。",
+                "国内生产总值增长7.5％。这里要着重说明，国内生产总值增长目标略微调低，主要是要与规划目标逐步衔接，"
+                "引导各方面把工作着力点放到提高经济发展质量和效益上来。"),
+               (2014, "服务业增加值比重达到46.1%，首次超过第二产业。", "国内生产总值增长7.5%左右。"),
+               (2025, "粮食产量首次跃上1.4万亿斤新台阶。", "粮食产量1.4万亿斤左右。")]
+    assistant = assistant_for(tmp_path, embedder, write_reports(tmp_path / "reports", reports))
+    why = assistant.ask("2012年GDP增长目标为什么下调到7.5%？")
+    assert why.answered and "主要是要" in why.text, why.text
+    rank = assistant.ask("2013年第三产业的增加值占比是不是第一次超过了第二产业？")
+    assert rank.text.startswith("是的"), rank.text
+    assert not assistant.ask("2025年全国粮食最终产了多少？").answered
+
+
+def test_a_long_word_is_not_in_a_title_by_two_common_characters(tmp_path, embedder):
+    """'青年人' is not named by the title '2023年中华人民共和国…' (年, 人): the youth rate asked is not the
+    survey unemployment rate of everyone; the rate asked without a group is answered."""
+    text = ("2023年中华人民共和国国务院政府工作报告\n一、2022年工作回顾\n"
+            "全年国内生产总值增长3%，城镇新增就业1206万人，年末城镇调查失业率降到5.5%。\n")
+    assistant = assistant_for(tmp_path, embedder, text_files(tmp_path / "reports",
+                                                             {"2023年中华人民共和国国务院政府工作报告.txt": text}))
+    assert not checks.in_title("青年人", "2023年中华人民共和国国务院政府工作报告")
+    assert not assistant.ask("2022年16到24岁青年人的失业率是多少？").answered
+    assert "5.5%" in assistant.ask("2022年城镇调查失业率是多少？").text
+
+
+def test_a_part_of_a_province_by_its_compass_point(bundled):
+    """'渝东南地区' is the 渝东南 the report says (not a district 东南地区 the report lacks); '结成联盟' is no
+    league (盟) of Inner Mongolia."""
+    assert zh.places_named("黔江是否在渝东南地区率先实现了“交房即交证”？") == ["黔江", "渝东南地区"]
+    assert zh.places_named("与黔江中心医院结成联盟的高校医学机构都有哪些？") == ["黔江"]
+    assert bundled.ask("黔江是否在渝东南地区率先实现了“交房即交证”？").text.startswith("是的")
+    assert not bundled.ask("酉阳县去年新增城市绿地多少？").answered
