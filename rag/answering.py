@@ -346,6 +346,8 @@ class ExtractiveAnswerer(ListAnswers, MeansAnswers, ComputedAnswers):
             if zh.YEAR_SPAN.search(part) and _CHANGE_ASKED.search(part) and not info.english \
                     and not (_SPAN_SAID.search(fold(unit.text)) or from_to(unit.text)):
                 continue  # a change over a span ('2008—2012这五年GDP涨了多少') is no one year's figure
+            if _FROM_TO_ASKED.search(part) and not info.english and not _FROM_TO_SAID.search(fold(unit.text)):
+                continue  # both ends asked ('从多少公里修到多少公里') are no increase alone ('增加4083公里')
             if _ASKS_STOCK.search(part) and not _INCREMENT_ASKED.search(part) and \
                     all(is_change(unit.text, q) for q in quantities(zh.strip_footnotes(unit.text)) if self.is_of_unit(q, part_info.unit)):
                 continue  # how many there are ('市场主体总量有多少户') is not how many were added ('新登记9905户')
@@ -924,6 +926,8 @@ def _said_per(asked: str, text: str) -> bool:
 
 # A change asked over a span, and a span's change said ('五年累计', '年均', '由…增加到', '以来').
 _CHANGE_ASKED = re.compile(rf"(?:{zh.CHANGE_VERBS}|涨|降)了?(?:多少|几)")
+_FROM_TO_ASKED = re.compile(r"[从由](?:多少|几)[^，,。？?]{0,12}?[到至](?:了)?(?:多少|几)")
+_FROM_TO_SAID = re.compile(r"[从由][^，,。；;]{0,30}?[到至]")
 _SPAN_SAID = re.compile(r"[两二三四五六七八九十\d]年(?:来|间|中|里|累计|合计|共)|累计|年均|以来|"
                         r"[从由][^，,。；]{0,30}?(?:增加|提高|增长|减少|下降|降低|扩大|上升)?[到至]")
 

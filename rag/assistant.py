@@ -25,7 +25,8 @@ from .figures import region_of
 from .errors import RagError
 from .indexing import FileResult, Indexer, Progress
 from .numbers import quantities
-from .questions import reports_named, search_text
+from .questions import question_kind, reports_named, search_text
+from .years import plan_years
 from .retrieval import Hit
 from .sections import ReportSections
 from .store import DocumentRecord, Snapshot
@@ -218,6 +219,12 @@ class Assistant:
         the year named. None when it names none, or none that is loaded (the answer then says so)."""
         held = {d.year for d in reader.snapshot.documents.values()}
         named = [y for y in reports_named(question) if y in held]
+        span = plan_years(question)
+        if not named and span and question_kind(zh.plain_asking(question), False) in ("summary", "list") \
+                and span[-1] + 1 in held:
+            # a whole five-year plan looked back on ('“十三五”时期的主要成就') is reviewed by the report of the
+            # year after it: another report's five years ('过去五年…' of 2018) are other years
+            named = [span[-1] + 1]
         return named or None
 
     @staticmethod

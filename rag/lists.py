@@ -179,6 +179,14 @@ class ListAnswers:
         reports = {}  # each report once, about the year of its best passage
         for hit in hits[:3]:
             reports.setdefault(hit.doc_id, set(info.years) or {hit.period})
+        # a span looked back on ('“十三五”时期的主要成就', '2023年报告回顾的过去五年') is reviewed by the report
+        # that follows it: only that report's paragraphs (another one's five years are other years)
+        if len(info.years) > 1 or _LOOKED_BACK.search(info.text):
+            reviewing = max(info.years) + 1 if len(info.years) > 1 else (info.report_years or [None])[0]
+            years_of = {d.doc_id: d.year for d in self.documents}
+            own = [h.doc_id for h in hits if years_of.get(h.doc_id) == reviewing]  # (cited from a passage found)
+            if own:
+                reports = {doc_id: reports.get(doc_id, set(info.years) or {reviewing - 1}) for doc_id in dict.fromkeys(own)}
         for doc_id, years in reports.items():
             paragraphs = self.sections.paragraphs(doc_id)
             for i, paragraph in enumerate(paragraphs):

@@ -306,6 +306,9 @@ def search_text(question: str) -> str:
     return rest if named and not all(y > years[0] for y in named) else f"{years[0]}年" + rest
 
 
+_BASE_YEAR = re.compile(r"(?:比|较)\s*((?:19|20)\d{2})\s*年")
+
+
 def analyse(question: str) -> QuestionInfo:
     question = zh.comparison_form(zh.whether_form(zh.expand_acronyms(question)))
     english = not zh.is_chinese(question)
@@ -316,6 +319,11 @@ def analyse(question: str) -> QuestionInfo:
     before = bool(report_years and not years and _YEAR_BEFORE.search(question))
     if before:
         years = [y - 1 for y in report_years]
+    base = [int(y) for y in _BASE_YEAR.findall(question)]
+    if kind not in ("compute", "trend", "table") and base and any(y not in base for y in years):
+        # a year compared against ('2004年计划发多少国债？是比2003年多发了还是少发了'): the figure asked is the
+        # other year's, and the base's own plan would answer it falsely
+        years = [y for y in years if y not in base]
     # (a five-year plan's name, '一五计划完成后', names years, not a plan asked)
     planned = re.sub(f"(?:{FIVE_YEAR_PLAN.pattern})(?:计划|规划)?", "", zh.MET_TARGET.sub("", question))
     if report_years and years and max(years) < min(report_years):

@@ -1097,3 +1097,30 @@ def test_a_part_of_a_province_by_its_compass_point(bundled):
     assert zh.places_named("与黔江中心医院结成联盟的高校医学机构都有哪些？") == ["黔江"]
     assert bundled.ask("黔江是否在渝东南地区率先实现了“交房即交证”？").text.startswith("是的")
     assert not bundled.ask("酉阳县去年新增城市绿地多少？").answered
+
+
+def test_a_year_compared_against_is_not_the_year_asked_and_both_ends_asked(tmp_path, embedder):
+    """'2004年计划发多少国债？是比2003年多发了还是少发了' asks 2004's plan (2003's own plan, 1400亿元, is the base,
+    not the answer); '从多少公里修到多少公里' asks both ends, which an increase alone does not give."""
+    reports = [(1998, "五年铁路正线铺轨总里程11344公里，高速公路增加4083公里。", "国内生产总值增长8%。"),
+               (2003, "公路通车里程由1997年的123万公里增加到2002年的176万公里，其中高速公路由4771公里增加到2.52万公里。",
+                "今年拟发行1400亿元长期建设国债。"),
+               (2004, "国内生产总值增长9.1%。", "今年拟发行建设国债1100亿元，比上年减少300亿元。")]
+    assistant = assistant_for(tmp_path, embedder, write_reports(tmp_path / "reports", reports))
+    bonds = assistant.ask("2004年计划发多少长期建设国债？是比2003年多发了还是少发了？")
+    assert "1100亿元" in bonds.text and "1400亿元" not in bonds.text, bonds.text
+    roads = assistant.ask("从1997年到2002年，全国高速路从多少公里修到多少公里了？")
+    assert "4771公里" in roads.text and "4083" not in roads.text, roads.text
+
+
+def test_a_five_year_plan_looked_back_on_is_the_next_reports(tmp_path, embedder):
+    """'“十一五”时期取得了哪些主要成就' is answered from the report after the plan (2011), its paragraph that
+    opens with the five years, not from the 2008 report's own five years (2003-2007)."""
+    reports = [(2008, "过去五年，国内生产总值年均增长10.6%，财政收入从1.89万亿元增加到5.13万亿元。", "国内生产总值增长8%左右。"),
+               (2011, "这五年，我国综合国力显著提高。胜利完成“十一五”规划的主要目标和任务，国内生产总值达到39.8万亿元，"
+                      "年均增长11.2%，财政收入从3.16万亿元增加到8.31万亿元，城镇新增就业5771万人。"
+                      "服务业快速发展，在国内生产总值中占比提高2.5个百分点，五年建成铁路新线1.6万公里，新增公路63.9万公里，"
+                      "新建、改扩建机场33个，新增发电装机容量4.45亿千瓦。", "国内生产总值增长8%左右。")]
+    assistant = assistant_for(tmp_path, embedder, write_reports(tmp_path / "reports", reports))
+    answer = assistant.ask("“十一五”时期取得了哪些主要成就")
+    assert "年均增长11.2%" in answer.text and "10.6%" not in answer.text, answer.text
