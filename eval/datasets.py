@@ -57,7 +57,11 @@ BLIND = {"blind-qianjiang-a": "qianjiang_a.jsonl", "blind-qianjiang-b": "qianjia
          "blind-gov-af": "gov_af.jsonl",
          # AG, AH, the paraphrases of AE and AF, T13: written 2026-12-04, at the start of stop 34 (its final test sets)
          "blind-qianjiang-ag": "qianjiang_ag.jsonl", "para-qianjiang-ae": "para_ae.jsonl", "para-gov-af": "para_af.jsonl",
-         "blind-gov-ah": "gov_ah.jsonl"}
+         "blind-gov-ah": "gov_ah.jsonl",
+         # AI, AJ, the paraphrases of AG and AH, T14: written 2026-12-04 at the end of stop 34, after its final
+         # measurement, and never run: the test sets of the next stop's changes
+         "blind-qianjiang-ai": "qianjiang_ai.jsonl", "para-qianjiang-ag": "para_ag.jsonl", "para-gov-ah": "para_ah.jsonl",
+         "blind-gov-aj": "gov_aj.jsonl"}
 
 
 def data_dir(option: str | None = None) -> Path:
