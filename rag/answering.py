@@ -237,7 +237,7 @@ class ExtractiveAnswerer(ListAnswers, MeansAnswers, ComputedAnswers):
         topic = fold(info.topic)
         qualifiers = [t for t in terms if re.search(re.escape(t) + r"的?\s?[\u4e00-\u9fff]{0,4}?率", topic)
                       and not t.endswith("率") and checks.is_noun(t)]
-        unqualified = [t for t in checks.missing_terms(info, unit.sentence) if t in qualifiers]
+        unqualified = [t for t in checks.missing_terms(info, unit.sentence) if t in qualifiers] if qualifiers else []
         if unqualified:
             return list(dict.fromkeys(missing + unqualified))
         if info.kind == "yesno":
@@ -268,7 +268,6 @@ class ExtractiveAnswerer(ListAnswers, MeansAnswers, ComputedAnswers):
         # no evidence either way, like a word of the title: out of the missing share's both sides
         missing = [t for t in missing if t not in everyday]
         terms = [t for t in terms if t not in everyday]
-        topic = fold(info.topic)
         if any(re.search(re.escape(t) + r"的?(?:总?产量|总?产值|人数|总额|数量)", topic) for t in missing):
             return missing  # what a measure counts ('粮食' of 粮食总产量), however common a word it is
         weight = sum(self._weight(t) for t in terms) or 1.0

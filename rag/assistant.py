@@ -219,9 +219,8 @@ class Assistant:
         the year named. None when it names none, or none that is loaded (the answer then says so)."""
         held = {d.year for d in reader.snapshot.documents.values()}
         named = [y for y in reports_named(question) if y in held]
-        span = plan_years(question)
-        if not named and span and question_kind(zh.plain_asking(question), False) in ("summary", "list") \
-                and span[-1] + 1 in held:
+        if not named and (span := plan_years(question)) and span[-1] + 1 in held \
+                and question_kind(zh.plain_asking(question), False) in ("summary", "list"):
             # a whole five-year plan looked back on ('“十三五”时期的主要成就') is reviewed by the report of the
             # year after it: another report's five years ('过去五年…' of 2018) are other years
             named = [span[-1] + 1]

@@ -50,14 +50,15 @@ class ListAnswers:
         if section is not None and len(section.text.strip()) <= len(section.heading.title) + 2:
             section = None  # a part's heading alone ('一、过去一年和五年工作回顾'): what it says is in its subsections
         sections = [section] if section else self._nearby_sections(hits)
+        overall = _asks_overall(info)
         headline = []
-        if section is None and (info.kind == "summary" or _asks_overall(info)):
-            headline = self._headline_paragraphs(info, hits) if _asks_overall(info) else []
+        if section is None and (info.kind == "summary" or overall):
+            headline = self._headline_paragraphs(info, hits) if overall else []
             sections = headline or self._factual_sections(info, self._nearby_sections(hits, following=True))
         gap = checks.place_gap(info, hits, " ".join(s.text for s in sections))
         if gap:
             return composer.answer(gap.message, answered=False)
-        unnamed = self._unnamed_thing(info, hits) if section is None and info.kind == "list" and not _asks_overall(info) else ""
+        unnamed = self._unnamed_thing(info, hits) if section is None and info.kind == "list" and not overall else ""
         if unnamed:
             # '2019年对足球改革有啥安排' over a report that never says 足球: its general sentences
             # would answer some other question
@@ -65,9 +66,10 @@ class ListAnswers:
                                    answered=False)
         # (of a span looked back on, '过去五年干成了哪些大事', the paragraphs of headline figures are the answer
         # whole: the question's words, all of them saying 'how it went', pick none of their clauses)
-        span = headline and (len(info.years) > 1 or _LOOKED_BACK.search(info.text))
-        items = self._informative_clauses(replace(info, topic=""), sections, strict=False) if span else \
-            self._informative_clauses(info, sections, strict=section is None)
+        if headline and _over_a_span(info):
+            items = self._informative_clauses(replace(info, topic=""), sections, strict=False)
+        else:
+            items = self._informative_clauses(info, sections, strict=section is None)
         # (a five-year plan's name in quotes, '“六五”', names years, not a thing)
         named = [fold(n) for n in _NAMED_IN.findall(info.text) if not FIVE_YEAR_PLAN.fullmatch(f"“{n}”")]
         about = [item for item in items if any(n in fold(item[3]) for n in named)]
@@ -181,7 +183,7 @@ class ListAnswers:
             reports.setdefault(hit.doc_id, set(info.years) or {hit.period})
         # a span looked back on ('“十三五”时期的主要成就', '2023年报告回顾的过去五年') is reviewed by the report
         # that follows it: only that report's paragraphs (another one's five years are other years)
-        if len(info.years) > 1 or _LOOKED_BACK.search(info.text):
+        if _over_a_span(info):
             reviewing = max(info.years) + 1 if len(info.years) > 1 else (info.report_years or [None])[0]
             years_of = {d.doc_id: d.year for d in self.documents}
             own = [h.doc_id for h in hits if years_of.get(h.doc_id) == reviewing]  # (cited from a passage found)
@@ -313,7 +315,7 @@ def _span_weight(info: QuestionInfo, text: str) -> float:
     """How much a paragraph counts for a question: one about a single year weighs a paragraph
     about several years at a third (2018's report on 2017, not on 2013–2017), one about a span the
     paragraph opening with it at three times."""
-    if len(info.years) > 1 or _LOOKED_BACK.search(info.text):
+    if _over_a_span(info):
         # a span looked back on ('“十一五”时期的主要成就'): the paragraph that opens with it ('胜利完成“十一五”规划的
         # 主要目标和任务，国民经济迈上新的台阶。…年均增长11.2%') weighs three times one that only has more figures
         plan = re.search(r"[一二三四五六七八九十]{1,2}五", info.text)
@@ -331,6 +333,11 @@ def _hit_of(citation, hits: list[Hit]) -> Hit:
 
 
 _LOOKED_BACK = re.compile(r"五年|几年|过去|[一二三四五六七八九十]五[”\"」]?(?:时期|期间|那|这)?|届")
+
+
+def _over_a_span(info: QuestionInfo) -> bool:
+    """The question looks back on several years ('2013到2017年', '过去五年', '“十一五”时期')."""
+    return len(info.years) > 1 or bool(_LOOKED_BACK.search(info.text))
 
 
 def _asks_overall(info: QuestionInfo) -> bool:

@@ -188,7 +188,7 @@ def operands(question: str) -> list[str]:
     body = " ".join(ratio.groups()) if ratio else question
     body = re.sub(r"[的是](?!几倍|多少倍|否)", "", body)  # '盘活的国有资产': one operand, not two
     body = _COMPUTE_WORDS.sub(" ", body)
-    pieces = [_OPERAND_FRAME.sub("", _TRAILING_UNIT.sub("", p.strip(" ，,：:"))) for p in _OPERAND_SPLIT.split(body)]
+    pieces = [_TRAILING_UNIT.sub("", p.strip(" ，,：:")) for p in _OPERAND_SPLIT.split(body)]
     pieces = [_OPERAND_FRAME.sub("", re.sub(r"去年|今年|当年|全年|上年", "", q))
               for p in pieces for q in p.split()]  # removed words separated the operands
     return [p for p in pieces if len(zh.content_chars(p)) >= 2 and not _is_frame(p)][:4]
