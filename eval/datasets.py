@@ -61,7 +61,11 @@ BLIND = {"blind-qianjiang-a": "qianjiang_a.jsonl", "blind-qianjiang-b": "qianjia
          # AI, AJ, the paraphrases of AG and AH, T14: written 2026-12-04 at the end of stop 34, after its final
          # measurement, and never run: the test sets of the next stop's changes
          "blind-qianjiang-ai": "qianjiang_ai.jsonl", "para-qianjiang-ag": "para_ag.jsonl", "para-gov-ah": "para_ah.jsonl",
-         "blind-gov-aj": "gov_aj.jsonl"}
+         "blind-gov-aj": "gov_aj.jsonl",
+         # AK, AL, the paraphrases of AI and AJ, T15: written 2026-12-06 at the start of stop 35 by helpers who saw
+         # only the report texts (and AI, AJ for the paraphrases), frozen unrun: the test sets of the next stop
+         "blind-qianjiang-ak": "qianjiang_ak.jsonl", "para-qianjiang-ai": "para_ai.jsonl", "para-gov-aj": "para_aj.jsonl",
+         "blind-gov-al": "gov_al.jsonl"}
 
 
 def data_dir(option: str | None = None) -> Path:
