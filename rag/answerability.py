@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from . import zh
+from . import thesaurus, zh
 from .lexical import STOPWORDS
 from .normalize import fold
 from .numbers import DIMENSION_WORDS, DIMENSIONS, UNITS, dimension_of, has_dimension, quantities
@@ -27,12 +27,14 @@ _GENERIC = frozenset("新增 全年 全区 全市 全国 我国 国家 政府 �
                      "主要 情况 数量 数据 规模 总量 水平 年度 个数 人数 多少 目标 指标 计划 预期 预计 实际 去年 今年 上年 同比 比上年 "
                      # words that name the kind of answer wanted, not what it is about
                      "称号 荣誉 奖项 名称 名字 时间 时候 地点 地方 数字 内容 方式 办法 原因 目的 级别 类型 哪里 单位 等级 "
+                     # (a milestone passed, '过了哪个整数大关': what kind of figure, told by 突破１亿吨)
+                     "大关 关口 整数 "
                      "做法 成果 成就 经验 亮点 特色 作用 用处 影响 变化 措施 举措 方面 事情 事项 问题 东西 "
                      "政策 出台 推出 采取 开展 实施 进行 领域 重大 哪些 职业 位置 身份 国籍 职务 年份 日期 "
                      # words that ask for a state or a way, not a thing
                      "形势 态势 状况 现状 局面 途径 渠道 层面 路径 方法 推荐 "
                      # words that ask for a reckoning or a share of it ('请帮我算一下…相加', '所占的比例')
-                     "计算 请算 请查 相加 相当于 总额 比例 比重 百分比 部分 中所 所占 "
+                     "计算 请算 请查 相加 相当于 总额 比例 比重 比率 百分比 部分 中所 所占 相差 差距 差额 "
                      # words that place the question in a report or its time ('六届人大那个报告', '截至',
                      # '回顾的五年'), or ask what something shows ('说明了什么')
                      "人大 全国人大 人代会 截至 回顾 说明 表明 证明 是从 "
@@ -44,7 +46,7 @@ _GENERIC = frozenset("新增 全年 全区 全市 全国 我国 国家 政府 �
                      "得以 能够 "
                      # words that frame a comparison or ask how the report puts it ('与2021年相比', '报告如何评价',
                      # '所谓“新三样”', '逐项列出'): the comparison is the compute check's, the wording no thing
-                     "相比 相较 对比 比较 列出 逐项 所谓 说法 评价 分析 意思 所指 相应 差不多 基础 "
+                     "相比 相较 对比 比较 列出 逐项 逐条 逐个 一一 所谓 说法 评价 分析 意思 所指 相应 差不多 基础 "
                      # directional complements of a verb ('建起来', '降下来'): which way an action went, no thing
                      "起来 下来 出来 过来 上来 下去 "
                      # what was done, asked as a whole ('干成了哪些大事')
@@ -52,6 +54,7 @@ _GENERIC = frozenset("新增 全年 全区 全市 全国 我国 国家 政府 �
                      # how the report names a thing ('被称为来之不易')
                      "称为 被称为 号称".split())
 _UNITS = frozenset(UNITS)
+_TOO_GENERAL = _GENERIC | STOPWORDS  # synonyms that tell nothing ('工作' filed with 事务)
 _UNIT_CHARS = frozenset(u for u in UNITS if len(u) == 1)
 
 
@@ -158,10 +161,10 @@ def _said(term: str, text: str) -> bool:
 
 
 def term_present(term: str, text: str) -> bool:
-    """A word is present when it occurs; when most of its characters do (营造林 for 造林); when
+    """A word is present when it occurs or a synonym does (``thesaurus``: 患者 for 病人); when most of its characters do (营造林 for 造林); when
     its two characters stand close together ('改厕' in '户厕改造'); or, for a measure word,
     when its stem does ('产量' in '生产粮食')."""
-    if _said(term, text):
+    if _said(term, text) or thesaurus.said_by_synonym(term, text, _TOO_GENERAL):
         return True
     dimension = dimension_of(term)
     if dimension and (dimension != "money" or term in _AMOUNT_WORDS) and has_dimension(text, dimension):
@@ -320,7 +323,27 @@ def missing_terms(info: QuestionInfo, evidence: str) -> list[str]:
     # ('经济' of 经济增长 is said as the reports say it: 国内生产总值比上年增长)
     return [t for t in key_terms(info.topic, things_only=info.kind == "how")
             if not term_present(t, text) and not any(t in p or p in t for p in info.places + stems)
-            and not zh.named_by_report_term(t, info.text, text)]
+            and not zh.named_by_report_term(t, info.text, text) and not _fragment(t)
+            and not level_against_bound(t, info.text)]
+
+
+def level_against_bound(term: str, question: str) -> bool:
+    """The term is the verb of a level reached and the question holds it against a bound ('降到' of
+    '降到4%以下了吗'): the figure says it ('年末城镇登记失业率4.02%'), with or without the verb."""
+    return bool(_TO_LEVEL.fullmatch(term) and _BOUND.search(question))
+
+
+_TO_LEVEL = re.compile(r"(?:降|降低|下降|减|减少|升|上升|提高|提升|涨|增|增加|控制)(?:到|至|在)")
+_BOUND = re.compile(r"以下|以内|以上|低于|高于|不超过|不低于")
+
+
+def _fragment(term: str) -> bool:
+    """Two characters jieba cut from spoken words that its dictionary does not hold as a word and
+    that hold no noun ('天有' of '好的天有多少天', '占来', '后起'): the asker's words split astray, no
+    evidence either way. One with a noun ('有房' of '多少套房') still names a thing."""
+    import rjieba
+
+    return len(term) == 2 and not rjieba.has_word(term) and not any(rjieba.tag(ch)[0][1].startswith("n") for ch in term)
 
 
 def out_of_scope(info: QuestionInfo, idf: dict[str, float]) -> Gap | None:

@@ -37,8 +37,9 @@ from .lexical import idf_table, tokenize
 from .lists import ListAnswers
 from .means import MeansAnswers
 from .normalize import fold
-from .numbers import (COUNT_UNITS, DIMENSIONS, PERSON_UNITS, RATE_UNITS, SAME_UNIT, Incompatible, asks_change, difference,
-                      dimension_of, has_zh_figure, is_change, one_years_figure, quantities, zh_value)
+from .numbers import (COUNT_UNITS, DIMENSIONS, NOT_AMOUNTS, PERSON_UNITS, RATE_UNITS, SAME_UNIT, Incompatible, Quantity,
+                      asks_change, compare, difference, dimension_of, has_zh_figure, is_change, one_years_figure, quantities,
+                      zh_value)
 from .questions import QuestionInfo, analyse, noun_runs
 from .retrieval import Hit
 from .sections import ReportSections
@@ -256,7 +257,7 @@ class ExtractiveAnswerer(ListAnswers, MeansAnswers, ComputedAnswers):
                    for i, (a, b) in enumerate(bounds) if any(checks.term_present(t, text[a:b]) for t in nouns)] \
             or [text]
         missing += [t for t in terms if checks.is_direction(t) and t not in missing
-                    and not any(checks.term_present(t, c) for c in clauses)]
+                    and not any(checks.term_present(t, c) for c in clauses) and not checks.level_against_bound(t, info.text)]
         if any(checks.is_direction(t) for t in missing):
             return missing  # a rise asked about as a fall (or the reverse) is a false premise
         if info.kind == "why" and any(checks.is_verb(t) for t in missing):
@@ -690,15 +691,22 @@ class ExtractiveAnswerer(ListAnswers, MeansAnswers, ComputedAnswers):
             return composer.answer(gap.message, answered=False)
         if info.kind == "yesno" and (absent := unmentioned_subject(info, unit.text, unit.hit.title)):
             return composer.answer(f"报告中没有提到“{absent}”，无法判断。", answered=False)
-        if info.kind == "yesno" and checks.is_plan(unit.hit) and (info.wants_result or _AGAINST_TARGET.search(info.text)):
+        asks_outcome = info.wants_result or _AGAINST_TARGET.search(info.text) or zh.ASKS_COMPLETED.search(info.text)
+        # (a review that recalls the target, '去年…曾提出，要把…控制在百分之十以内', tells no more than the plan)
+        if info.kind == "yesno" and asks_outcome and (checks.is_plan(unit.hit) or _restates_target(fold(unit.text))):
             # '16年M2是不是涨得比目标还多' with only the plan's '预期增长13%左右': a result is asked, and a
             # plan tells neither 是 nor 不是
             return composer.answer(f"报告中没有找到{'、'.join(f'{y}年' for y in info.years) or '这一年'}的实际结果，"
                                    f"只有目标：{composer.quote(unit)}。", answered=False)
         prefix = yes_no_verdict(info, unit.text, unit.hit.title) if info.kind == "yesno" else ""
-        text = f"{prefix}{composer.quote(unit)}"
         # '超过350天了吗' states a threshold, not a figure: nothing to correct when 355天 passes it
         threshold = _AT_LEAST.search(info.text) or _AT_MOST.search(info.text)
+        if prefix.startswith("报告没有说") and threshold:
+            # '是不是都超过5万元了' against '全部达到5万元以上': the bound is told by the figure, not the verb
+            stated = [q for q in quantities(info.text) if q.unit not in NOT_AMOUNTS]
+            if stated and any(_comparable(q, stated[0]) for q in quantities(unit.text)):
+                return self._against_threshold(composer, info, hits, ("", quantities(unit.text)[0], unit), stated[0])
+        text = f"{prefix}{composer.quote(unit)}"
         correction = "" if prefix.startswith("不是") or threshold and prefix else checks.premise_correction(info.text, unit.text)
         if correction:
             text += "。" + correction.rstrip("。")
@@ -714,7 +722,10 @@ class ExtractiveAnswerer(ListAnswers, MeansAnswers, ComputedAnswers):
                 composer.computed = {"value": value, "operation": "difference", "from": [n]}
                 verb = "增加" if later.value >= earlier.value else "减少"
                 text += f"，即{verb}{value}{COMPUTED_MARK}"
-        return composer.answer(text + "。")
+        # ('报告没有说茶园水库“建成”，提到的是：…' tells no 是 nor 不是: a refusal that shows the closest clause,
+        # unless the question also asks a figure the clause gives: '销量涨了多少', '排老几')
+        unsaid = prefix.startswith("报告没有说") and not re.search(r"多少|几", info.text)
+        return composer.answer(text + "。", answered=not unsaid)
 
     def _partial(self, composer: Composer, info: QuestionInfo, units: list[Clause]) -> Answer:
         """Nothing answers: say what the reports lack, and what they say about the same subject."""
@@ -782,10 +793,42 @@ class ExtractiveAnswerer(ListAnswers, MeansAnswers, ComputedAnswers):
             text += "报告没有给出" + "、".join(f"“{t}”" for t in lacking) + "的数据。"
         return composer.answer(text)
 
+    def _target_fared(self, composer: Composer, info: QuestionInfo, hits: list[Hit]) -> Answer | None:
+        """'2015年进出口增长的预期目标完成了吗' told in the next report's own words, without figures: '去年我国
+        进出口总额出现下降，预期增长目标未能实现'. The sentence of the year's review that names the measure
+        and says how its target fared; None when no such sentence was found."""
+        nouns = [t for t in checks.subject_terms(measure_asked(info.text)) if not checks.is_direction(t)]
+        if not nouns:
+            return None
+        for hit in hits:
+            if hit.period not in info.years or checks.is_plan(hit):
+                continue
+            for a, b in split_sentences(hit.text):
+                sentence = hit.text[a:b].rstrip(zh.SENTENCE_END)
+                plain = fold(sentence)
+                fared = _TARGET_FARED.search(plain) or _TARGET_COMPARED.search(plain)
+                # (the measure in the clause that says it or the one before: '…进出口下降7%…主要目标任务全面完成'
+                # says nothing of 进出口's own target)
+                if not fared:
+                    continue
+                near = zh.CLAUSE_BREAK.split(plain[:fared.start()])[-2:]
+                if not all(checks.term_present(t, "，".join(near) + fared.group(0)) for t in nouns):
+                    continue
+                missed = re.search(r"未|没有|低于", fared.group(0))
+                n = composer.cite(hit, hit.start + a, hit.start + a + len(sentence), sentence)
+                text = f"{'不是' if missed else '是的'}，{zh.clean_quote(sentence)}[{n}]"
+                # and the target itself, from the year's own report ('进出口增长6%左右')
+                target = next((u for h in hits if checks.is_plan(h) and h.period in info.years for u in clauses_of(h)
+                               if quantities(u.text) and all(checks.term_present(t, fold(u.text)) for t in nouns)), None)
+                if target is not None:
+                    text += f"。当年的目标是：{composer.quote(target)}"
+                return composer.answer(text + "。")
+        return None
+
     def compose_yesno(self, composer: Composer, info: QuestionInfo, hits: list[Hit]) -> Answer:
         if not asks_target_met(info):
             return self.compose_fact(composer, info, hits)
-        met = self.target_met(composer, info, hits)
+        met = self.target_met(composer, info, hits) or self._target_fared(composer, info, hits)
         if met is not None:
             return met
         if info.years and not any(h.period in info.years and not checks.is_plan(h) for h in hits):
@@ -858,6 +901,10 @@ _ASKS_ORDINAL = re.compile(r"第几|排(?:名|在)?(?:多少|几)")
 _ORDINAL_SAID = re.compile(r"第[一二三四五六七八九十两\d]{1,3}|首[批个家位届次例]|头[名号]|[冠亚季]军|榜首|率先")
 
 
+# The year of the report itself, which it plans ('今年并网了吗'); not '今年初…' of a past report looked back on.
+_THIS_YEAR = re.compile(r"今年|本年度?(?!初)")
+
+
 def _rival(term: str, clause: str) -> str:
     """A word of the clause that names another thing of the same kind: '银牌' for '金牌', '市级' for
     '国家级' (same ending, other head; both nouns, and a word of the clause as jieba cuts it:
@@ -875,9 +922,25 @@ def _rival(term: str, clause: str) -> str:
     for match in re.finditer(re.escape(term[1:]), clause):
         other = clause[max(0, match.start() - 1):match.end()]
         # (or the end of one: '国家一级' is cut as one word and says 一级)
-        if len(other) == len(term) and other != term and any(w.endswith(other) for w in words):
+        if len(other) == len(term) and other != term and any(w.endswith(other) for w in words) \
+                and not _both_verbs(term[:1], other[:1]):
             return other
     return ""
+
+
+def _comparable(a: Quantity, b: Quantity) -> bool:
+    try:
+        compare(a, b)
+        return True
+    except Incompatible:
+        return False
+
+
+def _both_verbs(a: str, b: str) -> bool:
+    """Two heads that are acts, not things ('买房' and '交房': the same 房, an act said in many ways)."""
+    import rjieba
+
+    return all(rjieba.tag(h)[0][1] == "v" for h in (a, b))
 
 
 def _parts_said(term: str, clause: str) -> bool:
@@ -1163,6 +1226,8 @@ def unmentioned_subject(info: QuestionInfo, quote: str, title: str = "") -> str:
     if not terms:
         return ""
     subject = yes_no_subject(terms)
+    if checks.is_verb(subject) or checks.is_achievement(subject):
+        return ""  # no thing named, only the outcome ('年初说要涨5.5%左右，最后做到没'): the verdict's to judge
     text = fold(zh.strip_footnotes(quote))
     if zh.named_by_report_term(subject, info.text, text):
         return ""  # '经济增长' said as the reports say it: 国内生产总值增长
@@ -1329,6 +1394,9 @@ def yes_no_verdict(info: QuestionInfo, quote: str, title: str = "") -> str:
                         and (checks.is_achievement(t) or not checks.is_direction(t)) for t in missing):
         # an outcome asked of a project the report says is still under way ('金洞风电场并网了没有'
         # against '金洞风电场等项目加速推进'): it has not come, by the report's own words
+        if _THIS_YEAR.search(info.text):
+            # unless the year asked is the report's own ('今年并网了吗'), whose outcome it cannot tell yet
+            return "报告没有说今年是否已经完成，提到的进展是："
         return f"不是，报告中是“{progress}”："
     if missing:
         # the quote does not state the thing asked, which is no 否 ('列为' may be said '作为'): the

@@ -25,7 +25,7 @@ from .figures import region_of
 from .errors import RagError
 from .indexing import FileResult, Indexer, Progress
 from .numbers import quantities
-from .questions import question_kind, reports_named, search_text
+from .questions import reports_named, search_text
 from .years import plan_years
 from .retrieval import Hit
 from .sections import ReportSections
@@ -220,9 +220,10 @@ class Assistant:
         held = {d.year for d in reader.snapshot.documents.values()}
         named = [y for y in reports_named(question) if y in held]
         if not named and (span := plan_years(question)) and span[-1] + 1 in held \
-                and question_kind(zh.plain_asking(question), False) in ("summary", "list"):
-            # a whole five-year plan looked back on ('“十三五”时期的主要成就') is reviewed by the report of the
-            # year after it: another report's five years ('过去五年…' of 2018) are other years
+                and not zh.PLAN_WORDS.search(question):
+            # a whole five-year plan looked back on ('“十三五”时期的主要成就', '“十三五”期间经济年均增长多少') is
+            # reviewed by the report of the year after it: another report's five years ('过去五年…' of 2018)
+            # are other years. (Its targets, '“十三五”规划的目标', are the plan's first report's.)
             named = [span[-1] + 1]
         return named or None
 

@@ -12,13 +12,13 @@ from .evidence import Clause, clause_bounds
 from .normalize import fold
 from decimal import Decimal
 
-from .numbers import (NOT_AMOUNTS, RATE_UNITS, Incompatible, Quantity, asks_change, compare, convert, difference,
+from .numbers import (NOT_AMOUNTS, RATE_UNITS, Incompatible, Quantity, asks_change, compare, convert, difference, share,
                       dimension_of_unit, earlier, format_value, hours_of_use, in_asked_magnitude, is_change,
                       one_years_figure, quantities, ratio, total)
 from .questions import QuestionInfo, expected_unit
 from .retrieval import Hit
 
-_OPERATION_NAMES = {"sum": "相加", "difference": "相减", "ratio": "相除", "compare": "比较"}
+_OPERATION_NAMES = {"sum": "相加", "difference": "相减", "ratio": "相除", "share": "相除", "compare": "比较"}
 
 ASKS_CHANGE = re.compile(r"(增加|增长|提高|提升|扩大|减少|下降|降低|多|少)了?(多少|几)")
 
@@ -30,7 +30,7 @@ COMPUTED_MARK = "（按报告数字计算）"
 _HOW_FAR = re.compile(r"(实际|最终|最后)?(超出|超过|高出|多出|高了|低了|多了|少了|快了|慢了|相差|差了|超额完成|完成)?了?"
                       r"(多少|几)[^，,。？?]*[？?]?$")
 # Words that compare a reported figure with the number a question states ('有没有达到65%').
-_COMPARES = re.compile(r"超过|达到|突破|高于|低于|多于|少于|不到|以上|以下|以内|是否|有没有|是不是|吗|比|相差|差距|差多少")
+_COMPARES = re.compile(r"超过|超出|高出|低出|达到|突破|高于|低于|多于|少于|不到|以上|以下|以内|是否|有没有|是不是|吗|比|相差|差距|差多少")
 
 
 # A target that is a ceiling ('涨幅控制在3%左右', '4%以内'), and measures that are better lower.
@@ -54,6 +54,12 @@ _STATED_BOUND = re.compile(r"控制在|压到|降到|达到|提高到|增加到|
 # An average asked per day, per firm, per person ('平均每天新开多少家公司'), which a report may state.
 _PER = re.compile(r"平均每([\u4e00-\u9fff])")
 _TARGET_FRAME = re.compile(r"年初|当年|原来|原先|原定|预定|定的|设定的?|提出的|左右|以上|以内|的|预期|目标|计划|定")
+
+
+# The bound a yes/no question holds a figure to ('有没有控制在3%以内', '是否超过了1万亿元'; else '达到…以上').
+_AT_MOST_ASKED = re.compile(r"以内|以下|低于|少于|不超过|不高于|不到")
+_ABOVE_ASKED = re.compile(r"超过|高于|多于|突破")
+_YES_NO_FORM = re.compile(r"有没有|是否|是不是|能否|有无|[吗么嘛][？?]?$|没有?[？?]?$")
 
 
 def asks_target_met(info: QuestionInfo) -> bool:
@@ -128,6 +134,11 @@ class ComputedAnswers:
             across = compare_years(composer, info, self.figures(), None)
             if across is not None:
                 return across
+        if info.operation == "share":
+            ranked = self.ranked_units(info.text, units)[:3]
+            if any("占" in u.text and any(q.unit == "%" for q in quantities(u.text)) and similarity >= self.settings.min_evidence
+                   for u, _score, similarity in ranked):
+                return self.compose_fact(composer, info, hits)  # '占全球比重超过60%': the reports state the share
         given = [q for q in quantities(info.text) if q.unit not in NOT_AMOUNTS or q.text.endswith("%")]
         # Operands, not the number a question compares against ('有没有超过65%'); a year is an operand.
         # (also a number said with the words of a target: '年初7.5%左右的预期' is the number compared against)
@@ -425,9 +436,15 @@ class ComputedAnswers:
         gap = checks.place_gap(info, hits, unit.sentence)
         if gap:
             return composer.answer(gap.message, answered=False)
-        try:
-            order = compare(quantity, threshold)
-        except Incompatible:
+        # ('比6%高多少' of '国内生产总值达到114万亿元，增长8.1%': the clause's figure of the threshold's kind)
+        for candidate in [quantity] + [q for q in quantities(unit.text) if q.start != quantity.start]:
+            try:
+                order = compare(candidate, threshold)
+            except Incompatible:
+                continue
+            quantity = candidate
+            break
+        else:
             return composer.answer(f"{composer.quote(unit)}。报告的数字与问题中的{threshold.text}单位不同，无法比较。")
         at_least = re.match(r"以上|余|多", unit.text[quantity.end:quantity.end + 2])
         if order == 0 and (quantity.approximate or at_least):
@@ -435,8 +452,23 @@ class ComputedAnswers:
             verdict = f"达到{threshold.text}"
         else:
             verdict = {1: f"高于{threshold.text}", 0: f"等于{threshold.text}", -1: f"低于{threshold.text}"}[order]
+        if order != 0 and re.search(r"多少|几", zh.plain_asking(info.text)):
+            try:  # '比6%高多少': by how much, too ('高于6%，相差2.1个百分点')
+                verdict += f"，相差{difference(quantity, threshold)}"
+            except Incompatible:
+                pass
         composer.computed = {"value": verdict, "operation": "compare", "from": [len(composer.citations) + 1]}
-        return composer.answer(f"{composer.quote(unit)}，{verdict}{COMPUTED_MARK}。")
+        lead = ""
+        if info.kind == "yesno" or _YES_NO_FORM.search(info.text):
+            # whether the bound asked holds: '控制在3%以内' (at most), '超过'/'高于' (above), else at least
+            if _AT_MOST_ASKED.search(info.text):
+                holds = order <= 0
+            elif _ABOVE_ASKED.search(info.text):
+                holds = order > 0
+            else:
+                holds = order >= 0 or verdict.startswith("达到")
+            lead = "是的，" if holds else "不是，"
+        return composer.answer(f"{lead}{composer.quote(unit)}，{verdict}{COMPUTED_MARK}。")
 
     @staticmethod
     def _calculate(operation: str, cited: list[tuple[str, Quantity, int]], approx: str) -> tuple[str, str]:
@@ -446,6 +478,9 @@ class ComputedAnswers:
             value = difference(values[0], values[1])
             more = names[0] if values[0].value >= values[1].value else names[1]
             return f"{more}多{approx}{value}", value
+        if operation == "share":  # '财政赤字里，中央那一块占百分之几': part ÷ whole
+            value = share(values[0], values[1])
+            return f"{names[0]}占{names[1]}的{approx}{value}", value
         if operation == "ratio":
             value = ratio(values[0], values[1])
             return f"{names[0]}是{names[1]}的{approx}{value}", value

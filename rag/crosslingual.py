@@ -21,6 +21,8 @@ _STOPWORDS = frozenset(
     "how what which who whom whose when where why much many more most than this that these those it its their there "
     "according report reports government work year years last next new about into over under per each all any "
     "not no yes will would should could can may might must shall up down out off also just only very so such "
+    # words that frame the question ('what ratio was set', 'how big was it supposed to be', 'the year before')
+    "set supposed big large say said before after previous prior "
     # place suffixes: the place itself is checked elsewhere, and 'district' is not '小区'
     "district county city province town village region".split())
 _WORD = re.compile(r"[a-z][a-z0-9.\-]*")

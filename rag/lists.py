@@ -84,6 +84,10 @@ class ListAnswers:
                 return composer.answer(f"报告中没有关于“{'、'.join(named)}”的内容。", answered=False)
         if not items:
             return self.compose_fact(composer, info, hits)
+        # a fact said twice (the targets' paragraph, then their explanation: '城镇调查失业率5.5%左右') is listed once
+        said = [zh.clean_quote(item[3]) for item in items]
+        items = [item for i, item in enumerate(items)
+                 if not any(j != i and said[i] in said[j] and (said[i] != said[j] or j < i) for j in range(len(items)))]
         by_doc = {h.doc_id: h for h in reversed(hits)}
         lines = [f"{i}. {zh.clean_quote(text)}[{composer.cite(by_doc[doc_id], start, end, text)}]"
                  for i, (doc_id, start, end, text) in enumerate(items, 1)]
@@ -267,7 +271,11 @@ class ListAnswers:
                     if not lead or lead.end() == len(sentence):
                         continue
                     s_start, sentence = s_start + lead.end(), sentence[lead.end():]
-                relevance = whole if info.kind == "summary" else self._relevance(groups, fold(sentence))
+                relevance = self._relevance(groups, fold(sentence))
+                if info.kind == "summary":
+                    # a summary takes the paragraph's facts, those naming what the question adds to the
+                    # heading first ('巩固脱贫成果' under '乡村振兴': the sentence on 脱贫人口 before the rest)
+                    relevance = max(relevance, whole / 2)
                 if strict and relevance == 0:
                     continue
                 for a, b in fact_bounds(sentence):
@@ -311,6 +319,10 @@ _OVERALL = re.compile(r"(?:经济|社会|发展|运行|国民|总体|整体|表�
 _SPAN_REVIEW = re.compile(r"过去[五十]年|[五十]年来|[五十]年(?:间|累计|共|投入|新增|减少)|年均")
 
 
+# A paragraph opening that plans the years ahead ('今后五年', '未来五年', '“十四五”时期…要'): no review.
+_AHEAD = re.compile(r"今后|未来|接下来|下一个?五年|展望")
+
+
 def _span_weight(info: QuestionInfo, text: str) -> float:
     """How much a paragraph counts for a question: one about a single year weighs a paragraph
     about several years at a third (2018's report on 2017, not on 2013–2017), one about a span the
@@ -320,6 +332,8 @@ def _span_weight(info: QuestionInfo, text: str) -> float:
         # 主要目标和任务，国民经济迈上新的台阶。…年均增长11.2%') weighs three times one that only has more figures
         plan = re.search(r"[一二三四五六七八九十]{1,2}五", info.text)
         opening = re.split(r"[。！？]", text, maxsplit=1)[0]
+        if _AHEAD.search(opening):
+            return 1.0  # the next five years planned ('今后五年，要…'), not the five looked back on
         return 3.0 if re.search((re.escape(plan.group(0)) + "|" if plan else "") + r"五年|年均", opening) else 1.0
     if len(info.years) != 1 or re.search(rf"{info.years[0]}\s*年|过去一年|去年", text):
         return 1.0  # it names the year asked ('刚刚过去的2017年，…')

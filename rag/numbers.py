@@ -176,6 +176,15 @@ def difference(a: Quantity, b: Quantity) -> str:
     return format_value(abs(a.value - b.value), unit, common_magnitude([a, b]) if a.unit != "%" else "")
 
 
+def share(part: Quantity, whole: Quantity) -> str:
+    """The part as a percentage of the whole ('1.83万亿元' of '2.76万亿元' -> '66.3%'), one decimal.
+    Raises ``Incompatible`` for figures of different kinds, a zero whole, or a part larger than it."""
+    _check([part, whole], counts_compatible=True)
+    if whole.value == 0 or part.value > whole.value:
+        raise Incompatible("部分大于整体" if whole.value else "0")
+    return format_value(part.value / whole.value * 100, "%", places=1)
+
+
 def ratio(a: Quantity, b: Quantity) -> str:
     _check([a, b], counts_compatible=True)
     if b.value == 0:

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 
 from . import zh
-from .numbers import UNITS
+from .numbers import UNITS, quantities
 from .years import FIVE_YEAR_PLAN, years_in_question
 
 KINDS = ("fact", "list", "summary", "how", "why", "multi", "compute", "yesno", "table", "trend")
@@ -25,7 +25,10 @@ _UNIT_WORDS = [(re.compile(r"比例|比重|占比|百分之|增速|增幅|涨幅
                (re.compile(r"多少钱|金额|资金|投资|投入(?!使用|运营|运行)|花了|花费|费用|收入|利润|产值|总值|GDP|赤字|债券?|贷款|税"), "元"),
                # '人口多少' counts people; '脱贫人口人均纯收入多少' is money: 人口 must be what is asked
                (re.compile(r"多少人|人数|几人|多少名|人口(?:数|总数|总量|规模)?(?:有|是|为|达到)?(?:多少|几)"), "人")]
-_ENGLISH_KINDS = [("compute", re.compile(r"\b(total|sum|combined|altogether|difference|more than|times)\b", re.I)),
+# ('how much more than the year before' is the change the reports give in place: 增产74亿斤, a fact)
+_ENGLISH_PREVIOUS_YEAR = r"(?!\s+(?:the|a)\s+(?:year|previous year|prior year)\b|\s+(?:the\s+)?(?:previous|prior|last) year\b)"
+_ENGLISH_KINDS = [("compute", re.compile(r"\b(total|sum|combined|altogether|difference|more than" + _ENGLISH_PREVIOUS_YEAR
+                                         + r"|times)\b", re.I)),
                   ("why", re.compile(r"\bwhy\b|\bpurpose\b", re.I)),
                   ("how", re.compile(r"\bhow (did|do|does|was|were|is|are|can)\b", re.I)),
                   ("list", re.compile(r"\bwhat (measures|steps|projects|actions|things)\b|\bwhich\b|\blist\b", re.I)),
@@ -361,6 +364,9 @@ def analyse(question: str) -> QuestionInfo:
             and _GENERATION.search(question):
         # '装机和年发电量算一下，平均利用小时数多少': the energy produced per unit of capacity (kWh ÷ kW)
         info.kind, info.operation, info.parts = "compute", "hours", []
+    if info.kind in ("fact", "compute") and (share := share_of_whole(plain)):
+        # '2019年的财政赤字里，中央那一块占百分之几': the part over the whole, both from the reports
+        info.kind, info.operation, info.parts = "compute", "share", list(share)
     if info.kind == "fact" and len(years) == 2 and zh.YEAR_SPAN.search(question) and _CHANGED_BY.search(question) \
             and not zh.SPAN_TOTAL_WORDS.search(question):
         # '2013年到2014年，GDP总量增加了多少': the difference of the two years' figures (each from its
@@ -368,6 +374,23 @@ def analyse(question: str) -> QuestionInfo:
         info.kind, info.operation = "compute", "difference"
         info.parts = [_CHANGE_WORD.sub("", info.topic.replace(" ", ""))]
     return info
+
+
+# A share asked of a whole both named: 'A里，B占百分之几', 'B占A的比重是多少'. Not '占比多少' alone (the
+# reports' own share: a fact), nor a number the question gives as the whole ('55.2%').
+_SHARE_ASKED = r"(?:大概|大约|约)?占(?:了)?(?:的)?(?:百分之几|百分之多少|多少|几成|多大比例|多大比重|(?:的)?(?:比例|比重|百分比)(?:是多少|为多少|有多大)?)"
+_WHOLE_FIRST = re.compile(r"^(?:(?:19|20)\d{2}年)?(.{2,20}?)(?:里面|里头|里|当中|之中|中)[，,]?(.{2,14}?)(?:那一?块|那部分|部分)?" + _SHARE_ASKED)
+_PART_FIRST = re.compile(r"^(?:(?:19|20)\d{2}年)?(.{2,20}?)占(.{2,20}?)的" + r"(?:比例|比重|百分比|份额)")
+
+
+def share_of_whole(question: str) -> tuple[str, str] | None:
+    """(part, whole) when the question asks which share of a whole a part is, else None."""
+    text = re.sub(r"[？?。！!]+$", "", question.strip())
+    if (match := _PART_FIRST.search(text)) and not quantities(match.group(2)):
+        return match.group(1), match.group(2)
+    if (match := _WHOLE_FIRST.search(text)) and not quantities(match.group(1)):
+        return match.group(2), match.group(1)
+    return None
 
 
 _CONVERT_TO = re.compile(r"(?:合|折合|折算|换算|相当于|等于)(?:成|为)?(?:多少|几)?(万|亿)?(平方公里|公顷|亩|平方米|公里|千米|公斤|吨|斤|千瓦时|度)")

@@ -107,7 +107,9 @@ ENGLISH_TERMS = {"urban": ("城镇", "城市"), "job": ("就业",), "employ": ("
                  "fiscal revenu": ("财政收入",), "poverti": ("贫困", "脱贫"), "rural poor": ("农村贫困人口",),
                  "treasuri bond": ("国债",), "tourism": ("旅游",), "tourist": ("游客",), "visitor": ("游客",),
                  "inflat": ("居民消费价格", "物价"), "survey unemploy rate": ("调查失业率",),
-                 "regist unemploy rate": ("登记失业率",), "import and export": ("进出口",), "foreign trade": ("进出口", "对外贸易")}
+                 "regist unemploy rate": ("登记失业率",), "import and export": ("进出口",), "foreign trade": ("进出口", "对外贸易"),
+                 "china": ("我国", "全国", "中国"), "produc": ("产量", "生产"), "deficit ratio": ("赤字率",),
+                 "deficit-to-gdp ratio": ("赤字率",), "gdp": ("国内生产总值",), "growth": ("增长",), "grew": ("增长",)}
 REPORT_TERMS = {"物价": ("居民消费价格", "价格"), "经济增速": ("国内生产总值增长", "经济增长"), "经济增长": ("国内生产总值增长",), "经济涨": ("国内生产总值增长",),
                 "外资": ("外商",), "高铁": ("高速铁路",), "失业率": ("调查失业率", "登记失业率"),
                 # Everyday words and the reports' terms for the same thing (issue #16: a user says 城里,
@@ -128,7 +130,7 @@ REPORT_TERMS = {"物价": ("居民消费价格", "价格"), "经济增速": ("�
                 "农民工": ("农民工",), "就业岗位": ("就业",), "找工作": ("就业",), "工作岗位": ("就业",),
                 "污水": ("雨污", "污水"), "公园": ("口袋公园", "公园"), "停车场": ("停车位",), "车位": ("停车位",),
                 "幼儿园": ("公办园", "幼儿园"), "贷款": ("贷款",), "补贴": ("补助", "救助"), "救济": ("救助",),
-                "困难户": ("困难群众",), "穷人": ("困难群众", "脱贫人口"), "贫困户": ("脱贫人口",), "企业数": ("企业",),
+                "困难户": ("困难群众",), "穷人": ("困难群众", "脱贫人口", "贫困人口"), "贫困户": ("脱贫人口",), "企业数": ("企业",),
                 # honours: the reports say 获评 / 荣获 / 入选 (… 示范区, … 称号)
                 "荣誉": ("获评", "荣获", "入选", "称号"), "荣誉称号": ("获评", "荣获", "称号"), "奖项": ("获评", "荣获", "奖"),
                 "表彰": ("获评", "表彰"), "获得": ("获评", "荣获", "入选", "获得"), "人口": ("常住人口", "户籍人口", "人口"),
@@ -145,7 +147,10 @@ REPORT_TERMS = {"物价": ("居民消费价格", "价格"), "经济增速": ("�
                 "林子": ("森林", "林"), "私家车": ("家用汽车",), "托儿所": ("托育机构", "托育"), "中专": ("中职",),
                 "农村": ("乡村", "农村"), "新修": ("新建", "新修"), "改好": ("改造", "提升"),
                 "涨价": ("价格", "物价", "上涨"), "卖出去": ("销售", "销量", "零售"), "卖了": ("销售", "销量", "零售"),
-                "缓交": ("缓税", "缓缴", "缓费"), "用上": ("使用", "投用", "建成投用")}
+                "缓交": ("缓税", "缓缴", "缓费"), "用上": ("使用", "投用", "建成投用"),
+                # what a budget takes in and pays out, as people say it ('财政进账', '花的钱')
+                "财政赤字": ("赤字",), "财政赤字率": ("赤字率",),  # (a deficit in a work report is the budget's)
+                "进账": ("收入",), "入账": ("收入",), "开销": ("支出",), "花销": ("支出",)}
 
 
 # The year before one named ('那前一年呢' after a question about 2018; '2015年报告说上一年…').
@@ -158,7 +163,9 @@ SAME_PREDICATE = (frozenset("列入 入选 纳入 列为 作为 获批 获评 �
                   frozenset("建成 建成投用 竣工 投用 投入使用 投运 建好 修好 建完 修完 用上 启用 开始用 投入运营".split()),  # not 完工: '主体完工' is a stage
                   # (and the everyday words for it: '城市更新弄完没')
                   frozenset("完成 实现 达到 达成 做到 超额完成 弄完 搞完 干完 做完 搞定".split()),
-                  frozenset("获得 获 荣获 取得 拿到 拿了 赢得".split()))
+                  frozenset("获得 获 荣获 取得 拿到 拿了 赢得".split()),
+                  # a level passed ('人均国内生产总值突破1000美元' asked '迈过了什么关口')
+                  frozenset("突破 迈过 跨过 越过 迈上 跃上 站上 跨越".split()))
 
 
 # Stages short of an outcome, said of a project still under way ('金洞风电场等项目加速推进',
@@ -298,7 +305,7 @@ MET_TARGET = re.compile(r"(?:有没有|是否|是不是|能否|有无)?(?:达到
 # The rest of a share: '非公办的占多少', '其余的占比'.
 COMPLEMENT = re.compile(r"(?:非|其余|其他|剩下|剩余)[^，,。？?]{0,8}(?:占|比例|比重|多少)")
 # A table asked for: '把一老一小的数字列成表', '各项指标做成表格'.
-TABLE_REQUEST = re.compile(r"(?:列|做|整理|制|汇总|画|弄)(?:成|个|一个|一张)?(?:表格?|清单)|表格|(?:\bas a )?\btable\b|"
+TABLE_REQUEST = re.compile(r"(?:列|做|整理|制|汇总|画|弄)(?:成|出)?(?:个|一个|一张|张)?(?:表格?|清单)|表格|(?:\bas a )?\btable\b|"
                            # '帮我列一下…的几个数：A、B、C': the figures of several things, listed
                            r"列(?:一下|出来?)[^？?。]*?(?:几个数|数字|数据|指标)", re.I)
 # The words of a table request that say nothing of its topic.
@@ -318,7 +325,7 @@ SPAN_TOTAL_WORDS = re.compile(r"累计|一共|总共|合计|年均|平均每年|
 CHANGE_VERBS = "增加|增长|提高|提升|扩大|减少|下降|降低|缩小"  # the verbs a change over time is asked with
 SPAN_CHANGE = re.compile(rf"({CHANGE_VERBS})(了|到|至)?(多少|几)|从多少|由多少")
 # The words of a trend question that say nothing of its measure.
-TREND_WORDS = re.compile(YEAR_SPAN.pattern + r"|(?:19|20)\d{2}|[到至~～—–-]|以来|至今|历年|每年|逐年|各年|每一年|哪一?年|怎么?变的?|变的?$|"
+TREND_WORDS = re.compile(TABLE_REQUEST.pattern + "|" + YEAR_SPAN.pattern + r"|(?:19|20)\d{2}|[到至~～—–-]|以来|至今|历年|每年|逐年|各年|每一年|哪一?年|怎么?变的?|变的?$|"
                          r"分别|怎么变的?|如何变化|变化情况|变化|趋势|走势|情况|列出|列一下|都|各是|[（(]\s*[)）]|"
                        r"预算安排|实际执行|执行情况|安排|计划|"
                          r"目标和实际|实际和目标|目标与实际|目标|预期|实际|完成情况|完成|哪一年最[高低多少大小]|最[高低多少大小]的?是?|"
@@ -378,7 +385,7 @@ CONJUNCTION = re.compile(r"和|与|及|、|以及|跟|还有")
 
 # Plan or target, as opposed to what was achieved. '行动计划' and '规划' name things, not plans asked for.
 PLAN_WORDS = re.compile(r"(?<!行动)(?<!超)(?<!按)(?<!原)计划(?!单列)|(?<!规)划定|目标|预期|预计|打算|将要|准备|拟|安排|部署|今后|下一步|接下来|"
-                        r"\b(plan|target|goal)s?\b", re.I)
+                        r"\b(plan|target|goal|aim)s?\b|\b(?:planned|targeted|set for|supposed to|expected to)\b", re.I)
 # Verbs that say a figure was set as a target ('物价涨幅准备控制在多少', '目标定为多少'): they tell the
 # plan side, which the time check reads (PLAN_WORDS), and name no measure.
 TARGET_VERBS = re.compile(r"控制|控制在|设定|设定为|定为|定在|定到|定了|确定|设为|安排")
