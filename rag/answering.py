@@ -1368,6 +1368,10 @@ def yes_no_verdict(info: QuestionInfo, quote: str, title: str = "") -> str:
         rival = next((r for c in own for r in [_rival(term, c)] if r and r not in fold(info.text)), "")
         if rival:
             return f"不是，报告中是“{rival}”而不是“{term}”："
+    if missing and all(t in zh.DONE_WORDS for t in missing) and not any(zh.IN_PROGRESS.search(c) for c in own):
+        # only whether it is done is unsaid, of an act the quote states as done ('麒麟风电场并网发电' for
+        # '并网发电这一步是否已经完成')
+        return "是的，"
     if missing and clauses and checks.term_present(subject, clauses[0]) and all(said(t, " ".join(clauses)) for t in terms) \
             and all(_no_subject(c) for c in clauses[1:] if any(said(t, c) for t in missing)):
         # a sentence that starts with the subject is about it to its end when its later clauses name

@@ -159,7 +159,7 @@ YEAR_BEFORE = re.compile(r"前一年|上一年|头一年")
 # Verbs that state the same outcome in reports (a yes/no question's predicate said another way:
 # '列入名录' asked, '入选名录' said). Only outcomes the reports use interchangeably; a stage short of
 # the outcome (导流洞贯通, 开工) is in no group.
-SAME_PREDICATE = (frozenset("列入 入选 纳入 列为 作为 获批 获评 评为 认定为 入围 列进 放进 当作 当成 被评 评上 被评为".split()),
+SAME_PREDICATE = (frozenset("列入 入选 纳入 列为 作为 获批 获评 评为 认定为 入围 列进 放进 当作 当成 被评 评上 被评为 收录".split()),
                   frozenset("建成 建成投用 竣工 投用 投入使用 投运 建好 修好 建完 修完 用上 启用 开始用 投入运营".split()),  # not 完工: '主体完工' is a stage
                   # (and the everyday words for it: '城市更新弄完没')
                   frozenset("完成 实现 达到 达成 做到 超额完成 弄完 搞完 干完 做完 搞定".split()),
@@ -167,6 +167,9 @@ SAME_PREDICATE = (frozenset("列入 入选 纳入 列为 作为 获批 获评 �
                   # a level passed ('人均国内生产总值突破1000美元' asked '迈过了什么关口')
                   frozenset("突破 迈过 跨过 越过 迈上 跃上 站上 跨越".split()))
 
+
+# The words that ask only whether a thing was done ('并网发电是否已经完成').
+DONE_WORDS = SAME_PREDICATE[2]
 
 # Stages short of an outcome, said of a project still under way ('金洞风电场等项目加速推进',
 # '康养科技大楼封顶'): a clause saying one of them of its subject says the outcome asked has not come yet.
