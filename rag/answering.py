@@ -32,6 +32,7 @@ from .citing import Answer, Citation, Composer, plan_label, refusal_text
 from .computing import ASKS_CHANGE, COMPUTED_MARK, ComputedAnswers, measure_asked, asks_target_met, from_to, is_met
 from .conversation import follow_up_candidates
 from .crosslingual import chinese_terms, with_chinese_terms
+from .figures import SPAN_LEAD
 from .evidence import NO_SUBJECT, Clause, clause_bounds, clauses_of, fact_bounds, is_heading, names_terms, whole_fact
 from .lexical import idf_table, tokenize
 from .lists import ListAnswers
@@ -562,7 +563,10 @@ class ExtractiveAnswerer(ListAnswers, MeansAnswers, ComputedAnswers):
             # '五项重点任务是啥' answered by the heading that announces them ('突出抓好供给侧结构性改革'):
             # the members are not in the passages found, and a heading is no list of five
             return self._finish(composer.answer(f"检索到的段落没有逐一列出这{members}项。", answered=False), info, hits)
-        if plan_only and answer.answered:
+        if plan_only and answer.answered and info.wants_result and info.years:
+            # the outcome asked in so many words ('最后实际产了多少') is not in a plan: a refusal that shows it
+            answer.text, answer.answered = plan_label(info).replace("以下是", "只有") + answer.text, False
+        elif plan_only and answer.answered:
             answer.text = plan_label(info) + answer.text
         if self.name_regions and answer.answered and answer.citations:
             answer.text = answer.text + whose(answer.citations)
@@ -681,6 +685,10 @@ class ExtractiveAnswerer(ListAnswers, MeansAnswers, ComputedAnswers):
                                  else figure.measure[len(fold(figure.row)):])
             return composer.answer(f"{name}：{figure.value}[{n}]。")
         units = self._candidates(hits)
+        if info.years and max(info.years) - min(info.years) >= 2 and _SPAN_TOTAL_ASKED.search(info.text):
+            # '2018到2022这五年…一共新增了多少公里': the span's own figure ('过去五年…从2.5万公里增加到4.2万公里'),
+            # never one year's ('新增高速铁路运营里程4100公里' of 2022)
+            units = [u for u in units if _of_a_span(u)]
         unit, _ = self._fact(info, info.text, units)
         if unit is None:
             return self._partial(composer, info, units)
@@ -926,6 +934,18 @@ def _rival(term: str, clause: str) -> str:
                 and not _both_verbs(term[:1], other[:1]):
             return other
     return ""
+
+
+# A total over a span asked ('这五年一共新增了多少', '累计'), and a clause that gives one: its sentence names
+# the span or goes from one level to another, or its paragraph opens with the span ('过去五年，…').
+_SPAN_TOTAL_ASKED = re.compile(r"一共|总共|累计|合计|共计|这[几两三四五六七八九十]年|[五十]年(?:里|间|来|中|内)")
+_SPAN_SAID = re.compile(r"[五十]年|累计|年均|从[^，,。；]{1,12}?(?:增加|提高|增长|扩大|减少|下降|降低)?到|由[^，,。；]{1,12}?(?:增加|提高|增长|扩大|减少|下降)到")
+
+
+def _of_a_span(unit: Clause) -> bool:
+    hit = unit.hit
+    paragraph = hit.text[hit.text.rfind("\n", 0, max(0, unit.start - hit.start)) + 1:]
+    return bool(_SPAN_SAID.search(unit.sentence or unit.text) or SPAN_LEAD.match(paragraph))
 
 
 def _comparable(a: Quantity, b: Quantity) -> bool:

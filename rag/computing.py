@@ -20,7 +20,7 @@ from .retrieval import Hit
 
 _OPERATION_NAMES = {"sum": "相加", "difference": "相减", "ratio": "相除", "share": "相除", "compare": "比较"}
 
-ASKS_CHANGE = re.compile(r"(增加|增长|提高|提升|扩大|减少|下降|降低|多|少)了?(多少|几)")
+ASKS_CHANGE = re.compile(r"(新增|增加|增长|提高|提升|扩大|减少|下降|降低|多|少)了?(多少|几)")
 
 _FROM_TO = re.compile(r"[从由](?P<a>[^，,；;。]*?)(?:增加|提高|增长|扩大|上升|下降|减少|降低|缩小)?[到至](?P<b>[^，,；;。]*)")
 

@@ -173,13 +173,14 @@ def _switch_year(question: str, previous: list[str]) -> str | None:
     last = resolve_follow_up(previous[-1], previous[:-1][-1:]) if len(previous) > 1 else previous[-1]
     old = _YEAR.search(last)
     rest = _FOLLOW_UP_SHELL.match(question.replace(new.group(0), "").strip()).group(2).strip(" ，,的")
-    if not old or _nouns(rest):
+    # (a noun the last question has is no new subject: '那2022年的目标是多少' after '…GDP增速目标是多少')
+    if not old or any(noun not in last for noun, _ in _nouns(rest)):
         return None
     return last[:old.start()] + new.group(0) + last[old.end():]
 
 
 # A year named from the previous one: '那第二年呢？' after a question about 2018 asks about 2019.
-_NEXT_YEAR = re.compile(r"第二年|次年|下一年|后一年|翌年|转年")
+_NEXT_YEAR = re.compile(r"(?:往后推|往后|再往后)一年|再?晚一年|第二年|次年|下一年|后一年|翌年|转年")
 _YEAR_BEFORE = zh.YEAR_BEFORE
 # The result asked after a target: '实际完成了多少？' after '2017年政府工作报告定的GDP增速目标是多少？'.
 _ASKS_RESULT = re.compile(r"实际|完成|最后|最终|结果|达标|做到")

@@ -182,7 +182,7 @@ _LOOKING_AHEAD = re.compile(r"\s*(?:今年|明年|今后|(?:19|20)\d{2}年(?!以
 _TARGET_MARK = re.compile(zh.PLAN_WORDS.pattern + r"|左右|力争|确保|^把|^要")
 # A paragraph opened by a span ('五年来，生态环境状况逐步好转。…能耗、水耗均下降20%以上'): its figures
 # are the span's, of no one year, until a sentence names a year.
-_SPAN_LEAD = re.compile(r"\s*(?:过去|这|近)?(?:[两三四五六七八九十]|\d{1,2})年(?:来|间|中|里)|\s*(?:过去|这|近)(?:[两三四五六七八九十]|\d{1,2})年")
+SPAN_LEAD = re.compile(r"\s*(?:过去|这|近)?(?:[两三四五六七八九十]|\d{1,2})年(?:来|间|中|里)|\s*(?:过去|这|近)(?:[两三四五六七八九十]|\d{1,2})年")
 
 
 # Words before a figure in its sentence that make it a span's: a sum (合计, 累计), a span of years
@@ -225,7 +225,7 @@ def figures_of_chunk(chunk: Chunk, region: str, text: str = "") -> list[Figure]:
                 # a target ends the look back ('去年价格上涨的翘尾影响约有1个百分点。把居民消费价格涨幅
                 # 控制在3.5%左右，是…作出的选择')
                 looking_back = over_span = False
-            if _SPAN_LEAD.match(sentence):
+            if SPAN_LEAD.match(sentence):
                 over_span = True
             base_here = dict(review if looking_back else base, period=None) if over_span else \
                 review if looking_back else base

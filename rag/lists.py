@@ -311,7 +311,7 @@ _OUTPUT = re.compile(r"(?<!单位)(?<!单位国内)(?<!单位地区)生产总值
 # Topic words of a question about how things went overall ('2023年经济社会发展情况如何').
 # (and a government's term or a plan period looked back on as a whole: '过去五年干成了哪些大事', '“十三五”五年成绩')
 _OVERALL = re.compile(r"(?:经济|社会|发展|运行|国民|总体|整体|表现|全年|时期|五年|十[一二三四五]五?|[六七八九]五|中国|我国|全国|全省|全市|"
-                      r"全州|全县|全区|成就|成绩|成效|成果|大事|干成|做成|过去|回顾|回头|那届|本届|上任|几年|简单)+")
+                      r"全州|全县|全区|成就|成绩|成效|成果|大事|干成|做成|过去|回顾|回头|那届|本届|这届|上任|几年|简单|民生|人民|生活|大概)+")
 
 
 # A paragraph of a report's review of several years ('过去五年…', '中央财政五年投入…', '年均增长'):

@@ -154,7 +154,7 @@ REPORT_TERMS = {"物价": ("居民消费价格", "价格"), "经济增速": ("�
 
 
 # The year before one named ('那前一年呢' after a question about 2018; '2015年报告说上一年…').
-YEAR_BEFORE = re.compile(r"前一年|上一年|头一年")
+YEAR_BEFORE = re.compile(r"(?:往前推|往前|再往前)一年|再?早一年|前一年|上一年|头一年")
 
 # Verbs that state the same outcome in reports (a yes/no question's predicate said another way:
 # '列入名录' asked, '入选名录' said). Only outcomes the reports use interchangeably; a stage short of
@@ -394,7 +394,7 @@ PLAN_WORDS = re.compile(r"(?<!行动)(?<!超)(?<!按)(?<!原)计划(?!单列)|(?
 TARGET_VERBS = re.compile(r"控制|控制在|设定|设定为|定为|定在|定到|定了|确定|设为|安排")
 # '增长了多少' (the perfective 了) asks what happened, not what was planned; so does 最终 ('最终产了多少'),
 # but not a final goal ('最终目标').
-RESULT_WORDS = re.compile(r"实际|最终(?!目标|要|将)|最后(?:是|为|达到|实际|完成|实现|增长|下降|涨|降|多少|产|做到)|完成了?[吗没]|实现了?[吗没]|达到了?[吗没]|完成了|实现了|达到了|做到了|已经|结果|"
+RESULT_WORDS = re.compile(r"实际|真正|最终(?!目标|要|将)|最后(?:是|为|达到|实际|真正|完成|实现|增长|下降|涨|降|多少|产|做到)|完成了?[吗没]|实现了?[吗没]|达到了?[吗没]|完成了|实现了|达到了|做到了|已经|结果|"
                           r"(增长|增加|提高|提升|下降|减少|降低|新增|建成|完成|涨|降)了|(?:控制|压|降|稳)[在到住]了|了没有?|\b(actual|actually|achieved)\b", re.I)
 
 # ---- places ---------------------------------------------------------------------------------
