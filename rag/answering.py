@@ -824,7 +824,7 @@ class ExtractiveAnswerer(ListAnswers, MeansAnswers, ComputedAnswers):
                     continue
                 missed = re.search(r"未|没有|低于", fared.group(0))
                 n = composer.cite(hit, hit.start + a, hit.start + a + len(sentence), sentence)
-                text = f"{'不是' if missed else '是的'}，{zh.clean_quote(sentence)}[{n}]"
+                text = f"{'没有' if missed else '是的'}，{zh.clean_quote(sentence)}[{n}]"
                 # and the target itself, from the year's own report ('进出口增长6%左右')
                 target = next((u for h in hits if checks.is_plan(h) and h.period in info.years for u in clauses_of(h)
                                if quantities(u.text) and all(checks.term_present(t, fold(u.text)) for t in nouns)), None)

@@ -337,11 +337,20 @@ def analyse(question: str) -> QuestionInfo:
                         wants_result=before or bool(zh.RESULT_WORDS.search(question)),
                         places=[] if english else zh.places_named(question), unit="" if english else expected_unit(question))
     if kind == "trend":  # the measure, without the span and the words that ask for a series
-        topic = info.topic
-        for _ in range(3):  # what one removal leaves may be asking words too ('年每年实际涨' -> '年涨' -> '')
-            topic = re.sub(r"[（(]\s*[)）]|\s", "", zh.TREND_WORDS.sub("", topic))
+        # (of the sentence that names it, when there are several: not a preamble, '九十年代中期经济增速起伏
+        # 很大。', nor '请按2020到2025年逐年列出。', '其中哪一年增速最高？')
+        sentences = _sentences(plain)
+        if len(sentences) > 1:  # the one that asks, and of those the one that names the most
+            topic = max(((bool(_ASKING.search(sentence)), _trend_measure(topic_of(
+                zh.EACH.sub("", _REPORT_YEAR.sub("", zh.REPORT_SAYS.sub("", sentence)))))) for sentence in sentences),
+                key=lambda pair: (pair[0], len(pair[1])))[1]
+        else:
+            topic = _trend_measure(info.topic)
         # '经济增长预期目标和实际增速' leaves 经济增长增速: one growth word
         info.topic = re.sub(r"(增长|增速|增幅)(?:增长|增速|增幅)+$", r"\1", topic) or info.topic
+        if _RATE_ASKED.search(plain) and not re.search(r"增长|增速|增幅|涨幅|上涨|下降|降幅|率", info.topic):
+            # the rate asked in the words stripped ('每年实际涨了多少'): the measure's growth, not its level
+            info.topic += "下降" if re.search(r"降", _RATE_ASKED.search(plain).group(0)) else "增长"
         if _GREW_TO.search(question):  # '一年年增长到了多少' asks the level reached, not the growth
             info.topic = _CHANGE_WORD.sub("", info.topic) or info.topic
     if kind == "table":  # the topic without the request's own words ('把…的数字列成表')
@@ -381,6 +390,22 @@ def analyse(question: str) -> QuestionInfo:
 _SHARE_ASKED = r"(?:大概|大约|约)?占(?:了)?(?:的)?(?:百分之几|百分之多少|多少|几成|多大比例|多大比重|(?:的)?(?:比例|比重|百分比)(?:是多少|为多少|有多大)?)"
 _WHOLE_FIRST = re.compile(r"^(?:(?:19|20)\d{2}年)?(.{2,20}?)(?:里面|里头|里|当中|之中|中)[，,]?(.{2,14}?)(?:那一?块|那部分|部分)?" + _SHARE_ASKED)
 _PART_FIRST = re.compile(r"^(?:(?:19|20)\d{2}年)?(.{2,20}?)占(.{2,20}?)的" + r"(?:比例|比重|百分比|份额)")
+
+
+_ASKING = re.compile(r"多少|几|各是|分别|是什么|怎么|如何|哪些|哪一?年")
+_RATE_ASKED = re.compile(r"(?:涨|增长|提高|降|下降)了?(?:多少|几|百分之)|增幅|涨幅|增速|降幅|幅度")
+
+
+def _sentences(question: str) -> list[str]:
+    """The sentences of a question, without those that only narrow the answer ('其中哪一年最高')."""
+    return [s for s in re.split(r"[。？?！!；;]", question) if s.strip() and not re.match(r"\s*其中", s)] or [question]
+
+
+def _trend_measure(topic: str) -> str:
+    """A trend question's topic without the span and the words that ask for a series."""
+    for _ in range(3):  # what one removal leaves may be asking words too ('年每年实际涨' -> '年涨' -> '')
+        topic = re.sub(r"[（(]\s*[)）]|\s", "", zh.TREND_WORDS.sub("", topic))
+    return topic
 
 
 def share_of_whole(question: str) -> tuple[str, str] | None:

@@ -116,8 +116,20 @@ def similarity(query: str, measure: str) -> float:
     inside = q.find(core) if len(core) >= 3 else -1
     if inside >= 0 and (_OTHER_HEAD.match(q[inside + len(core):]) or q[:inside].endswith(("单位", "人均", "每"))):
         return 0.0  # and the other way: '单位国内生产总值能耗' asked, '国内生产总值增长' is GDP's
+    if _narrower_word(q, m):
+        return 0.0  # the query's word is a narrower thing than the record's: 工农业 is no 农业, 重工业 no 工业
     a, b = _bigrams(q), _bigrams(m)
     return 2 * len(a & b) / (len(a) + len(b))
+
+
+def _narrower_word(query: str, measure: str) -> bool:
+    """A word of the query ends with a word of the record's that the query does not have by itself,
+    as jieba cuts them ('工农业总产值' against '农业总产值增长'; '重工业产值' against '全国工业总产值')."""
+    import rjieba
+
+    asked = {w for w in rjieba.cut(query) if len(w) >= 2}
+    said = {w for w in rjieba.cut(measure) if len(w) >= 2}
+    return any(a != w and a.endswith(w) and w not in asked for a in asked for w in said)
 
 
 def _as_rate(query: str) -> bool:
@@ -157,12 +169,16 @@ def build_series(table: FigureTable, measure: str, years: list[int], *, kinds: t
     """The series of ``measure`` over ``years``: for each year and kind the best matching record of
     that year and kind (same region when given), or none. Among close matches the record nearest
     the series' median wins, so a five-year total beside a year's figure is not taken for it."""
-    measure = zh.expand_acronyms(measure)
+    measure = re.sub(r"(.{2,}?)\1", r"\1", zh.expand_acronyms(measure))  # ('广义货币M2': 广义货币 once)
     rate = _as_rate(measure)
     # the reports' own words for an everyday name ('经济增长' is 国内生产总值增长)
     # (another word only: '失业率' → '调查失业率' narrows the measure, 登记失业率 is another one)
     queries = [measure] + [measure.replace(word, alias) for word, aliases in zh.REPORT_TERMS.items()
                            if len(word) >= 2 and word in measure for alias in aliases if word not in alias]
+    # and the runs of nouns in it, when the asker framed the measure ('加入世贸组织后十年外贸进出口总额')
+    from .questions import noun_runs
+
+    queries += [run for run in noun_runs(measure) if len(run) >= 4 and run != measure]
     wanted = set(years)
     # The years around the span too: they set the typical size of the figure (the median), against
     # which a five-year total or another scope's figure beside a year's own stands out.
@@ -184,7 +200,9 @@ def build_series(table: FigureTable, measure: str, years: list[int], *, kinds: t
         named = re.search(r"((?:19|20)\d{2})年", f.measure)
         if named and int(named.group(1)) != f.period:
             continue  # '2015年国内生产总值将达到…' in the 2011 report is about 2015
-        score = max(similarity(GROWTH_WORDS.sub("", q) or q, f.measure) for q in queries)
+        # (the measure without its growth word, '国内生产总值' of 国内生产总值增长; or with it, when the growth
+        # is the measure's name: '经济增长' is '经济增长速度', not 经济)
+        score = max(max(similarity(GROWTH_WORDS.sub("", q) or q, f.measure), similarity(q, f.measure)) for q in queries)
         reading = _reading(f, rate)
         if score >= MIN_MATCH and reading is not None:
             candidates.setdefault((f.period, f.kind), []).append((score, reading, f))

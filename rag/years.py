@@ -15,6 +15,7 @@ from .normalize import fold
 from .zh import MET_TARGET, PLAN_WORDS, RESULT_WORDS, VS_TARGET
 
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
+_SPAN_START = re.compile(r"(?<!\d)((?:19|20)\d{2})(?=\s*(?:到|至|—|–|-|~|～)\s*(?:19|20)\d{2}\s*年)")
 _SHORT_YEAR = re.compile(r"(?<![\d.])((?:19|20)\d{2})(?![\d.%])")
 
 # Tiers: 0 = about the year asked (the review of it, or its plan for target questions);
@@ -122,6 +123,8 @@ def years_in_question(question: str) -> list[int]:
     with a year besides, '2017年比2016年多了多少', both are kept: a difference needs both)."""
     text = fold(question)
     years = [int(y) for y in _YEAR.findall(text)] or [int(y) for y in _SHORT_YEAR.findall(text)] or plan_years(text)
+    # (a span's first year is written without 年: '2003到2011年')
+    years += [int(y) for y in _SPAN_START.findall(text)]
     bases = {int(next(y for y in groups if y)) for groups in _COMPARED_YEAR.findall(text)}
     return [] if bases and set(years) <= bases else sorted(set(years))
 

@@ -110,7 +110,7 @@ ENGLISH_TERMS = {"urban": ("城镇", "城市"), "job": ("就业",), "employ": ("
                  "regist unemploy rate": ("登记失业率",), "import and export": ("进出口",), "foreign trade": ("进出口", "对外贸易"),
                  "china": ("我国", "全国", "中国"), "produc": ("产量", "生产"), "deficit ratio": ("赤字率",),
                  "deficit-to-gdp ratio": ("赤字率",), "gdp": ("国内生产总值",), "growth": ("增长",), "grew": ("增长",)}
-REPORT_TERMS = {"物价": ("居民消费价格", "价格"), "经济增速": ("国内生产总值增长", "经济增长"), "经济增长": ("国内生产总值增长",), "经济涨": ("国内生产总值增长",),
+REPORT_TERMS = {"物价": ("居民消费价格", "价格"), "经济增速": ("国内生产总值增长", "经济增长"), "经济增长": ("国内生产总值增长", "国民生产总值增长"), "经济涨": ("国内生产总值增长",),
                 "外资": ("外商",), "高铁": ("高速铁路",), "失业率": ("调查失业率", "登记失业率"),
                 # Everyday words and the reports' terms for the same thing (issue #16: a user says 城里,
                 # the report 城市): general vocabulary of work reports, not phrases of one question.
@@ -337,7 +337,10 @@ TREND_WORDS = re.compile(TABLE_REQUEST.pattern + "|" + YEAR_SPAN.pattern + r"|(?
                          r"一年年|一年一年|(?:帮我|给我)?(?:列|说|讲|整理|对比|排)(?:一下|出来|个表|一个表)?|[这那]些年|这几年|那几年|"
                          r"[一二三四五六七八九]十年代(?:前期|中期|后期|初期|末期|末|初)?|^给|(?<=\s)给|定(?=\s|的|得|了|增|目标|$)|^定|"
                          r"(?:[涨增降跌]|增长|下降)?得?最(?:厉害|快|慢|猛|高|低|多|少|大|小)|^年|年(?=[涨降增跌])|"
-                         r"(?<=[\u4e00-\u9fff])(?<![下上提增减回升])[涨降增跌](?=$|[涨降增跌]幅)|来$")
+                         r"(?<=[\u4e00-\u9fff])(?<![下上提增减回升])[涨降增跌](?=$|[涨降增跌]幅)|来$|"
+                         # a span's frame around the measure ('从…', '…间', '2020年以后', '这项指标', '…数是')
+                         r"^从|^间|以后|以前|之后|期间|前中期|中后期|这项指标|这个指标|这一指标|(?<=数)是$|^年|"
+                         r"(?:19)?[5-9]0年代(?:前中期|中后期|前期|中期|后期|初期|末期|末|初)?")
 # A gap of two figures asked ('相差', '差了几个百分点'; 'A高出B多少', said without 比): compute kinds
 # and the difference operation read the same words.
 GAP_WORDS = r"相差|差了?多少|差了?几个?(?:百分)?点|差距"
