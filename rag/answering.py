@@ -272,6 +272,9 @@ class ExtractiveAnswerer(ListAnswers, MeansAnswers, ComputedAnswers):
         terms = [t for t in terms if t not in everyday]
         if any(re.search(re.escape(t) + r"的?(?:总?产量|总?产值|人数|总额|数量)", topic) for t in missing):
             return missing  # what a measure counts ('粮食' of 粮食总产量), however common a word it is
+        counted = _counted_thing(fold(info.text))
+        if counted and any(t in counted for t in missing):
+            return missing  # the thing counted ('配了多少充电桩'): no leniency for it
         weight = sum(self._weight(t) for t in terms) or 1.0
         if not everyday and self._forgiven(missing, terms, similarity, topic, text):  # one leniency, not two
             return []
@@ -946,6 +949,28 @@ def _of_a_span(unit: Clause) -> bool:
     hit = unit.hit
     paragraph = hit.text[hit.text.rfind("\n", 0, max(0, unit.start - hit.start)) + 1:]
     return bool(_SPAN_SAID.search(unit.sentence or unit.text) or SPAN_LEAD.match(paragraph))
+
+
+def _counted_thing(question: str) -> str:
+    """The thing a question counts, the nouns right after its 多少 / 几 and measure word ('多少充电桩',
+    '几个口袋公园'; a verb joined to a one-character head is one: 充电 + 桩), or ''."""
+    import rjieba
+
+    asked = re.search(r"(?:多少|几)[个项家所名位张辆座台套条件种户]?", question)
+    if not asked:
+        return ""
+    words = rjieba.tag(question[asked.end():])
+    thing = ""
+    for i, (word, flag) in enumerate(words):
+        head = words[i + 1][0] if i + 1 < len(words) else ""
+        if flag.startswith("n") or flag in ("vn", "j") or flag.startswith("v") and len(head) == 1 and \
+                re.match(r"[\u4e00-\u9fff]", head) and words[i + 1][1][0] in "nq":
+            thing += word
+        elif thing and len(word) == 1 and flag[0] in "nq" and re.match(r"[\u4e00-\u9fff]", word):
+            thing += word
+        else:
+            break
+    return thing
 
 
 def _comparable(a: Quantity, b: Quantity) -> bool:
