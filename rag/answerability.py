@@ -160,11 +160,11 @@ def _said(term: str, text: str) -> bool:
     return term in text or any(alias in text for alias in zh.REPORT_TERMS.get(term, ()) or zh.same_predicate(term))
 
 
-def term_present(term: str, text: str) -> bool:
+def term_present(term: str, text: str, synonyms: bool = True) -> bool:
     """A word is present when it occurs or a synonym does (``thesaurus``: 患者 for 病人); when most of its characters do (营造林 for 造林); when
     its two characters stand close together ('改厕' in '户厕改造'); or, for a measure word,
     when its stem does ('产量' in '生产粮食')."""
-    if _said(term, text) or thesaurus.said_by_synonym(term, text, _TOO_GENERAL):
+    if _said(term, text) or synonyms and thesaurus.said_by_synonym(term, text, _TOO_GENERAL):
         return True
     dimension = dimension_of(term)
     if dimension and (dimension != "money" or term in _AMOUNT_WORDS) and has_dimension(text, dimension):
@@ -338,12 +338,17 @@ _BOUND = re.compile(r"以下|以内|以上|低于|高于|不超过|不低于")
 
 
 def _fragment(term: str) -> bool:
-    """Two characters jieba cut from spoken words that its dictionary does not hold as a word and
-    that hold no noun ('天有' of '好的天有多少天', '占来', '后起'): the asker's words split astray, no
-    evidence either way. One with a noun ('有房' of '多少套房') still names a thing."""
+    """Two characters jieba cut from spoken words that its dictionary does not hold as a word, the
+    second a light verb or particle that joins anything ('天有' of '好的天有多少天', '占来', '后起'): the
+    asker's words split astray, no evidence either way. Not a word the dictionary lacks ('托位'), nor
+    one whose first character is a noun ('有房' of '多少套房' has 房 second; '车卖')."""
     import rjieba
 
-    return len(term) == 2 and not rjieba.has_word(term) and not any(rjieba.tag(ch)[0][1].startswith("n") for ch in term)
+    return len(term) == 2 and term[1] in _LIGHT and not rjieba.has_word(term) \
+        and not rjieba.tag(term[0])[0][1].startswith("n")
+
+
+_LIGHT = frozenset("有来去起干到在是得过着了上下出进回开")
 
 
 def out_of_scope(info: QuestionInfo, idf: dict[str, float]) -> Gap | None:

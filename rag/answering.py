@@ -865,7 +865,7 @@ class ExtractiveAnswerer(ListAnswers, MeansAnswers, ComputedAnswers):
             composer.citations = [first]
             return composer.answer(f"报告中没有找到{info.years[0]}年的实际结果，只有目标：{zh.clean_quote(first.quote)}"
                                    f"[{first.n}]。", answered=False)
-        if answer.answered and answer.text.startswith("报告没有说") and not quantities(info.text) and answer.citations:
+        if answer.text.startswith("报告没有说") and not quantities(info.text) and answer.citations:
             # '2023年年初定的城镇新增就业目标完成了没有' with the result but no target in the reports:
             # whether it was met cannot be told
             first = answer.citations[0]
@@ -949,6 +949,11 @@ def _of_a_span(unit: Clause) -> bool:
     hit = unit.hit
     paragraph = hit.text[hit.text.rfind("\n", 0, max(0, unit.start - hit.start)) + 1:]
     return bool(_SPAN_SAID.search(unit.sentence or unit.text) or SPAN_LEAD.match(paragraph))
+
+
+# A target, plan or task asked about ('目标完成了没有'): whether it was met is the target check's, not a
+# '是' for an act said done.
+_TARGET_ASKED = re.compile(r"目标|计划|任务|指标|预期")
 
 
 def _counted_thing(question: str) -> str:
@@ -1271,8 +1276,8 @@ def unmentioned_subject(info: QuestionInfo, quote: str, title: str = "") -> str:
     if not terms:
         return ""
     subject = yes_no_subject(terms)
-    if checks.is_verb(subject) or checks.is_achievement(subject):
-        return ""  # no thing named, only the outcome ('年初说要涨5.5%左右，最后做到没'): the verdict's to judge
+    if (checks.is_verb(subject) or checks.is_achievement(subject)) and quantities(info.text):
+        return ""  # no thing named, only an outcome of a number ('年初说要涨5.5%左右，最后做到没'): the verdict's
     text = fold(zh.strip_footnotes(quote))
     if zh.named_by_report_term(subject, info.text, text):
         return ""  # '经济增长' said as the reports say it: 国内生产总值增长
@@ -1413,7 +1418,8 @@ def yes_no_verdict(info: QuestionInfo, quote: str, title: str = "") -> str:
         rival = next((r for c in own for r in [_rival(term, c)] if r and r not in fold(info.text)), "")
         if rival:
             return f"不是，报告中是“{rival}”而不是“{term}”："
-    if missing and all(t in zh.DONE_WORDS for t in missing) and not any(zh.IN_PROGRESS.search(c) for c in own):
+    if missing and all(t in zh.DONE_WORDS for t in missing) and not any(zh.IN_PROGRESS.search(c) for c in own) \
+            and not _TARGET_ASKED.search(info.text):
         # only whether it is done is unsaid, of an act the quote states as done ('麒麟风电场并网发电' for
         # '并网发电这一步是否已经完成')
         return "是的，"

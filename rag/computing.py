@@ -459,7 +459,8 @@ class ComputedAnswers:
                 pass
         composer.computed = {"value": verdict, "operation": "compare", "from": [len(composer.citations) + 1]}
         lead = ""
-        if info.kind == "yesno" or _YES_NO_FORM.search(info.text):
+        if (info.kind == "yesno" or _YES_NO_FORM.search(info.text)) and not checks.is_plan(unit.hit):
+            # (never of a plan's own number: '增长6.5%左右' is the target, not what came of it)
             # whether the bound asked holds: '控制在3%以内' (at most), '超过'/'高于' (above), else at least
             if _AT_MOST_ASKED.search(info.text):
                 holds = order <= 0

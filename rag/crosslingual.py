@@ -55,7 +55,7 @@ class Glossary:
         """For each English term of the question (longest phrases first), the Chinese words for it
         that ``known`` (the reports' vocabulary) holds; terms with none are left out."""
         # 'CPI' is written out in the reports (居民消费价格)
-        found = [[words] for acronym, words in ACRONYMS.items() if re.search(rf"(?<![A-Za-z]){re.escape(acronym)}(?![A-Za-z])",
+        found = [[words] for acronym, words in ACRONYMS.items() if re.search(rf"(?<![A-Za-z-]){re.escape(acronym)}(?![A-Za-z])",
                                                                              question)]
         # Chinese words an English question quotes ('"above-designated-size" (四上) enterprises') are its own terms
         found += [[run] for run in re.findall(r"[\u3400-\u9fff]{2,}", question)]

@@ -155,7 +155,7 @@ class ListAnswers:
         for hit in hits[:3]:
             for section in self._sections_in(hit):
                 title = fold(section.heading.title)
-                share = sum(self._weight(t) for t in terms if checks.term_present(t, title)) / (total_weight or 1)
+                share = sum(self._weight(t) for t in terms if checks.term_present(t, title, synonyms=False)) / (total_weight or 1)
                 # On equal matches the more specific heading wins, then the better passage.
                 key = (round(share, 6), section.heading.level, -hit.rank)
                 if share >= (min_share or self.settings.min_heading_match) and key > best_key:
@@ -435,6 +435,6 @@ def _near_each_other(parts: list[str], text: str, span: int = 300) -> bool:
 
     anchor = next((p for p in parts if p in text), "")
     if not anchor:
-        return all(checks.term_present(w, text) for w in parts)
+        return all(checks.term_present(w, text, synonyms=False) for w in parts)
     return any(all(said(w, text[max(0, m.start() - span):m.end() + span]) for w in parts)
                for m in re.finditer(re.escape(anchor), text))

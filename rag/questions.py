@@ -387,7 +387,7 @@ def analyse(question: str) -> QuestionInfo:
 
 # A share asked of a whole both named: 'A里，B占百分之几', 'B占A的比重是多少'. Not '占比多少' alone (the
 # reports' own share: a fact), nor a number the question gives as the whole ('55.2%').
-_SHARE_ASKED = r"(?:大概|大约|约)?占(?:了)?(?:的)?(?:百分之几|百分之多少|多少|几成|多大比例|多大比重|(?:的)?(?:比例|比重|百分比)(?:是多少|为多少|有多大)?)"
+_SHARE_ASKED = r"(?:的)?(?:大概|大约|约)?占(?:了)?(?:的)?(?:百分之几|百分之多少|多少|几成|多大比例|多大比重|比|(?:的)?(?:比例|比重|百分比)(?:是多少|为多少|有多大)?)"
 _WHOLE_FIRST = re.compile(r"^(?:(?:19|20)\d{2}年)?(.{2,20}?)(?:里面|里头|里|当中|之中|中)[，,]?(.{2,14}?)(?:那一?块|那部分|部分)?" + _SHARE_ASKED)
 _PART_FIRST = re.compile(r"^(?:(?:19|20)\d{2}年)?(.{2,20}?)占(.{2,20}?)的" + r"(?:比例|比重|百分比|份额)")
 

@@ -109,7 +109,7 @@ ENGLISH_TERMS = {"urban": ("城镇", "城市"), "job": ("就业",), "employ": ("
                  "inflat": ("居民消费价格", "物价"), "survey unemploy rate": ("调查失业率",),
                  "regist unemploy rate": ("登记失业率",), "import and export": ("进出口",), "foreign trade": ("进出口", "对外贸易"),
                  "china": ("我国", "全国", "中国"), "produc": ("产量", "生产"), "deficit ratio": ("赤字率",),
-                 "deficit-to-gdp ratio": ("赤字率",), "gdp": ("国内生产总值",), "growth": ("增长",), "grew": ("增长",)}
+                 "deficit-to-gdp ratio": ("赤字率",)}
 REPORT_TERMS = {"物价": ("居民消费价格", "价格"), "经济增速": ("国内生产总值增长", "经济增长"), "经济增长": ("国内生产总值增长", "国民生产总值增长"), "经济涨": ("国内生产总值增长",),
                 "外资": ("外商",), "高铁": ("高速铁路",), "失业率": ("调查失业率", "登记失业率"),
                 # Everyday words and the reports' terms for the same thing (issue #16: a user says 城里,
@@ -391,7 +391,7 @@ CONJUNCTION = re.compile(r"和|与|及|、|以及|跟|还有")
 
 # Plan or target, as opposed to what was achieved. '行动计划' and '规划' name things, not plans asked for.
 PLAN_WORDS = re.compile(r"(?<!行动)(?<!超)(?<!按)(?<!原)计划(?!单列)|(?<!规)划定|目标|预期|预计|打算|将要|准备|拟|安排|部署|今后|下一步|接下来|"
-                        r"\b(plan|target|goal|aim)s?\b|\b(?:planned|targeted|set for|supposed to|expected to)\b", re.I)
+                        r"\b(plan|target|goal|aim)s?\b|\b(?:planned|targeted|aimed|aiming|set for|supposed to|expected to)\b", re.I)
 # Verbs that say a figure was set as a target ('物价涨幅准备控制在多少', '目标定为多少'): they tell the
 # plan side, which the time check reads (PLAN_WORDS), and name no measure.
 TARGET_VERBS = re.compile(r"控制|控制在|设定|设定为|定为|定在|定到|定了|确定|设为|安排")
