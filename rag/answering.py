@@ -273,7 +273,7 @@ class ExtractiveAnswerer(ListAnswers, MeansAnswers, ComputedAnswers):
         if any(re.search(re.escape(t) + r"的?(?:总?产量|总?产值|人数|总额|数量)", topic) for t in missing):
             return missing  # what a measure counts ('粮食' of 粮食总产量), however common a word it is
         counted = _counted_thing(fold(info.text))
-        if counted and any(t in counted for t in missing):
+        if len(counted) >= 3 and any(t in counted for t in missing):
             return missing  # the thing counted ('配了多少充电桩'): no leniency for it
         weight = sum(self._weight(t) for t in terms) or 1.0
         if not everyday and self._forgiven(missing, terms, similarity, topic, text):  # one leniency, not two
@@ -958,7 +958,8 @@ _TARGET_ASKED = re.compile(r"目标|计划|任务|指标|预期")
 
 def _counted_thing(question: str) -> str:
     """The thing a question counts, the nouns right after its 多少 / 几 and measure word ('多少充电桩',
-    '几个口袋公园'; a verb joined to a one-character head is one: 充电 + 桩), or ''."""
+    '几个口袋公园'; a verb joined to a one-character head is one: 充电 + 桩), or ''. (Only a compound of
+    three characters or more is held to: a two-character word may be the asker's own, '多少户人家'.)"""
     import rjieba
 
     asked = re.search(r"(?:多少|几)[个项家所名位张辆座台套条件种户]?", question)

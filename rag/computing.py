@@ -423,6 +423,9 @@ class ComputedAnswers:
             if similarity < self.settings.min_evidence or ends is None:
                 continue
             earlier, later = ends
+            said = {int(y) for y in re.findall(r"((?:19|20)\d{2})\s*年", fold(unit.text))}
+            if said - {int(y.group(0)) for y in years}:
+                continue  # the change of other years ('由一九五七年的五百三十五万吨增长到…' for 1952)
             first_is_later = years[0].group(0) in unit.text[unit.text.find(later.text) - 12:unit.text.find(later.text)] \
                 or int(years[0].group(0)) > int(years[1].group(0))
             ordered = (later, earlier) if first_is_later else (earlier, later)
@@ -473,7 +476,7 @@ class ComputedAnswers:
 
     @staticmethod
     def _calculate(operation: str, cited: list[tuple[str, Quantity, int]], approx: str) -> tuple[str, str]:
-        names = [name for name, _q, _n in cited]
+        names = [re.sub(r"^(?:大约|约)?(?:为|是)", "", name) for name, _q, _n in cited]  # ('约为农民人均纯收入')
         values = [q for _n, q, _c in cited]
         if operation == "difference":
             value = difference(values[0], values[1])

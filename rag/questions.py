@@ -313,7 +313,7 @@ _BASE_YEAR = re.compile(r"(?:比|较)\s*((?:19|20)\d{2})\s*年")
 
 
 def analyse(question: str) -> QuestionInfo:
-    question = zh.comparison_form(zh.whether_form(zh.expand_acronyms(question)))
+    question = zh.comparison_form(zh.context_first(zh.whether_form(zh.expand_acronyms(question))))
     english = not zh.is_chinese(question)
     plain = question if english else zh.plain_asking(question)  # kind and topic read from the written form
     kind = question_kind(plain, english)

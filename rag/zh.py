@@ -109,7 +109,7 @@ ENGLISH_TERMS = {"urban": ("城镇", "城市"), "job": ("就业",), "employ": ("
                  "inflat": ("居民消费价格", "物价"), "survey unemploy rate": ("调查失业率",),
                  "regist unemploy rate": ("登记失业率",), "import and export": ("进出口",), "foreign trade": ("进出口", "对外贸易"),
                  "china": ("我国", "全国", "中国"), "produc": ("产量", "生产"), "deficit ratio": ("赤字率",),
-                 "deficit-to-gdp ratio": ("赤字率",)}
+                 "deficit-to-gdp ratio": ("赤字率",), "growth": ("增长",), "grew": ("增长",), "target": ("目标", "指标")}
 REPORT_TERMS = {"物价": ("居民消费价格", "价格"), "经济增速": ("国内生产总值增长", "经济增长"), "经济增长": ("国内生产总值增长", "国民生产总值增长"), "经济涨": ("国内生产总值增长",),
                 "外资": ("外商",), "高铁": ("高速铁路",), "失业率": ("调查失业率", "登记失业率"),
                 # Everyday words and the reports' terms for the same thing (issue #16: a user says 城里,
@@ -256,8 +256,30 @@ def whether_form(question: str) -> str:
 
 
 # '与2021年相比，2022年城镇新增就业减少了多少': the comparison framed first, in the order 比 says it
-_FRAMED_COMPARISON = re.compile(r"(?:与|和|跟|同)\s*((?:19|20)\d{2}\s*年)\s*(?:相比|比较|相较)[，,]?\s*"
+# (also '相较2014年，2015年…', '较2008年，2009年…')
+_FRAMED_COMPARISON = re.compile(r"(?:(?:与|和|跟|同)\s*(?=(?:19|20)\d{2}\s*年\s*(?:相比|比较|相较))|(?:相较于?|较之?|相比于?)\s*)"
+                                r"((?:19|20)\d{2}\s*年)\s*(?:相比|比较|相较)?[，,]?\s*"
                                 r"((?:19|20)\d{2}\s*年)([^，,。？?]*?)(?=增加|增长|提高|提升|减少|下降|降低|多|少|高|低)")
+
+
+# A question that states its year or place after it ('…相差多少人？2024年。', '…多少？指1958年。', '…？黔江，去年。').
+_TRAILING_CONTEXT = re.compile(r"^(?P<main>.+?[？?])\s*(?P<tail>[^？?。！!]{1,16}?)[。.！!]?\s*$")
+_CONTEXT_LEAD = re.compile(r"^(?:这里|此处)?(?:指的?是?|问的是|说的是|即|针对|依据)")
+_COMPARED_FIRST = re.compile(r"^(?:(?:与|和|跟|同)\s*(?:19|20)\d{2}\s*年\s*(?:相比|比较|相较)|(?:相较于?|较之?|相比于?)\s*(?:19|20)\d{2}\s*年)[，,]?")
+
+
+def context_first(question: str) -> str:
+    """'与2023年相比，城镇新增就业增加了多少？2024年。' -> '与2023年相比，2024年城镇新增就业增加了多少？': a
+    year or place stated after the question is read where it belongs, before what it qualifies."""
+    match = _TRAILING_CONTEXT.match(question.strip())
+    if not match or QUESTION_WORD.search(match["tail"]) or not re.search(r"(?:19|20)\d{2}\s*年|去年|今年|上年", match["tail"]):
+        return question
+    tail = _CONTEXT_LEAD.sub("", match["tail"].strip()).strip("，,、 的")
+    main = match["main"]
+    frame = _COMPARED_FIRST.match(main)
+    if frame:
+        return main[:frame.end()] + tail + main[frame.end():]
+    return f"{tail}{main}"
 
 
 def comparison_form(question: str) -> str:
