@@ -39,8 +39,8 @@ from .lists import ListAnswers
 from .means import MeansAnswers
 from .normalize import fold
 from .numbers import (COUNT_UNITS, DIMENSIONS, NOT_AMOUNTS, PERSON_UNITS, RATE_UNITS, SAME_UNIT, Incompatible, Quantity,
-                      asks_change, compare, difference, dimension_of, has_zh_figure, is_change, one_years_figure, quantities,
-                      zh_value)
+                      asks_change, compare, difference, dimension_of, has_dimension, has_zh_figure, is_change,
+                      one_years_figure, quantities, zh_value)
 from .questions import QuestionInfo, analyse, noun_runs
 from .retrieval import Hit
 from .sections import ReportSections
@@ -272,6 +272,16 @@ class ExtractiveAnswerer(ListAnswers, MeansAnswers, ComputedAnswers):
         terms = [t for t in terms if t not in everyday]
         if any(re.search(re.escape(t) + r"的?(?:总?产量|总?产值|人数|总额|数量)", topic) for t in missing):
             return missing  # what a measure counts ('粮食' of 粮食总产量), however common a word it is
+        # a measure of a kind the clause itself does not give ('占地' against '建成“口袋公园”4个'; an area
+        # elsewhere in its sentence or section is another thing's)
+        measured = [t for t in terms if dimension_of(t) not in ("", None, "share", "people")]
+        things = [t for t in terms if t not in measured and checks.is_noun(t)]
+        pieces = re.split(r"[，,；;、]", fold(zh.strip_footnotes(unit.text)))
+        own = [p for p in pieces if any(checks.term_present(t, p, synonyms=False) for t in things)] or pieces
+        kinds = [t for t in measured if not any(has_dimension(p, dimension_of(t)) or checks.term_present(t, p, synonyms=False)
+                                                for p in own)]
+        if kinds:
+            return list(dict.fromkeys(missing + kinds))
         counted = _counted_thing(fold(info.text))
         if len(counted) >= 3 and any(t in counted for t in missing):
             return missing  # the thing counted ('配了多少充电桩'): no leniency for it
@@ -704,7 +714,8 @@ class ExtractiveAnswerer(ListAnswers, MeansAnswers, ComputedAnswers):
             return composer.answer(f"报告中没有提到“{absent}”，无法判断。", answered=False)
         asks_outcome = info.wants_result or _AGAINST_TARGET.search(info.text) or zh.ASKS_COMPLETED.search(info.text)
         # (a review that recalls the target, '去年…曾提出，要把…控制在百分之十以内', tells no more than the plan)
-        if info.kind == "yesno" and asks_outcome and (checks.is_plan(unit.hit) or _restates_target(fold(unit.text))):
+        if info.kind == "yesno" and asks_outcome and (checks.is_plan(unit.hit) or _restates_target(fold(unit.text))
+                                                      and not _SHARE_FULFILLED.search(fold(unit.text))):
             # '16年M2是不是涨得比目标还多' with only the plan's '预期增长13%左右': a result is asked, and a
             # plan tells neither 是 nor 不是
             return composer.answer(f"报告中没有找到{'、'.join(f'{y}年' for y in info.years) or '这一年'}的实际结果，"

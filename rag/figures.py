@@ -182,6 +182,8 @@ _LOOKING_AHEAD = re.compile(r"\s*(?:今年|明年|今后|(?:19|20)\d{2}年(?!以
 _TARGET_MARK = re.compile(zh.PLAN_WORDS.pattern + r"|左右|力争|确保|^把|^要")
 # A target recalled in a review, its number the target's: '没有实现年初确定的…能耗降低4%左右', '原定…'.
 _RECALLED_TARGET = re.compile(r"(?:年初|原定|预定|原计划|确定的|提出的|预期的?|计划|预计|力争)[^，,。；;]{0,16}$")
+# ... unless it is the share of the plan fulfilled, a result ('只完成年度计划的百分之九十八点七').
+_SHARE_OF_PLAN = re.compile(r"完成[^，,。；;]{0,8}?(?:计划|预算|任务)的?$")
 # A sentence of a review about the report's own year as planned: '今年国民生产总值计划增长百分之八'.
 _THIS_YEAR_PLANNED = re.compile(r"\s*今年[^。；;]{0,20}?(?:计划|预计|预期|目标|力争|要)")
 # A paragraph opened by a span ('五年来，生态环境状况逐步好转。…能耗、水耗均下降20%以上'): its figures
@@ -255,7 +257,8 @@ def figures_of_chunk(chunk: Chunk, region: str, text: str = "") -> list[Figure]:
                     spanned = _SPAN_FIGURE.search(clause[:q.start]) or any(
                         _SPAN_FIGURE.match(piece.strip()) for piece in re.split(r"[，,；;：:]", sentence[:a]))
                     here = dict(base_here, period=None) if spanned else base_here
-                    if here["kind"] == "result" and _RECALLED_TARGET.search(clause[:q.start]):
+                    if here["kind"] == "result" and _RECALLED_TARGET.search(clause[:q.start]) \
+                            and not _SHARE_OF_PLAN.search(clause[:q.start]):
                         continue  # a review recalling its year's target ('没有实现年初确定的…降低4%左右'): no result
                     if here["kind"] == "result" and chunk.year and _THIS_YEAR_PLANNED.match(sentence):
                         # the report's own year planned inside its review ('今年国民生产总值计划增长百分之八')
