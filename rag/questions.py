@@ -411,10 +411,14 @@ def _trend_measure(topic: str) -> str:
 def share_of_whole(question: str) -> tuple[str, str] | None:
     """(part, whole) when the question asks which share of a whole a part is, else None."""
     text = re.sub(r"[？?。！!]+$", "", question.strip())
+
+    def bare(name: str) -> str:  # ('安排的财政赤字' is the 财政赤字)
+        return re.sub(r"^[\u4e00-\u9fff]{1,3}的(?=[\u4e00-\u9fff]{2})", "", name)
+
     if (match := _PART_FIRST.search(text)) and not quantities(match.group(2)):
-        return match.group(1), match.group(2)
+        return bare(match.group(1)), bare(match.group(2))
     if (match := _WHOLE_FIRST.search(text)) and not quantities(match.group(1)):
-        return match.group(2), match.group(1)
+        return bare(match.group(2)), bare(match.group(1))
     return None
 
 
