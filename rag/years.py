@@ -188,5 +188,7 @@ def year_span(question: str, latest: int | None) -> list[int]:
             return list(range(latest - n + 1, latest + 1)) if 0 < n <= 60 else []
     if EVERY_YEAR.search(text) and latest:
         named = years_in_question(text)
+        if len(named) == 1:
+            return []  # one year named ('2001年…每年'): no span to give a series of
         return named if len(named) >= 2 else list(range(latest - 9, latest + 1))
     return []

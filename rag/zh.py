@@ -340,7 +340,7 @@ TABLE_WORDS = re.compile(r"请|帮我|帮忙|把|将|给我|相关的?|有关的
 # '每年', '逐年'; '平均每年' is a span's average), or how a figure moved ('变化', '趋势') over a span.
 YEAR_SPAN = re.compile(r"((?:19|20)\d{2})\s*年?\s*(?:到|至|—|–|-|~|～)\s*((?:19|20)\d{2})\s*年?|"
                        r"((?:19|20)\d{2})\s*年?(?:以来|至今)|(?:近|最近|过去|前)(?!一年|1年)([一二三四五六七八九十两\d]{1,2})\s*年")
-EVERY_YEAR = re.compile(r"历年|(?<!平均)每年|逐年|各年|每一年|一年年|一年一年|哪一?年[^，,。？?]{0,12}最|year by year|each year|over the years", re.I)
+EVERY_YEAR = re.compile(r"历年|(?<!平均)每年(?!平均)|逐年|各年|每一年|一年年(?![底末初])|一年一年|哪一?年[^，,。？?]{0,12}最|year by year|each year|over the years", re.I)
 TREND = re.compile(YEAR_SPAN.pattern + "|" + EVERY_YEAR.pattern, re.I)
 # Words that ask for each year's figure, not one answer over the span.
 PER_YEAR = re.compile(EVERY_YEAR.pattern + r"|分别|各是|(?<!什么)(?<!哪些)(?<!啥)变化|趋势|走势|怎么变|如何变|哪一?年", re.I)
