@@ -189,6 +189,9 @@ def year_span(question: str, latest: int | None) -> list[int]:
     if EVERY_YEAR.search(text) and latest:
         named = years_in_question(text)
         if len(named) == 1:
-            return []  # one year named ('2001年…每年'): no span to give a series of
+            # one year named: the years since it ('从2018年首次作为预期目标以来，历年…'), or no span at all
+            # ('2001年年底…比前一年年底多了多少')
+            since = re.search(r"以来|至今|起", text[text.find(str(named[0])):])
+            return list(range(named[0], latest + 1)) if since and latest >= named[0] else []
         return named if len(named) >= 2 else list(range(latest - 9, latest + 1))
     return []
