@@ -164,7 +164,9 @@ def term_present(term: str, text: str, synonyms: bool = True) -> bool:
     """A word is present when it occurs or a synonym does (``thesaurus``: 患者 for 病人); when most of its characters do (营造林 for 造林); when
     its two characters stand close together ('改厕' in '户厕改造'); or, for a measure word,
     when its stem does ('产量' in '生产粮食')."""
-    if _said(term, text) or synonyms and thesaurus.said_by_synonym(term, text, _TOO_GENERAL):
+    # (a thing's synonyms, never an act's: 词林 files 建成 with 完工, which is a stage short of it)
+    if _said(term, text) or synonyms and not is_verb(term) and not is_achievement(term) \
+            and thesaurus.said_by_synonym(term, text, _TOO_GENERAL):
         return True
     dimension = dimension_of(term)
     if dimension and (dimension != "money" or term in _AMOUNT_WORDS) and has_dimension(text, dimension):

@@ -1423,7 +1423,8 @@ def yes_no_verdict(info: QuestionInfo, quote: str, title: str = "") -> str:
     if not terms or any(all(said(t, c) for t in terms) for c in contexts):
         return "是的，"
     own = [" ".join(clauses[i:i + 2]) if i + 1 < len(clauses) and _PREDICATE_START.match(clauses[i + 1]) else c
-           for i, c in enumerate(clauses) if checks.term_present(subject, c)] or clauses
+           for i, c in enumerate(clauses) if checks.term_present(subject, c, synonyms=False)] or clauses
+    # (the subject's clauses by its own words: 词林's 全民 is also 人民, and '人民医院…建成投用' is another thing's)
     missing = [t for t in terms[1:] if not any(said(t, c) for c in own)]
     for term in missing:
         # (not a thing the question itself names: '第三产业…超过了第二产业吗' said '服务业…首次超过第二产业')
@@ -1435,7 +1436,8 @@ def yes_no_verdict(info: QuestionInfo, quote: str, title: str = "") -> str:
         # only whether it is done is unsaid, of an act the quote states as done ('麒麟风电场并网发电' for
         # '并网发电这一步是否已经完成')
         return "是的，"
-    if missing and clauses and checks.term_present(subject, clauses[0]) and all(said(t, " ".join(clauses)) for t in terms) \
+    if missing and clauses and checks.term_present(subject, clauses[0], synonyms=False) \
+            and all(said(t, " ".join(clauses)) for t in terms) \
             and all(_no_subject(c) for c in clauses[1:] if any(said(t, c) for t in missing)):
         # a sentence that starts with the subject is about it to its end when its later clauses name
         # no subject of their own ('以钢铁、煤炭行业为重点去产能，…，超额完成年度目标任务'; not '罗家堡水库
@@ -1450,12 +1452,12 @@ def yes_no_verdict(info: QuestionInfo, quote: str, title: str = "") -> str:
         # the subject is said to have the asked outcome of another thing ('高碛社区入选“…百佳范例”' for
         # 评为…示范村): the report states something else
         return f"不是，报告中是“{clause}”："
-    stage = next((c for c in own if checks.term_present(subject, c) and _OUTCOME.search(c)), "")
+    stage = next((c for c in own if checks.term_present(subject, c, synonyms=False) and _OUTCOME.search(c)), "")
     if stage and any(_is_predicate(t) for t in missing):
         # the subject is said to have reached another stage ('茶园水库导流洞实现贯通' for 建成投用,
         # '全民健身中心主体完工'): the report states something else
         return f"不是，报告中是“{stage}”："
-    progress = next((c for c in own if checks.term_present(subject, c) and zh.IN_PROGRESS.search(c)), "")
+    progress = next((c for c in own if checks.term_present(subject, c, synonyms=False) and zh.IN_PROGRESS.search(c)), "")
     outcome = _asked_outcome(info.text)
     if progress and any(t in outcome and not zh.IN_PROGRESS.search(t)
                         and (checks.is_achievement(t) or not checks.is_direction(t)) for t in missing):
