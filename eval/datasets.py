@@ -65,7 +65,11 @@ BLIND = {"blind-qianjiang-a": "qianjiang_a.jsonl", "blind-qianjiang-b": "qianjia
          # AK, AL, the paraphrases of AI and AJ, T15: written 2026-12-06 at the start of stop 35 by helpers who saw
          # only the report texts (and AI, AJ for the paraphrases), frozen unrun: the test sets of the next stop
          "blind-qianjiang-ak": "qianjiang_ak.jsonl", "para-qianjiang-ai": "para_ai.jsonl", "para-gov-aj": "para_aj.jsonl",
-         "blind-gov-al": "gov_al.jsonl"}
+         "blind-gov-al": "gov_al.jsonl",
+         # AM, AN, the paraphrases of AK and AL, T16: written 2026-12-07 at the start of stop 36 by helpers who saw
+         # only the report texts (and AK, AL for the paraphrases), frozen unrun: the test sets of the next stop
+         "blind-qianjiang-am": "qianjiang_am.jsonl", "para-qianjiang-ak": "para_ak.jsonl", "para-gov-al": "para_al.jsonl",
+         "blind-gov-an": "gov_an.jsonl"}
 
 
 def data_dir(option: str | None = None) -> Path:
