@@ -38,6 +38,8 @@ _GENERIC = frozenset("新增 全年 全区 全市 全国 我国 国家 政府 �
                      # words that place the question in a report or its time ('六届人大那个报告', '截至',
                      # '回顾的五年'), or ask what something shows ('说明了什么')
                      "人大 全国人大 人代会 截至 回顾 说明 表明 证明 是从 "
+                     # a span's frame ('之前五年平均一年涨多少'): the years are the year check's, never a word's
+                     "之前 之后 以前 以后 此前 此后 "
                      # words that ask how far or by what way, and comparison words jieba joins ('比高职高')
                      "程度 地步 路子 法子 建设 比高 比低 "
                      # a plan named as the source of a target ('“十三五”规划的GDP目标')
@@ -326,7 +328,14 @@ def missing_terms(info: QuestionInfo, evidence: str) -> list[str]:
     return [t for t in key_terms(info.topic, things_only=info.kind == "how")
             if not term_present(t, text) and not any(t in p or p in t for p in info.places + stems)
             and not zh.named_by_report_term(t, info.text, text) and not _fragment(t)
-            and not level_against_bound(t, info.text)]
+            and not level_against_bound(t, info.text) and not _asked_category(t, info)]
+
+
+def _asked_category(term: str, info: QuestionInfo) -> bool:
+    """How and why questions name the kind of means they ask for ('靠什么平台', '通过哪些渠道', '用什么
+    方式'): the answer is a thing of that kind, which the report names, not the kind's own word."""
+    return info.kind in ("how", "why") and bool(
+        re.search(r"(?:(?<![为凭干])什么|哪些|哪种|何种|哪类|哪个|(?<![为干])啥)" + re.escape(term), fold(info.text)))
 
 
 def level_against_bound(term: str, question: str) -> bool:
@@ -524,6 +533,27 @@ def topic_words(info: QuestionInfo) -> str:
     said = re.sub(r"^(?:请问|那么|那)|(?<!\d)(19|20)\d{2}\s*年", "", re.sub(r"[？?。！!\s]+$", "", info.text))
     said = _ASKING_INSIDE.sub("", _ASKING_END.sub("", said)).strip(" ，,的")
     return said or topic or re.sub(r"[？?。！!]+$", "", info.text)
+
+
+def direction_correction(question: str, quote: str, missing: list[str]) -> str:
+    """'粮食减产了74亿斤' against '增产74亿斤': the question's number is the report's, but moved the other
+    way, so a missing word is the premise's error, corrected ('注意：报告中是“增产74亿斤”，不是“减产”。');
+    '' when no missing word is such a turned direction."""
+    asked = [q for q in quantities(question) if q.unit not in ("", "岁")]
+    text = zh.strip_footnotes(quote)
+    for term in missing:
+        for i, direction in enumerate(_DIRECTIONS[:2]):
+            turned = re.match(rf"(?:{direction.pattern})", term)
+            if not turned:
+                continue
+            rest, other = term[turned.end():], _DIRECTIONS[1 - i]
+            for g in quantities(text):
+                if not any(q.kind == g.kind and q.value == g.value for q in asked):
+                    continue
+                said = re.search(rf"(?:{other.pattern}){re.escape(rest)}了?(?:约|近)?$", text[:g.start])
+                if said:
+                    return f"注意：报告中是“{said.group(0)}{g.text}”，不是“{term}”。"
+    return ""
 
 
 def premise_correction(question: str, quote: str) -> str:

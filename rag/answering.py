@@ -39,7 +39,7 @@ from .lists import ListAnswers
 from .means import MeansAnswers
 from .normalize import fold
 from .numbers import (COUNT_UNITS, DIMENSIONS, NOT_AMOUNTS, PERSON_UNITS, RATE_UNITS, SAME_UNIT, Incompatible, Quantity,
-                      asks_change, compare, difference, dimension_of, has_dimension, has_zh_figure, is_change,
+                      asks_change, comparable, difference, dimension_of, has_dimension, has_zh_figure, is_change,
                       one_years_figure, quantities, zh_value)
 from .questions import QuestionInfo, analyse, noun_runs
 from .retrieval import Hit
@@ -99,6 +99,7 @@ class AnswerSettings:
     # ('农村改厕' against '户厕改造'); chosen on the dev half of eval/data/answers_qianjiang.jsonl.
     forgive_similarity: float = 0.90
     min_heading_match: float = 0.3  # share of the key words a heading must hold to be the question's section
+    heading_meaning_margin: float = 0.01  # else, by meaning: how much closer than the rest (rag.lists._section_by_meaning)
     number_weight: float = 1.0  # a clause with a number against one without, in lists and summaries
     long_clause_chars: float = 200  # a long general statement counts less than a short fact
     how_heading_match: float = 0.75  # … for a how/why question to be answered with the whole section
@@ -713,6 +714,9 @@ class ExtractiveAnswerer(ListAnswers, MeansAnswers, ComputedAnswers):
         if info.kind == "yesno" and (absent := unmentioned_subject(info, unit.text, unit.hit.title)):
             return composer.answer(f"报告中没有提到“{absent}”，无法判断。", answered=False)
         asks_outcome = info.wants_result or _AGAINST_TARGET.search(info.text) or zh.ASKS_COMPLETED.search(info.text)
+        # (a figure held to a number: a plan's other number still tells 不是, '提高到60%' for '提到了70%')
+        asks_outcome = asks_outcome or info.kind == "yesno" and _figure_held(info) and \
+            not yes_no_verdict(info, unit.text, unit.hit.title).startswith("不是")
         # (a review that recalls the target, '去年…曾提出，要把…控制在百分之十以内', tells no more than the plan)
         if info.kind == "yesno" and asks_outcome and (checks.is_plan(unit.hit) or _restates_target(fold(unit.text))
                                                       and not _SHARE_FULFILLED.search(fold(unit.text))):
@@ -722,11 +726,11 @@ class ExtractiveAnswerer(ListAnswers, MeansAnswers, ComputedAnswers):
                                    f"只有目标：{composer.quote(unit)}。", answered=False)
         prefix = yes_no_verdict(info, unit.text, unit.hit.title) if info.kind == "yesno" else ""
         # '超过350天了吗' states a threshold, not a figure: nothing to correct when 355天 passes it
-        threshold = _AT_LEAST.search(info.text) or _AT_MOST.search(info.text)
+        threshold = zh.bound_asked(info.text)
         if prefix.startswith("报告没有说") and threshold:
             # '是不是都超过5万元了' against '全部达到5万元以上': the bound is told by the figure, not the verb
             stated = [q for q in quantities(info.text) if q.unit not in NOT_AMOUNTS]
-            if stated and any(_comparable(q, stated[0]) for q in quantities(unit.text)):
+            if stated and any(comparable(q, stated[0]) for q in quantities(unit.text)):
                 return self._against_threshold(composer, info, hits, ("", quantities(unit.text)[0], unit), stated[0])
         text = f"{prefix}{composer.quote(unit)}"
         correction = "" if prefix.startswith("不是") or threshold and prefix else checks.premise_correction(info.text, unit.text)
@@ -764,6 +768,9 @@ class ExtractiveAnswerer(ListAnswers, MeansAnswers, ComputedAnswers):
             if close and _ASKS_WHEN.search(info.text):
                 return composer.answer(f"报告中没有给出“{topic}”的时间。报告提到的相关内容是：{composer.quote(unit)}。",
                                        answered=False)
+            turned = checks.direction_correction(info.text, unit.text, missing) if close and len(missing) == 1 else ""
+            if turned:  # the premise's direction is wrong, not the report silent ('减产了74亿斤' for 增产74亿斤)
+                return composer.answer(f"{composer.quote(unit)}。{turned}")
             if close and missing and present:
                 lacking = "、".join(f"“{t}”" for t in missing[:3])
                 # a number the question states wrongly is corrected here too ('发了6.1亿元…人均多少')
@@ -927,6 +934,21 @@ _ORDINAL_SAID = re.compile(r"第[一二三四五六七八九十两\d]{1,3}|首[�
 _THIS_YEAR = re.compile(r"今年|本年度?(?!初)")
 
 
+def _level_reached(text: str, quantity: Quantity) -> bool:
+    """The number is the level a change reaches: 到 or 至 stands just before it ('提高到88元', '涨到一个月100元')."""
+    return bool(re.search(r"[到至][^，,。；;、\d]{0,4}$", text[max(0, quantity.start - 6):quantity.start]))
+
+
+def _figure_held(info: QuestionInfo) -> bool:
+    """A yes/no question that holds a figure to a number ('物价涨幅有没有压在10%以内', '是不是涨到100元了')
+    and names no plan ('目标', '要', '提出') asks what came of it: a plan's own number tells neither 是 nor 不是."""
+    return not info.wants_plan and not _PLAN_ASKED.search(info.text) and \
+        any(q.unit not in NOT_AMOUNTS for q in quantities(zh.plain_asking(info.text)))
+
+
+_PLAN_ASKED = re.compile(r"要|将|提出|拟|部署|安排|打算|力争|定为|定在|设定|确定")
+
+
 def _rival(term: str, clause: str) -> str:
     """A word of the clause that names another thing of the same kind: '银牌' for '金牌', '市级' for
     '国家级' (same ending, other head; both nouns, and a word of the clause as jieba cuts it:
@@ -962,11 +984,6 @@ def _of_a_span(unit: Clause) -> bool:
     return bool(_SPAN_SAID.search(unit.sentence or unit.text) or SPAN_LEAD.match(paragraph))
 
 
-# A target, plan or task asked about ('目标完成了没有'): whether it was met is the target check's, not a
-# '是' for an act said done.
-_TARGET_ASKED = re.compile(r"目标|计划|任务|指标|预期")
-
-
 def _counted_thing(question: str) -> str:
     """The thing a question counts, the nouns right after its 多少 / 几 and measure word ('多少充电桩',
     '几个口袋公园'; a verb joined to a one-character head is one: 充电 + 桩), or ''. (Only a compound of
@@ -988,14 +1005,6 @@ def _counted_thing(question: str) -> str:
         else:
             break
     return thing
-
-
-def _comparable(a: Quantity, b: Quantity) -> bool:
-    try:
-        compare(a, b)
-        return True
-    except Incompatible:
-        return False
 
 
 def _both_verbs(a: str, b: str) -> bool:
@@ -1214,11 +1223,6 @@ def _items_given(answer: Answer) -> int:
 _YEAR_BEFORE_LAST = re.compile(r"(?<![大比较])前年(?!度)")
 
 
-# A number a yes/no question states as a bound ('超过350天了吗'), not as the figure itself.
-_AT_LEAST = re.compile(r"超过|达到|突破|以上|多于|高于|不少于|不低于")
-_AT_MOST = re.compile(r"低于|少于|以内|以下|不超过|不高于")
-
-
 _NAMED_THING = re.compile(r"[“\"].+?[”\"]")
 _HONOUR_FRAME = frozenset("评级 称号 头衔 名号 荣誉称号 评定 认定".split())
 
@@ -1260,7 +1264,10 @@ def _ordinal_conflict(question: str, quote: str) -> str:
     """The quote's rank or run where the question states another ('居14个重点区(县)第三' against
     '排第一'); '' when the quote states the same or none."""
     def read(match: re.Match) -> tuple[str, float]:
-        return match.group(1) + (match.group(3) or ""), _ordinal_value(match.group(2))
+        # (a rank is one with or without its measure word: '排到世界第二' against '上升到第三位')
+        word = match.group(3) or ""
+        return match.group(1) + ("名" if match.group(1) == "第" and word in ("", "名", "位") else word), \
+            _ordinal_value(match.group(2))
 
     text = zh.strip_footnotes(quote)
     # '排头名吗' asks 第一, '连着5年' a run of 连续5年
@@ -1271,7 +1278,7 @@ def _ordinal_conflict(question: str, quote: str) -> str:
         # (a rank the question names itself is no other one: '第三产业…超过了第二产业吗')
         same_kind = [(value, found) for (kind, value), found in said if kind == asked[0] and found not in question]
         if same_kind and all(value != asked[1] for value, _ in same_kind):
-            return same_kind[0][1]
+            return same_kind[-1][1]  # (the last one said is the rank reached: '从第六位上升到第三位')
         # the same rank within a narrower group: '全市第一' asked, '全市同组第一' said
         scope = re.sub(r"(?:排名?|位居|稳居|居|是|名列|列)$", "", question[:match.start()])[-2:]
         if len(scope) == 2 and scope in text and scope + match.group(0) not in text:
@@ -1350,7 +1357,7 @@ def yes_no_verdict(info: QuestionInfo, quote: str, title: str = "") -> str:
         if re.search("完成|实现|达到", word):
             return "是的，"  # '超额完成' of a target met from below as well
         return "是的，" if is_met(-1 if "低于" in word else 1, measure_asked(info.text), False, False) else "没有，"
-    asked = [q for q in quantities(info.text) if q.unit not in ("", "岁")]
+    asked = [q for q in quantities(zh.plain_asking(info.text)) if q.unit not in ("", "岁")]  # ('100块' is 100元)
     terms = _aspect_dropped(_asked_terms(info, title), info.text)
     # the figure compared is the one whose clause names most of what is asked: in '城镇调查失业率平均
     # 为5.1%，居民消费价格上涨0.2%' the rise of prices is 0.2%, not 5.1%
@@ -1361,8 +1368,8 @@ def yes_no_verdict(info: QuestionInfo, quote: str, title: str = "") -> str:
         return sum(len(t) * (3 if t == subject else 1) for t in terms if checks.term_present(t, clause))
 
     # (a result asked is no target the quote restates: '要从14.8%降到10%左右，…，实际回落到6.1%' is 6.1%)
-    given = sorted(((g, (info.wants_result and bool(_PLAN_SAID.search(c)), -telling(c)))
-                    for c in _clauses(zh.strip_footnotes(quote)) for g in quantities(c)), key=lambda pair: pair[1])
+    given = sorted(((g, (info.wants_result and bool(_PLAN_SAID.search(c)), -telling(c)), _level_reached(c, g))
+                    for c in _clauses(zh.strip_footnotes(quote)) for g in quantities(c)), key=lambda item: item[1])
     clauses = _clauses(quote)
     # the quote says the predicate does not hold ('节能减排、物价调控目标没有完成'), whatever its numbers
     # ('没有实现年初确定的…能耗降低4%左右…的目标' is no 是 for '降低4%的目标完成了吗')
@@ -1380,19 +1387,24 @@ def yes_no_verdict(info: QuestionInfo, quote: str, title: str = "") -> str:
         denied = re.search(r"(?:无|没有|并无|不存在)" + re.escape(t), fold(zh.strip_footnotes(quote)))
         if denied and re.search(r"(?:有|欠|存在)(?:没有)?[^，,。？?]{0,4}" + re.escape(t), fold(info.text)):
             return f"没有，报告中是“{denied.group(0)}”："
+    plain_question = zh.plain_asking(info.text)
     for q in asked:
-        same = [g for g, _ in given if g.kind == q.kind]
+        same = [g for g, _, _ in given if g.kind == q.kind]
+        # a level asked ('是不是涨到100元了') is the level the quote reaches ('从每月70元提高到88元': 88元)
+        if _level_reached(plain_question, q):
+            same = [g for g, _, reached in given if g.kind == q.kind and reached] or same
         if same:
             value = same[0].value
-            holds = value >= q.value if _AT_LEAST.search(info.text) else \
-                value <= q.value if _AT_MOST.search(info.text) else value == q.value
+            bound = zh.bound_asked(info.text)
+            # ('都已超过5万元' is held by '全部达到5万元以上': a bound reached is passed, as people say it)
+            holds = value <= q.value if bound == "at_most" else value >= q.value if bound else value == q.value
             return "是的，" if holds else f"不是，报告中是{same[0].text}："
     # a bare amount the question states ('中央财政投资是1.18万亿') that no number of the quote equals:
     # the quote's closest one is what the report says
     bare = [q for q in quantities(info.text) if q.unit == "" and q.magnitude and q.value > 0]
-    numbers = [g for g, _ in given if g.value > 0]
+    numbers = [g for g, _, _ in given if g.value > 0]
     wrong = [q for q in bare if numbers and not any(g.value == q.value for g in numbers)]
-    if wrong and not (_AT_LEAST.search(info.text) or _AT_MOST.search(info.text)):
+    if wrong and not zh.bound_asked(info.text):
         closest = min(numbers, key=lambda g: abs(math.log(float(g.value) / float(wrong[0].value))))
         return f"不是，报告中是{closest.text}："
     # A clause says a thing by itself; one that starts with its verb ('增长19.3%') with the clause before,
@@ -1432,7 +1444,7 @@ def yes_no_verdict(info: QuestionInfo, quote: str, title: str = "") -> str:
         if rival:
             return f"不是，报告中是“{rival}”而不是“{term}”："
     if missing and all(t in zh.DONE_WORDS for t in missing) and not any(zh.IN_PROGRESS.search(c) for c in own) \
-            and not _TARGET_ASKED.search(info.text):
+            and not zh.TARGET_NOUNS.search(info.text):
         # only whether it is done is unsaid, of an act the quote states as done ('麒麟风电场并网发电' for
         # '并网发电这一步是否已经完成')
         return "是的，"

@@ -56,9 +56,8 @@ _PER = re.compile(r"平均每([\u4e00-\u9fff])")
 _TARGET_FRAME = re.compile(r"年初|当年|原来|原先|原定|预定|定的|设定的?|提出的|左右|以上|以内|的|预期|目标|计划|定")
 
 
-# The bound a yes/no question holds a figure to ('有没有控制在3%以内', '是否超过了1万亿元'; else '达到…以上').
-_AT_MOST_ASKED = re.compile(r"以内|以下|低于|少于|不超过|不高于|不到")
-_ABOVE_ASKED = re.compile(r"超过|高于|多于|突破")
+# A question asked as yes/no ('有没有控制在3%以内', '是否超过了1万亿元'); the bound it holds a figure to is
+# zh.bound_asked's.
 _YES_NO_FORM = re.compile(r"有没有|是否|是不是|能否|有无|[吗么嘛][？?]?$|没有?[？?]?$")
 
 
@@ -127,6 +126,10 @@ class ComputedAnswers:
         per = _PER.search(info.text) if info.operation == "ratio" else None
         if per and any(re.search(rf"(?:平均)?每{per.group(1)}", fold(u.text)) and quantities(u.text) for u in units):
             return self.compose_fact(composer, info, hits)  # '平均每天新增1.2万户': the report states the average
+        if len(info.years) == 2 and info.operation == "difference":
+            stated = self._stated_change(info, units)
+            if stated is not None:  # '…比2002年增加5400多万人': the report states the change asked
+                return composer.answer(f"{composer.quote(stated)}。")
         if len(info.years) == 2 and info.operation in ("difference", "compare", "sum") and self.figures is not None:
             from .trend_answers import compare_years
 
@@ -144,6 +147,10 @@ class ComputedAnswers:
         # (also a number said with the words of a target: '年初7.5%左右的预期' is the number compared against)
         names = [p for p in info.parts if not re.fullmatch(r"了?[\d.,%％]+", _TARGET_FRAME.sub("", p))
                  or re.fullmatch(r"(19|20)\d{2}", p)]
+        if len(names) == 1 and len(info.years) == 2 and info.operation in ("difference", "ratio") \
+                and not re.search(r"(19|20)\d{2}", names[0]):
+            # one measure over a span ('从2004年到2012年…养老金涨了多少钱'): the measure at each end
+            names = [f"{year}年{re.sub(r'^[从由]', '', names[0])}" for year in info.years]
         found = self._respectively(info, names, units) or self._two_ends(info, names, units) or []
         lacking = []
         if not found:
@@ -412,6 +419,16 @@ class ComputedAnswers:
                 return [(name, q, unit) for name, q in zip(names, after)]
         return None
 
+    def _stated_change(self, info: QuestionInfo, units: list[Clause]) -> Clause | None:
+        """The clause, among the three closest to the question, that states the change against the earlier
+        year asked ('参保人数突破2亿人，比2002年增加5400多万人' for '…比2002年多了多少'), or None."""
+        base = min(info.years)
+        change = re.compile(rf"比\s*{base}\s*年[^，,。；;]{{0,6}}?(?:增加|增长|提高|扩大|减少|下降|降低|多|少)了?(?:约|近)?\d")
+        for unit, _score, similarity in self.ranked_units(info.text, units)[:3]:
+            if similarity >= self.settings.min_evidence and change.search(fold(unit.text)):
+                return unit
+        return None
+
     def _two_ends(self, info: QuestionInfo, names: list[str], units: list[Clause]) -> list[tuple[str, Quantity, Clause]] | None:
         """'2002年全国财政收入是1997年的几倍' over '从1997年的8651亿元增加到2002年的18914亿元':
         the operands are the two ends of one change, told apart by the years they name."""
@@ -465,9 +482,10 @@ class ComputedAnswers:
         if (info.kind == "yesno" or _YES_NO_FORM.search(info.text)) and not checks.is_plan(unit.hit):
             # (never of a plan's own number: '增长6.5%左右' is the target, not what came of it)
             # whether the bound asked holds: '控制在3%以内' (at most), '超过'/'高于' (above), else at least
-            if _AT_MOST_ASKED.search(info.text):
+            bound = zh.bound_asked(info.text)
+            if bound == "at_most":
                 holds = order <= 0
-            elif _ABOVE_ASKED.search(info.text):
+            elif bound == "above":
                 holds = order > 0
             else:
                 holds = order >= 0 or verdict.startswith("达到")

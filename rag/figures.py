@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 from . import zh
 from .chunking import Chunk, split_sentences
@@ -109,9 +109,20 @@ def _measures(clause: str, amounts: list[Quantity]) -> list[str]:
             measures[-1] = ""  # the value it came from: no measure, no figure
         elif previous is not None and re.fullmatch(r"(以上|以下|以内|及以上)?的?", measure):
             measure = previous.text + measure  # '50万元以上的达到33个': those above 50万元
+        elif _VERB_ONLY.fullmatch(measure) and q is amounts[-1]:
+            # '继续发行1500亿元长期建设国债': a verb before the number, the thing after it
+            thing = _THING_AFTER.match(zh.strip_footnotes(clause[q.end:]))
+            measure = re.sub(r"^(?:[一二三四五六七八九十]是|首先|其次)?(?:今年|明年|全年|去年)?", "", measure) + thing.group(1) \
+                if thing else measure
         measures.append(measure)
         floor, previous = q.end, q
     return measures
+
+
+# A measure said by its verb alone, and the thing that follows the number ('拟发行１５００亿元长期建设国债').
+_VERB_ONLY = re.compile(r"(?:[一二三四五六七八九十]是|首先|其次)?(?:今年|明年|全年|去年)?(?:也要|也|再|继续|拟|计划|要|将|共)*"
+                        r"(?:发行|增发|安排|下达|投入|筹集|发放|减少|转移|新建|建成|改造|培训|完成)")
+_THING_AFTER = re.compile(r"(?:以上|左右|多)?([\u4e00-\u9fff]{2,12})$")
 
 
 def measures_of(text: str) -> list[tuple[str, Quantity]]:
@@ -123,8 +134,27 @@ def measures_of(text: str) -> list[tuple[str, Quantity]]:
     return pairs
 
 
+def amounts_of(clause: str) -> list[Quantity]:
+    """The clause's amounts: numbers with a unit, and a bare count in 万 or 亿 of the people the clause
+    names beside it, which takes 人 ('农村贫困人口减少1240万', '完成1000万以上农村贫困人口脱贫任务': the
+    reports drop the 人 a word for people already says)."""
+    found = []
+    for q in quantities(clause):
+        if q.unit not in NOT_AMOUNTS:
+            found.append(q)
+        elif q.unit == "" and q.magnitude in ("万", "亿") and (_PEOPLE_BEFORE.search(clause[:q.start])
+                                                              or _PEOPLE_AFTER.match(clause[q.end:])):
+            found.append(replace(q, unit="人"))
+    return found
+
+
+_PEOPLE = r"(?:人口|人数|人员|职工|劳动力|农民工|贫困户)"
+_PEOPLE_BEFORE = re.compile(_PEOPLE + r"[^，,。；;\d]{0,6}$")
+_PEOPLE_AFTER = re.compile(r"(?:以上|左右|多)?[^，,。；;\d]{0,4}?" + _PEOPLE)
+
+
 def _clause_measures(clause: str) -> list[tuple[str, Quantity]]:
-    amounts = [q for q in quantities(clause) if q.unit not in NOT_AMOUNTS]
+    amounts = amounts_of(clause)
     pairs: list[tuple[str, Quantity]] = []
     for q, measure in zip(amounts, _measures(clause, amounts)):
         if re.fullmatch(r"位?居|排名?|排在|列", measure):
@@ -237,7 +267,7 @@ def figures_of_chunk(chunk: Chunk, region: str, text: str = "") -> list[Figure]:
                 review if looking_back else base
             for a, b in clause_bounds(sentence):
                 clause = sentence[a:b]
-                amounts = [q for q in quantities(clause) if q.unit not in NOT_AMOUNTS]
+                amounts = amounts_of(clause)
                 for q, measure in zip(amounts, _measures(clause, amounts)):
                     if not re.search(r"[\u4e00-\u9fff]", measure) or re.fullmatch(r"位?居|排名?|排在|列", measure):
                         continue  # no measure, or a rank ('居14个重点区(县)第三')

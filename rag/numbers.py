@@ -18,7 +18,7 @@ MAGNITUDES = {"万亿": Decimal(10) ** 12, "千亿": Decimal(10) ** 11, "百亿"
               "百": Decimal(100)}
 # Units, longest first so that '平方公里' wins over '公里'.
 UNITS = sorted(("微克/立方米 微克每立方米 平方公里 平方米 公里 千米 米 千瓦时 千瓦 瓦 公顷 亩 吨 公斤 斤 元 美元 人次 人 名 户 个 家 所 座 项 张 场次 场 "
-                "条 天 倍 次 批 类 栋 套 辆 台 度 个百分点 百分点 % ‰ 件 部 篇 只 头 处 间 床 支 岁 年").split(), key=len, reverse=True)
+                "条 天 小时 分钟 倍 次 批 类 栋 套 辆 台 度 个百分点 百分点 % ‰ 件 部 篇 只 头 处 间 床 支 岁 年").split(), key=len, reverse=True)
 _QUANTITY = re.compile(
     r"(?<![\d.])(\d+(?:,\d{3}|\u2060\d)*(?:\.\d+)?)\s*(余|多)?(万亿|千亿|百亿|亿|千万|百万|万|千|百)?(余|多)?("
     + "|".join(map(re.escape, UNITS)) + r")?")
@@ -168,6 +168,15 @@ def compare(a: Quantity, b: Quantity) -> int:
     """1, 0 or -1 as a is more than, equal to or less than b."""
     _check([a, b], counts_compatible=True)
     return (a.value > b.value) - (a.value < b.value)
+
+
+def comparable(a: Quantity, b: Quantity) -> bool:
+    """Whether ``compare(a, b)`` can be told (figures of one kind, or two counts)."""
+    try:
+        compare(a, b)
+        return True
+    except Incompatible:
+        return False
 
 
 def difference(a: Quantity, b: Quantity) -> str:

@@ -88,7 +88,7 @@ def question_kind(question: str, english: bool) -> str:
             # nothing else to do; '2018到2022年有哪些成就' is a list over the span
             other = next((k for k, p in patterns if k != "trend" and p.search(question)), "fact")
             # one figure asked over the span ('2013到2017年间裁减了多少') is a fact of the span
-            single = other == "fact" and re.search(r"(了|共|累计|总共|一共|合计)(多少|几)|年均|平均每年", question)
+            single = other == "fact" and re.search(r"(了|共|累计|总共|一共|合计)(多少|几)|年均|平均(?:每|一)年|每年平均", question)
             # '每年增长多少' asks each year's growth: 每年 outweighs the one change over the span
             # '2013到2017年报告说…' asks the span's review, unless it asks each year ('分别')
             one_answer = zh.SPAN_CHANGE.search(question) or "报告" in question and not zh.PER_YEAR.search(question)
@@ -96,11 +96,38 @@ def question_kind(question: str, english: bool) -> str:
                                                                      other in ("fact", "yesno", "multi") and not single):
                 return "trend"
             continue
+        if kind == "compute" and not english and _one_things_total(question, pattern):
+            continue
         if pattern.search(question):
             return kind
     if not english and len(split_parts(question)) > 1:
         return "multi"
     return "fact"
+
+
+# Words that ask a sum, and what joins the things summed ('粮食和蔬菜一共', '加上…', '两项', '分别').
+_SUM_WORDS = re.compile(r"一共|总共|合计|总计")
+_JOINED = re.compile(zh.CONJUNCTION.pattern + r"|加上|加|两项|几项|各|分别|[两三四五六七八九]个")
+# A change against the year before ('比上一年多出多少'): the reports state it ('比上年增加422亿元').
+_AGAINST_YEAR_BEFORE = re.compile(r"(?:比|较|跟|和|与|同)(?:上一?年|前一年|去年|头一年)")
+
+
+def _one_things_total(question: str, pattern: re.Pattern) -> bool:
+    """A compute pattern that only finds one thing's total ('GDP一共多少？比前一年涨了百分之几？': 一共 in a
+    sentence that joins nothing) or a change against the year before, which the reports state with the
+    figure: the question asks facts, not a reckoning."""
+    found = [m for m in pattern.finditer(question)]
+    yes_no = dict(zh.KIND_PATTERNS)["yesno"]
+    if not found or any(yes_no.search(s) for s in re.split(r"[？?。；;]", question)):
+        return False  # (a yes/no part is no fact: '…去年完工了吗？一共花了多少钱？')
+    for m in found:
+        sentence = re.split(r"[？?。；;]", question[:m.start()])[-1] + re.split(r"[？?。；;]", question[m.start():])[0]
+        if _SUM_WORDS.fullmatch(m.group(0)) and not _JOINED.search(sentence.replace(m.group(0), "")):
+            continue
+        if _AGAINST_YEAR_BEFORE.search(sentence) and not re.search(r"(?:19|20)\d{2}", sentence.split("比")[-1]):
+            continue
+        return False
+    return True
 
 
 def split_parts(question: str) -> list[str]:
@@ -251,7 +278,8 @@ def topic_of(question: str) -> str:
     # A question word inside a verb and its object joins them ('发多少电' is about 发电); where a year,
     # a filler word or punctuation was taken out the topic keeps a space, so its neighbours are never
     # read as one word ('比1978年多收了' is 比 | 多收, not a verb '比多收'; '50万的村' is no 万村).
-    text = zh.QUESTION_PHRASES.sub("", text)
+    # (but a yes/no form stands before the predicate, never inside it: '同组里是不是排第一' is 同组里 | 排第一)
+    text = zh.QUESTION_PHRASES.sub("", re.sub(r"是否|有没有|是不是|有无|提没提", " ", text))
     words = [" " if w in zh.QUESTION_FILLER_WORDS else w for w in rjieba.cut(text)]
     return re.sub(r"[？?。！!，,、：:\s]+", " ", "".join(words)).strip()
 
@@ -264,7 +292,8 @@ def expected_unit(question: str) -> str:
     """The unit the answer's number must carry ('' for any)."""
     match = _ASKED_UNIT.search(question)
     if match:
-        return match.group(1)
+        # (a count of years, '连着几年', is held to no unit: quantities read '连续7年' as a bare number)
+        return "" if match.group(1) == "年" else match.group(1)
     if _CHANGE.search(question):
         return ""  # a change is given as a percentage or as an amount
     if re.search(r"\d(?:\.\d+)?\s*[%％]|百分之", question):

@@ -9,6 +9,7 @@ change of definition ('城镇登记失业率' -> '城镇调查失业率') is not
 """
 from __future__ import annotations
 
+import functools
 import math
 import re
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ from . import zh
 from .figures import Figure, FigureTable
 from .normalize import fold
 from .numbers import MAGNITUDES, RATE_UNITS, quantities
+from .questions import noun_runs
 
 # Words around a measure that do not change what it counts ('全年城镇新增就业', '今年赤字率拟按').
 _PREFIX = re.compile(r"^(?:全年|今年|去年|当年|年末|年底|全国|我国|全县|全区|全市|实现|完成|但|而|并|年|末|拟安排|拟|安排)+")
@@ -125,11 +127,16 @@ def similarity(query: str, measure: str) -> float:
 def _narrower_word(query: str, measure: str) -> bool:
     """A word of the query ends with a word of the record's that the query does not have by itself,
     as jieba cuts them ('工农业总产值' against '农业总产值增长'; '重工业产值' against '全国工业总产值')."""
+    asked, said = _words(query), _words(measure)
+    return any(a != w and a.endswith(w) and w not in asked for a in asked for w in said)
+
+
+@functools.lru_cache(maxsize=65536)
+def _words(text: str) -> frozenset[str]:
+    """jieba's words of two characters or more (cached: a series matches every record's measure)."""
     import rjieba
 
-    asked = {w for w in rjieba.cut(query) if len(w) >= 2}
-    said = {w for w in rjieba.cut(measure) if len(w) >= 2}
-    return any(a != w and a.endswith(w) and w not in asked for a in asked for w in said)
+    return frozenset(w for w in rjieba.cut(text) if len(w) >= 2)
 
 
 def _as_rate(query: str) -> bool:
@@ -176,8 +183,6 @@ def build_series(table: FigureTable, measure: str, years: list[int], *, kinds: t
     queries = [measure] + [measure.replace(word, alias) for word, aliases in zh.REPORT_TERMS.items()
                            if len(word) >= 2 and word in measure for alias in aliases if word not in alias]
     # and the runs of nouns in it, when the asker framed the measure ('加入世贸组织后十年外贸进出口总额')
-    from .questions import noun_runs
-
     queries += [run for run in noun_runs(measure) if len(run) >= 4 and run != measure]
     wanted = set(years)
     # The years around the span too: they set the typical size of the figure (the median), against

@@ -224,6 +224,11 @@ def expand_acronyms(text: str) -> str:
 _SPOKEN = [("咋样", "怎么样"), ("咋办", "怎么办"), ("咋", "怎么"), ("为啥", "为什么"), ("干啥", "做什么"),
            ("干嘛", "做什么"), ("[干做办]成?了(?:些|点)(?:啥|什么)", "做了哪些"), ("干吗", "做什么"), ("啥", "什么"), ("怎么着", "怎么样"), ("多会儿", "什么时候"),
            ("(?:打|收|产)了?多少(?:斤)?粮(?!食)", "粮食产量多少"),  # ('94年全国打了多少粮')
+           (r"连着(?=\d|[几一二两三四五六七八九十])", "连续"),  # ('连着几年拿第一')
+           (r"(?<=[\d十百千万亿两二三四五六七八九])块钱?", "元"),  # ('一个月100块': 元; not 一块儿, together)
+           ("多大(?:的)?(?:地方|地盘|一块地?)", "多大面积"),  # ('一共多大地方': an area)
+           # (a championship's winner takes its gold medal: the reports say 金牌, 银牌)
+           ("夺冠|夺金|夺得冠军|拿了?冠军|获得?了?冠军|得了?冠军", "获得金牌"),
            ("了没[有]?(?=[？?。！!]*$)", "了吗"), ("没[？?]?$", "吗"), ("(?:到没到|达没达到|有没有到)", "是否达到"),
            # '哪几座水库', '哪几家帮扶': which ones, a list
            ("哪几(?:座|家|件|个|项|类|种|条|所|位|名|方面|块|批|处|样)?(?![年天月号次])", "哪些"),
@@ -328,7 +333,7 @@ MET_TARGET = re.compile(r"(?:有没有|是否|是不是|能否|有无)?(?:达到
                         + MISSED_TARGET.pattern)
 
 # The rest of a share: '非公办的占多少', '其余的占比'.
-COMPLEMENT = re.compile(r"(?:非|其余|其他|剩下|剩余)[^，,。？?]{0,8}(?:占|比例|比重|多少)")
+COMPLEMENT = re.compile(r"(?:非|其余|其他|剩下|剩余|不在|(?<!是)不是|不属于|没在|没有在)[^，,。？?]{0,8}(?:占|比例|比重|多少)")
 # A table asked for: '把一老一小的数字列成表', '各项指标做成表格'.
 TABLE_REQUEST = re.compile(r"(?:列|做|整理|制|汇总|画|弄)(?:成|出)?(?:个|一个|一张|张)?(?:表格?|清单)|表格|(?:\bas a )?\btable\b|"
                            # '帮我列一下…的几个数：A、B、C': the figures of several things, listed
@@ -337,10 +342,10 @@ TABLE_REQUEST = re.compile(r"(?:列|做|整理|制|汇总|画|弄)(?:成|出)?(?
 TABLE_WORDS = re.compile(r"请|帮我|帮忙|把|将|给我|相关的?|有关的?|各项|所有的?|全部的?|(?:的)?(?:主要)?(?:数字|数据|指标|数值)|"
                          + TABLE_REQUEST.pattern + r"|[吧呢。？?！!]", re.I)
 # A series over years asked for: a span ('2019到2023年', '2016年以来', '近五年'; '前一年' is one year) or every year ('历年',
-# '每年', '逐年'; '平均每年' is a span's average), or how a figure moved ('变化', '趋势') over a span.
+# '每年', '逐年'; '平均每年' and '每年递增' are a span's average rate), or how a figure moved ('变化', '趋势') over a span.
 YEAR_SPAN = re.compile(r"((?:19|20)\d{2})\s*年?\s*(?:到|至|—|–|-|~|～)\s*((?:19|20)\d{2})\s*年?|"
                        r"((?:19|20)\d{2})\s*年?(?:以来|至今)|(?:近|最近|过去|前)(?!一年|1年)([一二三四五六七八九十两\d]{1,2})\s*年")
-EVERY_YEAR = re.compile(r"历年|(?<!平均)每年(?!平均)|逐年|各年|每一年|一年年(?![底末初])|一年一年|哪一?年[^，,。？?]{0,12}最|year by year|each year|over the years", re.I)
+EVERY_YEAR = re.compile(r"历年|(?<!平均)每年(?!平均|递增|递减)|逐年|各年|每一年|一年年(?![底末初])|一年一年|哪一?年[^，,。？?]{0,12}最|year by year|each year|over the years", re.I)
 TREND = re.compile(YEAR_SPAN.pattern + "|" + EVERY_YEAR.pattern, re.I)
 # Words that ask for each year's figure, not one answer over the span.
 PER_YEAR = re.compile(EVERY_YEAR.pattern + r"|分别|各是|(?<!什么)(?<!哪些)(?<!啥)变化|趋势|走势|怎么变|如何变|哪一?年", re.I)
@@ -394,12 +399,13 @@ KIND_PATTERNS: list[tuple[str, re.Pattern]] = [
     # '有哪些水利工程取得了进展' wants the things named, not a section's highlights; '取得了哪些
     # 成绩' wants the highlights.
     ("list", re.compile(r"(?<!通过)哪些(?!方式|办法|手段|途径|(主要|重要|重大|显著)?(成绩|成就|成效|成果|进展|亮点|突破))")),
+    # a means asked in so many words ('靠什么平台推动…科研成果转化') is how, whatever nouns the topic has
+    ("how", re.compile(r"怎么做到|如何做到|通过什么|通过哪些|靠什么|靠哪些|采取(了)?(什么|哪些)(方式|办法|手段|途径)|用什么(方式|办法)|"
+                       r"(什么|啥|哪些)(招|招数|法子|手段)|啥(办法|措施|方式)")),
     ("summary", re.compile(r"怎么样|(成效|效果|进展|情况|表现|成绩|进度|做得)如何|如何评价|(情况|表现|形势|成效|效果)怎样|成效|进展|亮点|成绩|成果|成就|"
                            # ('关税整体降到了多少' asks one figure: 整体 says of what, not how it went overall)
                            r"概况|概括|总结|(?:总体|整体)(?![^，,。？?]*(?:多少|几))|介绍一下|简述|简要|综述")),
-    ("how", re.compile(r"怎么做到|如何做到|怎么实现|如何实现|怎么|如何|怎样|通过什么|通过哪些|靠什么|"
-                       r"采取(了)?(什么|哪些)(方式|办法|手段|途径)|用什么(方式|办法)|(什么|啥|哪些)(招|招数|法子|手段)|啥(办法|措施|方式)|"
-                       r"\bhow\b(?! (many|much))", re.I)),
+    ("how", re.compile(r"怎么实现|如何实现|怎么|如何|怎样|\bhow\b(?! (many|much))", re.I)),
     ("list", re.compile(r"哪些|有什么|有啥|包括什么|采取(了)?什么|[做干办]成?了些?什么|什么(工作|措施|举措|项目|活动|荣誉|奖项)|"
                         r"列举|列出|逐项|逐条|一条一条|一项一项|几项|\bwhat (measures|steps|projects|actions)\b|\bwhich\b", re.I)),
     ("yesno", re.compile(r"是否|有没有|是不是|有无|提没提|了没有|没有[？?]?$|吗[？?]?$|吧[？?]$|"
@@ -413,13 +419,30 @@ CONJUNCTION = re.compile(r"和|与|及|、|以及|跟|还有")
 
 # Plan or target, as opposed to what was achieved. '行动计划' and '规划' name things, not plans asked for.
 PLAN_WORDS = re.compile(r"(?<!行动)(?<!超)(?<!按)(?<!原)计划(?!单列)|(?<!规)划定|目标|预期|预计|打算|将要|准备|拟|安排|部署|今后|下一步|接下来|"
-                        r"\b(plan|target|goal|aim)s?\b|\b(?:planned|targeted|aimed|aiming|set for|supposed to|expected to)\b", re.I)
+                        r"\b(plan|target|goal|aim)s?\b|\b(?:planned|targeted|aimed|aiming|set for|supposed to|expected to|should|intended to|projected)\b", re.I)
 # Verbs that say a figure was set as a target ('物价涨幅准备控制在多少', '目标定为多少'): they tell the
 # plan side, which the time check reads (PLAN_WORDS), and name no measure.
 TARGET_VERBS = re.compile(r"控制|控制在|设定|设定为|定为|定在|定到|定了|确定|设为|安排")
+# The nouns that name a target asked about ('目标完成了没有', '这项任务'): whether it was met is the
+# target check's, never a '是' for an act said done.
+TARGET_NOUNS = re.compile(r"目标|计划|任务|指标|预期")
+# A number a question states as a bound ('超过350天了吗', '控制在3%以内了吗'), not as the figure itself.
+# ('不超过' holds 超过 and '不低于' holds 低于: the negated forms come first.)
+AT_MOST = re.compile(r"以内|以下|不超过|不高于|不到|(?<!不)低于|(?<!不)少于")
+ABOVE = re.compile(r"(?<!不)超过|(?<!不)高于|多于|突破")
+AT_LEAST = re.compile(ABOVE.pattern + r"|达到|以上|不少于|不低于")
+
+
+def bound_asked(text: str) -> str:
+    """The bound a question's number is held to: 'at_most' ('以内', '不超过'), 'above' ('超过', '高于'),
+    'at_least' ('达到', '以上', '不低于') or '' (the number is the figure itself)."""
+    return "at_most" if AT_MOST.search(text) else "above" if ABOVE.search(text) else \
+        "at_least" if AT_LEAST.search(text) else ""
+
+
 # '增长了多少' (the perfective 了) asks what happened, not what was planned; so does 最终 ('最终产了多少'),
 # but not a final goal ('最终目标').
-RESULT_WORDS = re.compile(r"实际|真正|最终(?!目标|要|将)|最后(?:是|为|达到|实际|真正|完成|实现|增长|下降|涨|降|多少|产|做到)|完成了?[吗没]|实现了?[吗没]|达到了?[吗没]|完成了|实现了|达到了|做到了|已经|结果|"
+RESULT_WORDS = re.compile(r"实际|实打实|真正|最终(?!目标|要|将)|最后(?:是|为|达到|实际|真正|完成|实现|增长|下降|涨|降|多少|产|做到)|完成了?[吗没]|实现了?[吗没]|达到了?[吗没]|完成了|实现了|达到了|做到了|已经|结果|"
                           r"(增长|增加|提高|提升|下降|减少|降低|新增|建成|完成|涨|降)了|(?:控制|压|降|稳)[在到住]了|了没有?|\b(actual|actually|achieved)\b", re.I)
 
 # ---- places ---------------------------------------------------------------------------------

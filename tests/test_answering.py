@@ -1178,3 +1178,55 @@ def test_a_plan_s_next_five_years_and_a_table_request_in_two_words(tmp_path, emb
     assert "七点九" in span.text and "今后五年" not in span.text, span.text
     table = assistant.ask("把2010年到2012年每年预算安排的财政赤字总额列成一张表。")
     assert all(v in table.text for v in ("10500亿元", "9000亿元", "8000亿元")) and "|" in table.text, table.text
+
+
+def test_a_rank_a_level_a_colloquial_amount_and_a_turned_direction(tmp_path, embedder):
+    """yes/no reads the number the quote reaches: '排到世界第二' against '从第六位上升到第三位' is 不是 (第三位),
+    '涨到一个月100块' against '从每月70元提高到88元' is 不是 with 88元 (块 is 元), '延长到144小时' against 240小时
+    is 不是 (小时 is a unit); a plan's own number held to a bound ('有没有压在10%以内') is no 是; a premise
+    moved the other way ('减产了74亿斤' for '增产74亿斤') is corrected, not refused (issue #16)."""
+    reports = [(2008, "2007年进出口总额达到2.17万亿美元，从世界第六位上升到第三位。", "国内生产总值增长8%左右。"),
+               (2018, "城乡居民基础养老金最低标准从每月70元提高到88元。", "国内生产总值增长6.5%左右。"),
+               (2023, "粮食产量1.37万亿斤，增产74亿斤。", "国内生产总值增长5%左右。"),
+               (2025, "过境免签境内停留时间延长至240小时。", "国内生产总值增长5%左右。"),
+               (1994, "国民生产总值增长13.4%。", "要把全年商品零售物价上涨幅度控制在百分之十以内。")]
+    assistant = assistant_for(tmp_path, embedder, write_reports(tmp_path / "reports", reports))
+    rank = assistant.ask("2007年我国进出口总额是不是已经排到世界第二了？")
+    assert rank.text.startswith("不是") and "第三位" in rank.text.split("：")[0], rank.text
+    level = assistant.ask("2017年城乡居民基础养老金最低标准是不是涨到一个月100块了？")
+    assert level.text.startswith("不是") and "88元" in level.text.split("：")[0], level.text
+    hours = assistant.ask("2024年过境免签的停留时间是不是延长到了144小时？")
+    assert hours.text.startswith("不是") and "240小时" in hours.text, hours.text
+    plan = assistant.ask("1994年物价涨幅有没有压在10%以内？")
+    assert not plan.text.startswith("是"), plan.text
+    turned = assistant.ask("2022年粮食减产了74亿斤，主要是什么原因？")
+    assert turned.answered and "增产74亿斤" in turned.text and "不是“减产”" in turned.text, turned.text
+
+
+def test_spoken_forms_a_complement_and_a_summary_s_section_by_meaning(bundled):
+    """'连着几年' is 连续 and asks a count of years; '夺冠' is a gold medal (the report's is 银牌); '同组里是不是
+    排第一' splits at the yes/no words; '不在公办园…占多少' is the rest of a share (100% − 55.2%); '靠什么平台' asks a
+    means; a summary whose words no heading holds ('治环境') takes the heading closest in meaning."""
+    years = bundled.ask("区职教中心对口高考本科上线人数连着几年拿全市同类学校第一了？")
+    assert years.answered and "连续7年" in years.text, years.text
+    medal = bundled.ask("新华小学跳绳队在世界跳绳锦标赛上夺冠了吗？")
+    assert medal.text.startswith("不是") and "银牌" in medal.text, medal.text
+    first = bundled.ask("黔江城区空气质量优良天数在全市同组里是不是排第一？")
+    assert first.text.startswith("是的"), first.text
+    rest = bundled.ask("黔江公办园在园幼儿占55.2%，那不在公办园上学的孩子占多少？")
+    assert "44.8%" in rest.text and COMPUTED_MARK in rest.text, rest.text
+    assert bundled.ask("黔江是靠什么平台推动医药企业和医院把科研成果转化落地的？").kind == "how"
+    summary = bundled.ask("黔江去年治环境治出了啥成果，能简单说说吗？")
+    assert "环境保护成效明显" in summary.text and "355天" in summary.text, summary.text
+
+
+def test_a_span_s_two_ends_and_a_change_the_report_states(tmp_path, embedder):
+    """'从2004年到2012年…涨了多少钱' over '从2004年人均每月700元提高到现在的1721元' is the two ends' difference
+    (1021元, computed); '比2002年多了多少' where the report states '比2002年增加5400多万人' is that change, quoted."""
+    reports = [(2008, "城镇职工基本养老保险制度不断完善，2007年参保人数突破2亿人，比2002年增加5400多万人。", "国内生产总值增长8%左右。"),
+               (2013, "企业退休人员基本养老金从2004年人均每月700元提高到现在的1721元。", "国内生产总值增长7.5%左右。")]
+    assistant = assistant_for(tmp_path, embedder, write_reports(tmp_path / "reports", reports))
+    ends = assistant.ask("从2004年到2012年，企业退休人员人均每月基本养老金涨了多少钱？")
+    assert "1021元" in ends.text and COMPUTED_MARK in ends.text, ends.text
+    stated = assistant.ask("截至2007年，参加城镇职工基本养老保险的人有多少了？比2002年多了多少？")
+    assert stated.answered and "5400多万人" in stated.text and COMPUTED_MARK not in stated.text, stated.text

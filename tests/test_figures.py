@@ -101,3 +101,16 @@ def test_figures_of_a_report_written_in_older_numerals(tmp_path, embedder):
     assert all(f.value != "十五万人" for f in figures.values())
     answer = assistant.ask("1994年城镇个体劳动者有多少？")
     assert answer.answered and "一百四十七万人" in answer.text
+
+
+def test_a_bare_count_of_people_and_a_thing_named_after_its_number():
+    """'农村贫困人口减少1240万' counts people (the 人 is dropped after 人口); '继续发行1500亿元长期建设国债' is a
+    figure of 发行长期建设国债, the thing after the number; a bare 万 of no people is no figure."""
+    from rag.figures import amounts_of, measures_of
+
+    assert [(q.text, q.unit) for q in amounts_of("农村贫困人口减少1240万")] == [("1240万", "人")]
+    assert [(q.text, q.unit) for q in amounts_of("今年要完成1000万以上农村贫困人口脱贫任务")] == [("1000万", "人")]
+    assert amounts_of("增加1000万") == []
+    assert [(m, q.text) for m, q in measures_of("继续发行1500亿元长期建设国债")] == [("继续发行长期建设国债", "1500亿元")]
+    assert [(m, q.text) for m, q in measures_of("一是发行1000亿元长期国债")] == [("发行长期国债", "1000亿元")]
+    assert [(m, q.text) for m, q in measures_of("新建高标准农田5万亩")] == [("新建高标准农田", "5万亩")]

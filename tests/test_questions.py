@@ -150,3 +150,13 @@ def test_how_big_and_this_is_ask_no_topic():
     """'多大面积' asks an area (its dimension word stays), '这是' points back: neither names a measure."""
     assert "大面积" not in subject_terms(analyse("去年治理了多大面积的违法建筑？").topic)
     assert "这是" not in subject_terms(analyse("粮食产量突破了6亿吨，这是连续第几年增产？").topic)
+
+
+def test_one_things_total_and_a_change_on_the_year_before_are_facts():
+    """'一共' in a sentence that joins nothing asks one thing's total, and '比上一年多出多少' a change the reports
+    state with the figure ('比上年增加422亿元'): several facts, no reckoning; two things joined stay a sum."""
+    assert analyse("2024年咱国家GDP一共多少？比前一年涨了百分之几？").kind == "multi"
+    assert analyse("2006年中央用在“三农”上的钱有多少？比上一年多出多少？").kind == "multi"
+    both = analyse("去年生产粮食和蔬菜一共多少万吨？")
+    assert both.kind == "compute" and both.operation == "sum"
+    assert analyse("2009年农民人均纯收入比2008年多了多少元？").operation == "difference"
