@@ -56,6 +56,8 @@ _PER = re.compile(r"平均每([\u4e00-\u9fff])")
 _TARGET_FRAME = re.compile(r"年初|当年|原来|原先|原定|预定|定的|设定的?|提出的|左右|以上|以内|的|预期|目标|计划|定")
 
 
+# A multiple of what came before ('变成了原来的几倍'): the later level over the earlier one.
+_OF_THE_OLD = re.compile(r"(?:原来|原先|原标准|以前|之前)的?(?:几|多少)倍")
 # A question asked as yes/no ('有没有控制在3%以内', '是否超过了1万亿元'); the bound it holds a figure to is
 # zh.bound_asked's.
 _YES_NO_FORM = re.compile(r"有没有|是否|是不是|能否|有无|[吗么嘛][？?]?$|没有?[？?]?$")
@@ -150,8 +152,10 @@ class ComputedAnswers:
         if len(names) == 1 and len(info.years) == 2 and info.operation in ("difference", "ratio") \
                 and not re.search(r"(19|20)\d{2}", names[0]):
             # one measure over a span ('从2004年到2012年…养老金涨了多少钱'): the measure at each end
-            names = [f"{year}年{re.sub(r'^[从由]', '', names[0])}" for year in info.years]
-        found = self._respectively(info, names, units) or self._two_ends(info, names, units) or []
+            names = [f"{year}年{re.sub(r'^[从由]', '', names[0])}"
+                     for year in sorted(info.years, reverse=info.operation == "ratio")]  # (a multiple: later over earlier)
+        found = self._multiple_of_old(info, units) or self._respectively(info, names, units) \
+            or self._two_ends(info, names, units) or []
         lacking = []
         if not found:
             used: set[tuple[str, int]] = set()
@@ -419,6 +423,18 @@ class ComputedAnswers:
                 return [(name, q, unit) for name, q in zip(names, after)]
         return None
 
+    def _multiple_of_old(self, info: QuestionInfo, units: list[Clause]) -> list[tuple[str, Quantity, Clause]] | None:
+        """'…变成了原来的几倍' over '起征点从月销售额10万元提高到15万元': the new level and the old, in that
+        order, from the closest clause that goes from one to the other; None for other questions."""
+        if info.operation != "ratio" or not _OF_THE_OLD.search(info.text):
+            return None
+        for unit, _score, similarity in self.ranked_units(info.text, units)[:3]:
+            ends = from_to(unit.text)
+            if similarity >= self.settings.min_evidence and ends is not None:
+                earlier, later = ends
+                return [("现在", later, unit), ("原来", earlier, unit)]
+        return None
+
     def _stated_change(self, info: QuestionInfo, units: list[Clause]) -> Clause | None:
         """The clause, among the three closest to the question, that states the change against the earlier
         year asked ('参保人数突破2亿人，比2002年增加5400多万人' for '…比2002年多了多少'), or None."""
@@ -445,7 +461,9 @@ class ComputedAnswers:
                 continue  # the change of other years ('由一九五七年的五百三十五万吨增长到…' for 1952)
             first_is_later = years[0].group(0) in unit.text[unit.text.find(later.text) - 12:unit.text.find(later.text)] \
                 or int(years[0].group(0)) > int(years[1].group(0))
-            ordered = (later, earlier) if first_is_later else (earlier, later)
+            # ('变成了原来的几倍', '相当于原标准的多少倍': the new level over the old, whichever year is named first)
+            ordered = (later, earlier) if first_is_later or info.operation == "ratio" and _OF_THE_OLD.search(info.text) \
+                else (earlier, later)
             return [(name, q, unit) for name, q in zip(names, ordered)]
         return None
 

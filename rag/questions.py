@@ -292,8 +292,9 @@ def expected_unit(question: str) -> str:
     """The unit the answer's number must carry ('' for any)."""
     match = _ASKED_UNIT.search(question)
     if match:
-        # (a count of years, '连着几年', is held to no unit: quantities read '连续7年' as a bare number)
-        return "" if match.group(1) == "年" else match.group(1)
+        # (a run of years counted, '连着几年', is held to no unit: quantities read '连续7年' as a bare number;
+        # '那几年' names a span, whose figures are no years)
+        return "" if match.group(1) == "年" and re.search(r"(?:连续|连着)(?:多少|几)年", question) else match.group(1)
     if _CHANGE.search(question):
         return ""  # a change is given as a percentage or as an amount
     if re.search(r"\d(?:\.\d+)?\s*[%％]|百分之", question):

@@ -1222,11 +1222,15 @@ def test_spoken_forms_a_complement_and_a_summary_s_section_by_meaning(bundled):
 
 def test_a_span_s_two_ends_and_a_change_the_report_states(tmp_path, embedder):
     """'从2004年到2012年…涨了多少钱' over '从2004年人均每月700元提高到现在的1721元' is the two ends' difference
-    (1021元, computed); '比2002年多了多少' where the report states '比2002年增加5400多万人' is that change, quoted."""
+    (1021元, computed); '比2002年多了多少' where the report states '比2002年增加5400多万人' is that change, quoted;
+    '变成了原来的几倍' is the new level over the old (15万元 ÷ 10万元 = 1.5倍, never 0.7倍)."""
     reports = [(2008, "城镇职工基本养老保险制度不断完善，2007年参保人数突破2亿人，比2002年增加5400多万人。", "国内生产总值增长8%左右。"),
+               (2021, "国内生产总值增长2.3%。", "将小规模纳税人增值税起征点从月销售额10万元提高到15万元。"),
                (2013, "企业退休人员基本养老金从2004年人均每月700元提高到现在的1721元。", "国内生产总值增长7.5%左右。")]
     assistant = assistant_for(tmp_path, embedder, write_reports(tmp_path / "reports", reports))
     ends = assistant.ask("从2004年到2012年，企业退休人员人均每月基本养老金涨了多少钱？")
     assert "1021元" in ends.text and COMPUTED_MARK in ends.text, ends.text
     stated = assistant.ask("截至2007年，参加城镇职工基本养老保险的人有多少了？比2002年多了多少？")
     assert stated.answered and "5400多万人" in stated.text and COMPUTED_MARK not in stated.text, stated.text
+    multiple = assistant.ask("小规模纳税人增值税起征点，从2019年之前的月销售额标准到2021年的新标准，一共变成了原来的几倍？")
+    assert "1.5倍" in multiple.text and "0.7倍" not in multiple.text, multiple.text
