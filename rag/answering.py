@@ -713,10 +713,10 @@ class ExtractiveAnswerer(ListAnswers, MeansAnswers, ComputedAnswers):
             return composer.answer(gap.message, answered=False)
         if info.kind == "yesno" and (absent := unmentioned_subject(info, unit.text, unit.hit.title)):
             return composer.answer(f"报告中没有提到“{absent}”，无法判断。", answered=False)
+        prefix = yes_no_verdict(info, unit.text, unit.hit.title) if info.kind == "yesno" else ""
         asks_outcome = info.wants_result or _AGAINST_TARGET.search(info.text) or zh.ASKS_COMPLETED.search(info.text)
         # (a figure held to a number: a plan's other number still tells 不是, '提高到60%' for '提到了70%')
-        asks_outcome = asks_outcome or info.kind == "yesno" and _figure_held(info) and \
-            not yes_no_verdict(info, unit.text, unit.hit.title).startswith("不是")
+        asks_outcome = asks_outcome or info.kind == "yesno" and _figure_held(info) and not prefix.startswith("不是")
         # (a review that recalls the target, '去年…曾提出，要把…控制在百分之十以内', tells no more than the plan)
         if info.kind == "yesno" and asks_outcome and (checks.is_plan(unit.hit) or _restates_target(fold(unit.text))
                                                       and not _SHARE_FULFILLED.search(fold(unit.text))):
@@ -724,7 +724,6 @@ class ExtractiveAnswerer(ListAnswers, MeansAnswers, ComputedAnswers):
             # plan tells neither 是 nor 不是
             return composer.answer(f"报告中没有找到{'、'.join(f'{y}年' for y in info.years) or '这一年'}的实际结果，"
                                    f"只有目标：{composer.quote(unit)}。", answered=False)
-        prefix = yes_no_verdict(info, unit.text, unit.hit.title) if info.kind == "yesno" else ""
         # '超过350天了吗' states a threshold, not a figure: nothing to correct when 355天 passes it
         threshold = zh.bound_asked(info.text)
         if prefix.startswith("报告没有说") and threshold:
