@@ -40,6 +40,8 @@ _GENERIC = frozenset("新增 全年 全区 全市 全国 我国 国家 政府 �
                      "人大 全国人大 人代会 截至 回顾 说明 表明 证明 是从 "
                      # a span's frame ('之前五年平均一年涨多少'): the years are the year check's, never a word's
                      "之前 之后 以前 以后 此前 此后 "
+                     # and a place's frame ('在渝东南地区范围内'): the place is the place check's
+                     "范围 范围内 区域内 境内 "
                      # words that ask how far or by what way, and comparison words jieba joins ('比高职高')
                      "程度 地步 路子 法子 建设 比高 比低 "
                      # a plan named as the source of a target ('“十三五”规划的GDP目标')

@@ -14,6 +14,8 @@ from . import zh
 from .years import FIVE_YEAR_PLAN
 
 _FOLLOW_UP_SHELL = re.compile(r"^(那么?|那|还有|另外|再问一下|再问|那个)?(.*?)(呢|怎么样|如何|又如何|情况呢)?[？?。!！\s]*$")
+# Spoken words that frame a follow-up's subject ('教育那块呢', '就业这方面呢'): the subject is the word before them.
+_FRAME_TAIL = re.compile(r"(?:那|这)一?块儿?$|(?:这|那)?方面$|(?:这|那)边$")
 _QUESTION_TAIL = re.compile(r"(是|有|为|达到|共)?(多少|几|哪些|哪个|什么|谁)[^，,]*[？?]?$")
 _YEAR = re.compile(r"(?:19|20)\d{2}年")
 # A measure named ('财政收入增长了多少', '粮食产量呢'): a noun of the kind figures are of.
@@ -89,7 +91,14 @@ def resolve_follow_up(question: str, history: Iterable) -> str:
         if when:
             return when.group(0) + asked_after.group(1).strip() + asked_after.group(2)
         question = asked_after.group(1) + "呢"
-    core = _FOLLOW_UP_SHELL.match(question.strip()).group(2).strip(" ，,")
+    shell = _FOLLOW_UP_SHELL.match(question.strip())
+    core = _FRAME_TAIL.sub("", shell.group(2).strip(" ，,")) or shell.group(2).strip(" ，,")  # ('教育那块呢': 教育)
+    if shell.group(3) in ("怎么样", "如何", "又如何") and _nouns(core) and not _QUESTION_TAIL.search(core):
+        # '那水质怎么样' after '城区空气质量优良天数有多少天': how another thing went, of the same place and years,
+        # not the previous measure's count of it
+        when = _WHEN.match(last)
+        places = "".join(p for p in zh.places_named(last) if p not in core)
+        return (when.group(0) if when else "") + places + core + "怎么样？"
     new_nouns = _nouns(core)
     old_nouns = _nouns(last)
     if not new_nouns and _names_one_thing(core):

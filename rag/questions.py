@@ -148,7 +148,8 @@ def split_parts(question: str) -> list[str]:
                 context += sentence + "，"
         return _of_the_part_before(parts[:4])
     segments = [s for s in re.split(r"[，,；;]", body) if s.strip()]
-    if len(segments) > 1 and all(zh.QUESTION_WORD.search(s) for s in segments):
+    # ('“十三五”那几年，…有多少': 那几年 names a span and asks nothing)
+    if len(segments) > 1 and all(zh.QUESTION_WORD.search(_SPAN_NAMED.sub("", s)) for s in segments):
         return _of_the_part_before(segments[:4])
     if not zh.MULTI_MARKER.search(body) and len(re.findall(r"多少|几", body)) < 2:
         return [body]
@@ -167,6 +168,8 @@ def split_parts(question: str) -> list[str]:
     return [p + suffix for p in nouns if p][:4]
 
 
+# A span named with a question word that asks nothing: '那几年', '这几年', '近几年'.
+_SPAN_NAMED = re.compile(r"(?:那|这|前|近|头|后|最近|过去)(?:几|多少)年")
 # A question that only asks again for what the one before asked: '具体数是多少', '到底多少'.
 _ASKS_AGAIN = re.compile(r"(?:那|那么)?(?:具体|到底|确切|准确|大概|大约)?(?:的)?(?:数字?|数据|数值)?(?:是|有|为)?(?:多少|几)(?:个|呢|啊)?")
 
@@ -290,11 +293,11 @@ _CHANGE = re.compile(r"(增长|增幅|增速|下降|提高|提升|降低|减少|
 
 def expected_unit(question: str) -> str:
     """The unit the answer's number must carry ('' for any)."""
-    match = _ASKED_UNIT.search(question)
+    # ('那几年' names a span and asks no unit; a count of years, '连着几年', is held to none: quantities
+    # read '连续7年' as a bare number)
+    match = _ASKED_UNIT.search(_SPAN_NAMED.sub("", question))
     if match:
-        # (a run of years counted, '连着几年', is held to no unit: quantities read '连续7年' as a bare number;
-        # '那几年' names a span, whose figures are no years)
-        return "" if match.group(1) == "年" and re.search(r"(?:连续|连着)(?:多少|几)年", question) else match.group(1)
+        return "" if match.group(1) == "年" else match.group(1)
     if _CHANGE.search(question):
         return ""  # a change is given as a percentage or as an amount
     if re.search(r"\d(?:\.\d+)?\s*[%％]|百分之", question):

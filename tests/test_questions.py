@@ -160,3 +160,11 @@ def test_one_things_total_and_a_change_on_the_year_before_are_facts():
     both = analyse("去年生产粮食和蔬菜一共多少万吨？")
     assert both.kind == "compute" and both.operation == "sum"
     assert analyse("2009年农民人均纯收入比2008年多了多少元？").operation == "difference"
+
+
+def test_a_follow_up_s_subject_framed_in_spoken_words():
+    """'教育那块呢' after '2009年中央财政用于科技的支出是多少' asks the same of 教育 (那块, 这方面 frame the subject)."""
+    from rag.conversation import resolve_follow_up
+
+    history = [{"role": "user", "content": "2009年中央财政用于科技的支出是多少？"}]
+    assert resolve_follow_up("教育那块呢？", history) == "2009年中央财政用于教育的支出是多少？"
