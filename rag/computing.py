@@ -461,9 +461,7 @@ class ComputedAnswers:
                 continue  # the change of other years ('由一九五七年的五百三十五万吨增长到…' for 1952)
             first_is_later = years[0].group(0) in unit.text[unit.text.find(later.text) - 12:unit.text.find(later.text)] \
                 or int(years[0].group(0)) > int(years[1].group(0))
-            # ('变成了原来的几倍', '相当于原标准的多少倍': the new level over the old, whichever year is named first)
-            ordered = (later, earlier) if first_is_later or info.operation == "ratio" and _OF_THE_OLD.search(info.text) \
-                else (earlier, later)
+            ordered = (later, earlier) if first_is_later else (earlier, later)
             return [(name, q, unit) for name, q in zip(names, ordered)]
         return None
 
