@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from . import thesaurus, zh
 from .lexical import STOPWORDS
 from .normalize import fold
-from .numbers import DIMENSION_WORDS, DIMENSIONS, UNITS, dimension_of, has_dimension, quantities
+from .numbers import DIMENSION_WORDS, DIMENSIONS, NOT_AMOUNTS, UNITS, dimension_of, has_dimension, quantities
 from .questions import QuestionInfo
 from .retrieval import Hit
 from .years import own_years
@@ -541,7 +541,7 @@ def direction_correction(question: str, quote: str, missing: list[str]) -> str:
     """'粮食减产了74亿斤' against '增产74亿斤': the question's number is the report's, but moved the other
     way, so a missing word is the premise's error, corrected ('注意：报告中是“增产74亿斤”，不是“减产”。');
     '' when no missing word is such a turned direction."""
-    asked = [q for q in quantities(question) if q.unit not in ("", "岁")]
+    asked = [q for q in quantities(question) if q.unit not in NOT_AMOUNTS]
     text = zh.strip_footnotes(quote)
     for term in missing:
         for i, direction in enumerate(_DIRECTIONS[:2]):

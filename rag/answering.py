@@ -1356,7 +1356,8 @@ def yes_no_verdict(info: QuestionInfo, quote: str, title: str = "") -> str:
         if re.search("完成|实现|达到", word):
             return "是的，"  # '超额完成' of a target met from below as well
         return "是的，" if is_met(-1 if "低于" in word else 1, measure_asked(info.text), False, False) else "没有，"
-    asked = [q for q in quantities(zh.plain_asking(info.text)) if q.unit not in ("", "岁")]  # ('100块' is 100元)
+    plain_question = zh.plain_asking(info.text)  # ('100块' is 100元)
+    asked = [q for q in quantities(plain_question) if q.unit not in NOT_AMOUNTS]
     terms = _aspect_dropped(_asked_terms(info, title), info.text)
     # the figure compared is the one whose clause names most of what is asked: in '城镇调查失业率平均
     # 为5.1%，居民消费价格上涨0.2%' the rise of prices is 0.2%, not 5.1%
@@ -1386,7 +1387,6 @@ def yes_no_verdict(info: QuestionInfo, quote: str, title: str = "") -> str:
         denied = re.search(r"(?:无|没有|并无|不存在)" + re.escape(t), fold(zh.strip_footnotes(quote)))
         if denied and re.search(r"(?:有|欠|存在)(?:没有)?[^，,。？?]{0,4}" + re.escape(t), fold(info.text)):
             return f"没有，报告中是“{denied.group(0)}”："
-    plain_question = zh.plain_asking(info.text)
     for q in asked:
         same = [g for g, _, _ in given if g.kind == q.kind]
         # a level asked ('是不是涨到100元了') is the level the quote reaches ('从每月70元提高到88元': 88元)

@@ -3,7 +3,9 @@ comparison, marked as computed ('合计51.9万吨（按报告数字计算）'). 
 never combined."""
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Callable
 
 from . import answerability as checks
 from . import zh
@@ -128,8 +130,14 @@ class ComputedAnswers:
         per = _PER.search(info.text) if info.operation == "ratio" else None
         if per and any(re.search(rf"(?:平均)?每{per.group(1)}", fold(u.text)) and quantities(u.text) for u in units):
             return self.compose_fact(composer, info, hits)  # '平均每天新增1.2万户': the report states the average
+        @functools.cache
+        def closest() -> list[Clause]:
+            """The three clauses closest to the question, above the evidence floor (ranked once, when first needed)."""
+            return [u for u, _score, similarity in self.ranked_units(info.text, units)[:3]
+                    if similarity >= self.settings.min_evidence]
+
         if len(info.years) == 2 and info.operation == "difference":
-            stated = self._stated_change(info, units)
+            stated = self._stated_change(info, closest)
             if stated is not None:  # '…比2002年增加5400多万人': the report states the change asked
                 return composer.answer(f"{composer.quote(stated)}。")
         if len(info.years) == 2 and info.operation in ("difference", "compare", "sum") and self.figures is not None:
@@ -140,9 +148,7 @@ class ComputedAnswers:
             if across is not None:
                 return across
         if info.operation == "share":
-            ranked = self.ranked_units(info.text, units)[:3]
-            if any("占" in u.text and any(q.unit == "%" for q in quantities(u.text)) and similarity >= self.settings.min_evidence
-                   for u, _score, similarity in ranked):
+            if any("占" in u.text and any(q.unit == "%" for q in quantities(u.text)) for u in closest()):
                 return self.compose_fact(composer, info, hits)  # '占全球比重超过60%': the reports state the share
         given = [q for q in quantities(info.text) if q.unit not in NOT_AMOUNTS or q.text.endswith("%")]
         # Operands, not the number a question compares against ('有没有超过65%'); a year is an operand.
@@ -154,8 +160,8 @@ class ComputedAnswers:
             # one measure over a span ('从2004年到2012年…养老金涨了多少钱'): the measure at each end
             names = [f"{year}年{re.sub(r'^[从由]', '', names[0])}"
                      for year in sorted(info.years, reverse=info.operation == "ratio")]  # (a multiple: later over earlier)
-        found = self._multiple_of_old(info, units) or self._respectively(info, names, units) \
-            or self._two_ends(info, names, units) or []
+        found = self._multiple_of_old(info, closest) or self._respectively(info, names, units) \
+            or self._two_ends(names, closest) or []
         lacking = []
         if not found:
             used: set[tuple[str, int]] = set()
@@ -423,37 +429,38 @@ class ComputedAnswers:
                 return [(name, q, unit) for name, q in zip(names, after)]
         return None
 
-    def _multiple_of_old(self, info: QuestionInfo, units: list[Clause]) -> list[tuple[str, Quantity, Clause]] | None:
+    @staticmethod
+    def _multiple_of_old(info: QuestionInfo, closest: Callable[[], list[Clause]]) -> list[tuple[str, Quantity, Clause]] | None:
         """'…变成了原来的几倍' over '起征点从月销售额10万元提高到15万元': the new level and the old, in that
-        order, from the closest clause that goes from one to the other; None for other questions."""
+        order, from the closest clause (of ``closest()``) that goes from one to the other; None for other questions."""
         if info.operation != "ratio" or not _OF_THE_OLD.search(info.text):
             return None
-        for unit, _score, similarity in self.ranked_units(info.text, units)[:3]:
+        for unit in closest():
             ends = from_to(unit.text)
-            if similarity >= self.settings.min_evidence and ends is not None:
+            if ends is not None:
                 earlier, later = ends
                 return [("现在", later, unit), ("原来", earlier, unit)]
         return None
 
-    def _stated_change(self, info: QuestionInfo, units: list[Clause]) -> Clause | None:
-        """The clause, among the three closest to the question, that states the change against the earlier
-        year asked ('参保人数突破2亿人，比2002年增加5400多万人' for '…比2002年多了多少'), or None."""
+    @staticmethod
+    def _stated_change(info: QuestionInfo, closest: Callable[[], list[Clause]]) -> Clause | None:
+        """The clause, of those ``closest()`` gives, that states the change against the earlier year
+        asked ('参保人数突破2亿人，比2002年增加5400多万人' for '…比2002年多了多少'), or None."""
         base = min(info.years)
         change = re.compile(rf"比\s*{base}\s*年[^，,。；;]{{0,6}}?(?:增加|增长|提高|扩大|减少|下降|降低|多|少)了?(?:约|近)?\d")
-        for unit, _score, similarity in self.ranked_units(info.text, units)[:3]:
-            if similarity >= self.settings.min_evidence and change.search(fold(unit.text)):
-                return unit
-        return None
+        return next((unit for unit in closest() if change.search(fold(unit.text))), None)
 
-    def _two_ends(self, info: QuestionInfo, names: list[str], units: list[Clause]) -> list[tuple[str, Quantity, Clause]] | None:
+    @staticmethod
+    def _two_ends(names: list[str], closest: Callable[[], list[Clause]]) -> list[tuple[str, Quantity, Clause]] | None:
         """'2002年全国财政收入是1997年的几倍' over '从1997年的8651亿元增加到2002年的18914亿元':
-        the operands are the two ends of one change, told apart by the years they name."""
+        the operands are the two ends of one change, told apart by the years they name (of the clauses
+        ``closest()`` gives)."""
         years = [re.search(r"(19|20)\d{2}", n) for n in names]
         if len(names) != 2 or not all(years):
             return None
-        for unit, _score, similarity in self.ranked_units(info.text, units)[:3]:
+        for unit in closest():
             ends = from_to(unit.text)
-            if similarity < self.settings.min_evidence or ends is None:
+            if ends is None:
                 continue
             earlier, later = ends
             said = {int(y) for y in re.findall(r"((?:19|20)\d{2})\s*年", fold(unit.text))}

@@ -92,7 +92,8 @@ def resolve_follow_up(question: str, history: Iterable) -> str:
             return when.group(0) + asked_after.group(1).strip() + asked_after.group(2)
         question = asked_after.group(1) + "呢"
     shell = _FOLLOW_UP_SHELL.match(question.strip())
-    core = _FRAME_TAIL.sub("", shell.group(2).strip(" ，,")) or shell.group(2).strip(" ，,")  # ('教育那块呢': 教育)
+    core = shell.group(2).strip(" ，,")
+    core = _FRAME_TAIL.sub("", core) or core  # ('教育那块呢': 教育)
     if shell.group(3) in ("怎么样", "如何", "又如何") and _nouns(core) and not _QUESTION_TAIL.search(core):
         # '那水质怎么样' after '城区空气质量优良天数有多少天': how another thing went, of the same place and years,
         # not the previous measure's count of it

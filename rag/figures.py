@@ -112,15 +112,16 @@ def _measures(clause: str, amounts: list[Quantity]) -> list[str]:
         elif _VERB_ONLY.fullmatch(measure) and q is amounts[-1]:
             # '继续发行1500亿元长期建设国债': a verb before the number, the thing after it
             thing = _THING_AFTER.match(zh.strip_footnotes(clause[q.end:]))
-            measure = re.sub(r"^(?:[一二三四五六七八九十]是|首先|其次)?(?:今年|明年|全年|去年)?", "", measure) + thing.group(1) \
-                if thing else measure
+            measure = re.sub("^" + _VERB_LEAD, "", measure) + thing.group(1) if thing else measure
         measures.append(measure)
         floor, previous = q.end, q
     return measures
 
 
 # A measure said by its verb alone, and the thing that follows the number ('拟发行１５００亿元长期建设国债').
-_VERB_ONLY = re.compile(r"(?:[一二三四五六七八九十]是|首先|其次)?(?:今年|明年|全年|去年)?(?:也要|也|再|继续|拟|计划|要|将|共)*"
+# (an enumeration's or a year's lead before it, '一是', '今年', is no part of the measure)
+_VERB_LEAD = r"(?:[一二三四五六七八九十]是|首先|其次)?(?:今年|明年|全年|去年)?"
+_VERB_ONLY = re.compile(_VERB_LEAD + r"(?:也要|也|再|继续|拟|计划|要|将|共)*"
                         r"(?:发行|增发|安排|下达|投入|筹集|发放|减少|转移|新建|建成|改造|培训|完成)")
 _THING_AFTER = re.compile(r"(?:以上|左右|多)?([\u4e00-\u9fff]{2,12})$")
 

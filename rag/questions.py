@@ -110,18 +110,19 @@ _SUM_WORDS = re.compile(r"一共|总共|合计|总计")
 _JOINED = re.compile(zh.CONJUNCTION.pattern + r"|加上|加|两项|几项|各|分别|[两三四五六七八九]个")
 # A change against the year before ('比上一年多出多少'): the reports state it ('比上年增加422亿元').
 _AGAINST_YEAR_BEFORE = re.compile(r"(?:比|较|跟|和|与|同)(?:上一?年|前一年|去年|头一年)")
+_YES_NO = dict(zh.KIND_PATTERNS)["yesno"]
+_SENTENCE_END = re.compile(r"[？?。；;]")
 
 
 def _one_things_total(question: str, pattern: re.Pattern) -> bool:
     """A compute pattern that only finds one thing's total ('GDP一共多少？比前一年涨了百分之几？': 一共 in a
     sentence that joins nothing) or a change against the year before, which the reports state with the
     figure: the question asks facts, not a reckoning."""
-    found = [m for m in pattern.finditer(question)]
-    yes_no = dict(zh.KIND_PATTERNS)["yesno"]
-    if not found or any(yes_no.search(s) for s in re.split(r"[？?。；;]", question)):
+    found = list(pattern.finditer(question))
+    if not found or any(_YES_NO.search(s) for s in _SENTENCE_END.split(question)):
         return False  # (a yes/no part is no fact: '…去年完工了吗？一共花了多少钱？')
     for m in found:
-        sentence = re.split(r"[？?。；;]", question[:m.start()])[-1] + re.split(r"[？?。；;]", question[m.start():])[0]
+        sentence = _SENTENCE_END.split(question[:m.start()])[-1] + _SENTENCE_END.split(question[m.start():])[0]
         if _SUM_WORDS.fullmatch(m.group(0)) and not _JOINED.search(sentence.replace(m.group(0), "")):
             continue
         if _AGAINST_YEAR_BEFORE.search(sentence) and not re.search(r"(?:19|20)\d{2}", sentence.split("比")[-1]):
@@ -282,7 +283,7 @@ def topic_of(question: str) -> str:
     # a filler word or punctuation was taken out the topic keeps a space, so its neighbours are never
     # read as one word ('比1978年多收了' is 比 | 多收, not a verb '比多收'; '50万的村' is no 万村).
     # (but a yes/no form stands before the predicate, never inside it: '同组里是不是排第一' is 同组里 | 排第一)
-    text = zh.QUESTION_PHRASES.sub("", re.sub(r"是否|有没有|是不是|有无|提没提", " ", text))
+    text = zh.QUESTION_PHRASES.sub("", re.sub(zh.YES_NO_WORDS, " ", text))
     words = [" " if w in zh.QUESTION_FILLER_WORDS else w for w in rjieba.cut(text)]
     return re.sub(r"[？?。！!，,、：:\s]+", " ", "".join(words)).strip()
 

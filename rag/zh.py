@@ -49,6 +49,8 @@ WH_QUESTION = re.compile(r"哪|谁|什么|何")
 # Phrases of a question that say what is asked, not what it is about; removed to find its topic.
 # After a measure word asked for ('多少人'): 口员才民… make it the start of a noun ('多少人口' keeps 人口).
 NOT_A_UNIT = "(?![口员才民群均籍庭])"
+# The words that ask yes or no, standing before what they ask of ('是不是排第一', '有没有提到').
+YES_NO_WORDS = r"是否|有没有|是不是|有无|提没提"
 QUESTION_PHRASES = re.compile(
     r"请问|告诉我|一下|"
     # how the report reads a matter ('报告自己是怎么分析原因的', '给了哪些理由'): asking words of a why- or
@@ -61,7 +63,7 @@ QUESTION_PHRASES = re.compile(
     r"(?:多少|几)个(?:百分)?点|[哪几两]一?[个位项种家所座条名年]|(多少|几)(万亿|亿|万|千(?!瓦)|百)?(个百分点|平方公里|平方米|公里|公顷|人次|场次|"
     r"千瓦时|万千瓦|千瓦|立方米|个点|成(?![\u4e00-\u9fff])|"  # ('几成': tenths; '几个点': percentage points)
     r"[钱米吨亩人户个家元度项所张场名条座天倍次批类栋套辆台件部只头处间床支岁斤])?" + NOT_A_UNIT + r"|百分之(?:多少|几)|多少钱|怎么样|怎样|怎么|如何|为什么|为何|"
-    r"是否|有没有|是不是|有无|提没提|了没有|没有(?=[？?]?$)|吗|呢|分别|各自|一共|总共|合计|加起来|(是)?为了|这些|那些|这样|那样|"
+    + YES_NO_WORDS + r"|了没有|没有(?=[？?]?$)|吗|呢|分别|各自|一共|总共|合计|加起来|(是)?为了|这些|那些|这样|那样|"
     r"(?:倒推|反推|往回推|推算|折算|换算)(?:成|为)?|听说|据说|有人说|帮我|给我|帮忙|麻烦|"
     # what a why-question asks for: '能起什么作用', '起到了什么效果', '有哪些数据支撑', '依据是什么'
     r"(?:能|会|可以)?起(?:到)?了?(?:什么|哪些|啥)(?:样的)?(?:作用|效果)|(?:有)?(?:哪些|什么)?(?:数据|依据|证据)(?:来)?(?:支撑|支持)|"
@@ -408,7 +410,7 @@ KIND_PATTERNS: list[tuple[str, re.Pattern]] = [
     ("how", re.compile(r"怎么实现|如何实现|怎么|如何|怎样|\bhow\b(?! (many|much))", re.I)),
     ("list", re.compile(r"哪些|有什么|有啥|包括什么|采取(了)?什么|[做干办]成?了些?什么|什么(工作|措施|举措|项目|活动|荣誉|奖项)|"
                         r"列举|列出|逐项|逐条|一条一条|一项一项|几项|\bwhat (measures|steps|projects|actions)\b|\bwhich\b", re.I)),
-    ("yesno", re.compile(r"是否|有没有|是不是|有无|提没提|了没有|没有[？?]?$|吗[？?]?$|吧[？?]$|"
+    ("yesno", re.compile(YES_NO_WORDS + r"|了没有|没有[？?]?$|吗[？?]?$|吧[？?]$|"
                          r"([\u4e00-\u9fff])[没不]\1(?![\u4e00-\u9fff]{0,3}(?:多少|几))|"  # ('过没过', '够不够')
                          r"\b(is|are|was|were|did|does|has|have)\b.*\?$", re.I)),
 ]
